@@ -1,0 +1,1 @@
+//! The `docver` command line, as a library: every command is a function tests can call.
