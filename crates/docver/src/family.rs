@@ -1,0 +1,100 @@
+//! Document families as the stores and strategies see them: JSON in, JSON out.
+//!
+//! `schema-derive` generates typed code for each family and an implementation of [`Family`] on
+//! top of it, so that migration strategies (which hold `&dyn Family`) work for any family
+//! without knowing its Rust types.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+
+use crate::error::DocError;
+
+/// One logical document: the main document plus the companion documents split off it.
+///
+/// The seed's v4 todo keeps `status` in its own document; a v4 `DocumentSet` for a todo is
+/// the `todo-item` document in `main` and the `todo-status` document in `parts`.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DocumentSet {
+    /// The logical id (the raw uuid, never a versioned id like `todo-item@2:<uuid>`). Companion
+    /// documents refer to the main document by it.
+    pub id: Option<String>,
+    pub main: Value,
+    /// Companion documents keyed by their schema name (e.g. `"todo-status"`).
+    pub parts: BTreeMap<String, Value>,
+}
+
+impl DocumentSet {
+    pub fn single(id: Option<String>, main: Value) -> Self {
+        Self {
+            id,
+            main,
+            parts: BTreeMap::new(),
+        }
+    }
+}
+
+/// Whether a migration kept every piece of information.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum Loss {
+    #[default]
+    Lossless,
+    /// The listed document paths (JSON pointers) could not be represented in the target
+    /// version and were dropped or approximated.
+    Lossy { paths: Vec<String> },
+}
+
+impl Loss {
+    pub fn is_lossless(&self) -> bool {
+        matches!(self, Loss::Lossless)
+    }
+
+    /// Combines the losses of two consecutive steps.
+    pub fn then(self, next: Loss) -> Loss {
+        match (self, next) {
+            (Loss::Lossless, Loss::Lossless) => Loss::Lossless,
+            (Loss::Lossy { paths }, Loss::Lossless) | (Loss::Lossless, Loss::Lossy { paths }) => {
+                Loss::Lossy { paths }
+            }
+            (Loss::Lossy { mut paths }, Loss::Lossy { paths: more }) => {
+                paths.extend(more);
+                Loss::Lossy { paths }
+            }
+        }
+    }
+}
+
+/// The result of migrating a [`DocumentSet`] to a target version.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Migrated {
+    pub version: u32,
+    pub docs: DocumentSet,
+    pub loss: Loss,
+}
+
+/// A family of versioned documents, migrated as JSON. Object safe: strategies hold `&dyn Family`.
+pub trait Family: Send + Sync {
+    /// The value of the document's type tag, e.g. `"todo-item"`.
+    fn schema_name(&self) -> &str;
+
+    /// Every known major version, ascending.
+    fn versions(&self) -> &[u32];
+
+    /// The newest known version.
+    fn latest(&self) -> u32 {
+        self.versions().last().copied().unwrap_or(0)
+    }
+
+    /// Schema names of the companion documents that a document of `version` is split into
+    /// (empty for most versions; `["todo-status"]` for the seed's v4 todo).
+    fn part_schemas(&self, version: u32) -> Vec<String>;
+
+    /// The version a stored document claims (documents without a tag are read as the family's
+    /// declared base version; without one, that is an error).
+    fn version_of(&self, doc: &Value) -> Result<u32, DocError>;
+
+    /// Reads `docs` at whatever version they are tagged with and migrates them (up or down,
+    /// step by step) to `target`. Unknown fields survive; the result's `loss` says what a
+    /// downgrade could not keep.
+    fn migrate(&self, docs: DocumentSet, target: u32) -> Result<Migrated, DocError>;
+}
