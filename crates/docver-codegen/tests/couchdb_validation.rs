@@ -1,0 +1,155 @@
+//! The generated `validate_doc_update` run in a real JavaScript engine (node) on documents of
+//! every live todo version, valid and invalid. The same design document is loaded into a
+//! CouchDB-compatible server by the store tests.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+
+use docver_codegen::couchdb::{ValidationOptions, declared_version, design_document};
+use serde_json::{Value, json};
+
+fn todo_schemas() -> BTreeMap<u32, Value> {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../examples/todo/schemas");
+    (1..=4)
+        .map(|n| {
+            let text = std::fs::read_to_string(dir.join(format!("v{n}.json"))).unwrap();
+            let schema: Value = serde_json::from_str(&text).unwrap();
+            assert_eq!(declared_version(&schema, "version"), Some(n));
+            (n, schema)
+        })
+        .collect()
+}
+
+/// Runs the validation function on each document; `None` = accepted, `Some(message)` = the
+/// `forbidden` message it threw.
+fn run_in_node(function: &str, docs: &[Value]) -> Vec<Option<String>> {
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("validate.js");
+    let program = format!(
+        "var validate = ({function});\n\
+         var docs = {docs};\n\
+         var results = docs.map(function (doc) {{\n\
+           try {{ validate(doc, null, {{}}, {{}}); return null; }}\n\
+           catch (e) {{ if (e && e.forbidden) {{ return e.forbidden; }} throw e; }}\n\
+         }});\n\
+         process.stdout.write(JSON.stringify(results));\n",
+        docs = Value::Array(docs.to_vec())
+    );
+    std::fs::write(&script, program).unwrap();
+    let output = Command::new("node")
+        .arg(&script)
+        .output()
+        .expect("node (Node.js) must be installed to run the CouchDB validation tests");
+    assert!(
+        output.status.success(),
+        "node failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    serde_json::from_slice(&output.stdout).unwrap()
+}
+
+fn todo(version: u32, fields: Value) -> Value {
+    let mut doc =
+        json!({"_id": "0b6f2c1e", "_rev": "1-abc", "schema": "todo-item", "version": version});
+    doc.as_object_mut()
+        .unwrap()
+        .extend(fields.as_object().unwrap().clone());
+    doc
+}
+
+#[test]
+fn accepts_every_live_version_and_rejects_documents_matching_none() {
+    let design =
+        design_document("todo-item", &todo_schemas(), &ValidationOptions::default()).unwrap();
+    assert!(design.warnings.is_empty(), "{:?}", design.warnings);
+    let docs = [
+        todo(1, json!({"title": "buy milk", "status": true})),
+        todo(
+            2,
+            json!({"title": "buy milk", "status": false, "important": true}),
+        ),
+        todo(3, json!({"title": "buy milk", "status": "started"})),
+        todo(4, json!({"title": "buy milk", "important": false})),
+        todo(3, json!({"title": "buy milk", "status": "done"})),
+        todo(1, json!({"status": true})),
+        todo(2, json!({"title": "buy milk", "status": "open"})),
+        todo(9, json!({"title": "buy milk"})),
+        json!({"_id": "x", "schema": "todo-item", "title": "untagged version"}),
+        json!({"_id": "x", "schema": "todo-item", "version": "2", "title": "t", "status": true}),
+        json!({"_id": "todo-item@2:0b6f2c1e", "schema": "todo-item", "version": 3, "title": "t", "status": "open"}),
+        json!({"_id": "other", "schema": "shopping-list", "version": 1}),
+        json!({"_id": "legacy", "title": "no tags at all"}),
+        json!({"_id": "gone", "_deleted": true}),
+    ];
+    let results = run_in_node(&design.validate_doc_update, &docs);
+    let expected: [Option<&str>; 14] = [
+        None,
+        None,
+        None,
+        None,
+        Some(
+            r#"todo-item version 3: /status: must be one of "open", "started", "blocked", "rejected", "completed", found "done""#,
+        ),
+        Some("todo-item version 1: /title: is required but missing"),
+        Some("todo-item version 2: /status: expected boolean, found string"),
+        Some("todo-item version 9 is not a live version (live: 1, 2, 3, 4)"),
+        Some(r#"todo-item document has no "version" tag and the family declares no base version"#),
+        Some(r#"todo-item document's "version" must be an integer, found "2""#),
+        Some("todo-item version 3: the id todo-item@2:0b6f2c1e names version 2"),
+        None,
+        None,
+        None,
+    ];
+    for ((doc, result), expected) in docs.iter().zip(&results).zip(expected) {
+        assert_eq!(result.as_deref(), expected, "for document {doc}");
+    }
+}
+
+#[test]
+fn untagged_documents_read_as_the_base_version_when_asked() {
+    let options = ValidationOptions {
+        base_version: Some(1),
+        untagged_as_base: true,
+        ..ValidationOptions::default()
+    };
+    let design = design_document("todo-item", &todo_schemas(), &options).unwrap();
+    let docs = [
+        json!({"_id": "legacy", "title": "written before versioning", "status": false}),
+        json!({"_id": "legacy", "title": "written before versioning"}),
+        json!({"_id": "tagged", "schema": "todo-item", "title": "no version", "status": true}),
+    ];
+    let results = run_in_node(&design.validate_doc_update, &docs);
+    assert_eq!(
+        results,
+        vec![
+            None,
+            Some("todo-item version 1: /status: is required but missing".to_owned()),
+            None
+        ]
+    );
+}
+
+#[test]
+fn generation_is_deterministic_and_reads_like_code() {
+    let schemas = todo_schemas();
+    let options = ValidationOptions::default();
+    let first = design_document("todo-item", &schemas, &options).unwrap();
+    let second = design_document("todo-item", &schemas, &options).unwrap();
+    assert_eq!(first, second);
+    let source = &first.validate_doc_update;
+    assert!(source.starts_with("function (newDoc, oldDoc, userCtx, secObj) {\n"));
+    assert!(source.ends_with("}\n"));
+    // ES5 only: CouchDB's engine may not know `let`, `const` declarations or arrow functions.
+    for line in source.lines() {
+        let statement = line.trim_start();
+        for modern in ["let ", "const ", "class "] {
+            assert!(!statement.starts_with(modern), "not ES5: {line}");
+        }
+        assert!(
+            !line.contains("=>") && !line.contains('`'),
+            "not ES5: {line}"
+        );
+    }
+    assert_eq!(first.to_json()["_id"], "_design/todo-item");
+}
