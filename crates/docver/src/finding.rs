@@ -116,6 +116,21 @@ impl Finding {
         }
     }
 
+    /// A short stable hash of the rule, pointer and detail: the same change gets the same
+    /// fingerprint in every run, so baselines and SARIF `partialFingerprints` can track it.
+    pub fn fingerprint(&self) -> String {
+        use sha2::{Digest, Sha256};
+        let mut hasher = Sha256::new();
+        for part in [&self.rule, &self.pointer, &self.detail] {
+            hasher.update(part.as_bytes());
+            hasher.update([0]);
+        }
+        hasher.finalize()[..8]
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    }
+
     pub fn witness(&self, direction: Direction) -> Option<&Witness> {
         self.witnesses.iter().find(|w| w.direction == direction)
     }

@@ -1,0 +1,373 @@
+//! Building documents: the smallest document a schema accepts, and witnesses (a document valid
+//! under one schema that the other rejects).
+
+use serde_json::{Map, Value, json};
+
+use super::formats;
+use super::validate::accepts;
+use crate::model::{Additional, JsonType, NodeId, Schema};
+
+/// One step from a value to a value inside it, as the walk descends both schemas.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    Property(String),
+    /// A member not named by `properties`, checked by `additionalProperties`.
+    Additional(String),
+    Item,
+    /// Choose this `oneOf`/`anyOf` branch (no step in the document itself).
+    Variant(usize),
+}
+
+/// How deep the smallest-instance search may nest before giving up.
+const MAX_DEPTH: usize = 24;
+
+/// The smallest value `schema` accepts at node `id`, or `None` if none was found (e.g. the node
+/// rejects everything, or requires an infinite recursion).
+pub fn minimal(schema: &Schema, id: NodeId) -> Option<Value> {
+    minimal_at(schema, id, 0)
+}
+
+fn minimal_at(schema: &Schema, id: NodeId, depth: usize) -> Option<Value> {
+    if depth > MAX_DEPTH {
+        return None;
+    }
+    let r = schema.resolve(id);
+    let node = r.node;
+    if node.rejects_all {
+        return None;
+    }
+    if let Some(values) = &node.values {
+        return values.iter().find(|v| accepts(schema, id, v)).cloned();
+    }
+    if let Some(variants) = &node.variants {
+        for branch in &variants.branches {
+            if let Some(v) = minimal_at(schema, *branch, depth + 1)
+                && accepts(schema, id, &v)
+            {
+                return Some(v);
+            }
+        }
+        return None;
+    }
+    let types = node.types.unwrap_or_else(|| inferred_types(schema, id));
+    for t in [
+        JsonType::Object,
+        JsonType::String,
+        JsonType::Integer,
+        JsonType::Number,
+        JsonType::Boolean,
+        JsonType::Array,
+        JsonType::Null,
+    ] {
+        if !types.contains(t) {
+            continue;
+        }
+        let candidate = match t {
+            JsonType::Object => minimal_object(schema, id, depth),
+            JsonType::Array => minimal_array(schema, id, depth),
+            _ => scalar_candidates(schema, id, t)
+                .into_iter()
+                .find(|v| accepts(schema, id, v)),
+        };
+        if let Some(v) = candidate
+            && accepts(schema, id, &v)
+        {
+            return Some(v);
+        }
+    }
+    if r.admits_null {
+        return Some(Value::Null);
+    }
+    None
+}
+
+/// For a node without `type`, the types its keywords talk about (an untyped `{properties}` is
+/// meant as an object), or every type when it says nothing.
+fn inferred_types(schema: &Schema, id: NodeId) -> crate::model::TypeSet {
+    use crate::model::TypeSet;
+    let node = schema.resolve(id).node;
+    let mut set = TypeSet::EMPTY;
+    if !node.object.properties.is_empty() || !node.object.required.is_empty() {
+        set = set.with(JsonType::Object);
+    }
+    if node.array.items.is_some() {
+        set = set.with(JsonType::Array);
+    }
+    if node.string != Default::default() {
+        set = set.with(JsonType::String);
+    }
+    if node.number != Default::default() {
+        set = set.with(JsonType::Number);
+    }
+    if set.is_empty() { TypeSet::any() } else { set }
+}
+
+pub(crate) fn minimal_object(schema: &Schema, id: NodeId, depth: usize) -> Option<Value> {
+    let node = schema.resolve(id).node;
+    let mut map = Map::new();
+    for name in &node.object.required {
+        let value = match (node.object.properties.get(name), node.object.additional) {
+            (Some(prop), _) => minimal_at(schema, *prop, depth + 1)?,
+            (None, Additional::Schema(extra)) => minimal_at(schema, extra, depth + 1)?,
+            (None, Additional::Open) => Value::Null,
+            (None, Additional::Closed) => return None,
+        };
+        map.insert(name.clone(), value);
+    }
+    Some(Value::Object(map))
+}
+
+fn minimal_array(schema: &Schema, id: NodeId, depth: usize) -> Option<Value> {
+    let node = schema.resolve(id).node;
+    let count = node.array.min_items.unwrap_or(0);
+    if count > 64 {
+        return None;
+    }
+    let mut items = Vec::new();
+    for i in 0..count {
+        let item = match node.array.items {
+            Some(item) => minimal_at(schema, item, depth + 1)?,
+            None => json!(i),
+        };
+        items.push(item);
+    }
+    Some(Value::Array(items))
+}
+
+/// Scalar values worth trying for type `t` at this node: its bounds and their neighbours,
+/// strings of its boundary lengths, its format's example, literals of a simple pattern.
+pub(crate) fn scalar_candidates(schema: &Schema, id: NodeId, t: JsonType) -> Vec<Value> {
+    let node = schema.resolve(id).node;
+    let mut out = Vec::new();
+    match t {
+        JsonType::Null => out.push(Value::Null),
+        JsonType::Boolean => out.extend([json!(false), json!(true)]),
+        JsonType::Integer | JsonType::Number => {
+            let n = &node.number;
+            let mut points = vec![0.0, 1.0, -1.0];
+            for bound in [
+                n.minimum,
+                n.maximum,
+                n.exclusive_minimum,
+                n.exclusive_maximum,
+            ]
+            .into_iter()
+            .flatten()
+            {
+                points.extend([bound, bound + 1.0, bound - 1.0, bound.ceil(), bound.floor()]);
+                if t == JsonType::Number {
+                    points.extend([bound + 0.5, bound - 0.5]);
+                }
+            }
+            if let Some(m) = n.multiple_of {
+                let base = n.minimum.or(n.exclusive_minimum).unwrap_or(0.0);
+                let k = (base / m).ceil();
+                points.extend([k * m, (k + 1.0) * m]);
+            }
+            if t == JsonType::Number {
+                points.push(0.5);
+            }
+            for p in points {
+                if !p.is_finite() {
+                    continue;
+                }
+                if t == JsonType::Integer || p.fract() == 0.0 {
+                    if p.abs() < 9.0e15 {
+                        out.push(json!(p as i64));
+                    }
+                } else {
+                    out.push(json!(p));
+                }
+            }
+        }
+        JsonType::String => {
+            let s = &node.string;
+            if let Some(example) = s.format.as_deref().and_then(formats::example) {
+                out.push(json!(example));
+            }
+            if let Some(pattern) = &s.pattern {
+                out.extend(pattern_literals(pattern).into_iter().map(Value::String));
+            }
+            out.push(json!(""));
+            out.push(json!("a"));
+            for len in [s.min_length, s.max_length.map(|m| m + 1)]
+                .into_iter()
+                .flatten()
+            {
+                if len <= 4096 {
+                    out.push(Value::String("a".repeat(len as usize)));
+                }
+            }
+            if let Some(max) = s.max_length
+                && max <= 4096
+            {
+                out.push(Value::String("a".repeat(max as usize)));
+            }
+            if s.format.is_some() {
+                out.push(json!("not a valid value"));
+            }
+        }
+        JsonType::Array | JsonType::Object => {}
+    }
+    out
+}
+
+/// Literal strings a simple pattern spells out: `^(open|done)$` gives `open`, `done`;
+/// `^abc` gives `abc`. Anything with other regex syntax gives nothing.
+pub(crate) fn pattern_literals(pattern: &str) -> Vec<String> {
+    let body = pattern.strip_prefix('^').unwrap_or(pattern);
+    let body = body.strip_suffix('$').unwrap_or(body);
+    let body = body
+        .strip_prefix("(?:")
+        .or_else(|| body.strip_prefix('('))
+        .and_then(|b| b.strip_suffix(')'))
+        .unwrap_or(body);
+    let literal = |s: &str| {
+        s.chars()
+            .all(|c| c.is_alphanumeric() || " _-:@,".contains(c))
+    };
+    let parts: Vec<&str> = body.split('|').collect();
+    if parts.iter().all(|p| literal(p)) {
+        parts.into_iter().map(str::to_owned).collect()
+    } else {
+        Vec::new()
+    }
+}
+
+/// Whether `pattern` is anchored at both ends and spells a finite set of literals exactly, so
+/// its language can be enumerated.
+pub(crate) fn finite_pattern(pattern: &str) -> Option<Vec<String>> {
+    if !(pattern.starts_with('^') && pattern.ends_with('$')) {
+        return None;
+    }
+    let literals = pattern_literals(pattern);
+    (!literals.is_empty()).then_some(literals)
+}
+
+/// Values to try when looking for one the source node accepts and the target rejects.
+pub(crate) fn candidates(source: &Schema, s: NodeId, target: &Schema, t: NodeId) -> Vec<Value> {
+    let mut out = Vec::new();
+    for (schema, id) in [(source, s), (target, t)] {
+        let r = schema.resolve(id);
+        if let Some(values) = r.values() {
+            out.extend(values);
+        }
+        for ty in JsonType::ALL {
+            out.extend(scalar_candidates(schema, id, ty));
+        }
+        // A union's values come from its branches.
+        if let Some(variants) = &r.node.variants {
+            for branch in &variants.branches {
+                if let Some(values) = schema.resolve(*branch).values() {
+                    out.extend(values);
+                }
+                out.extend(minimal(schema, *branch));
+            }
+        }
+    }
+    if let Some(v) = minimal(source, s) {
+        // Arrays and objects: the smallest one, and variations at the length bounds.
+        if let Value::Array(items) = &v {
+            let node = target.resolve(t).node;
+            let src = source.resolve(s).node;
+            let filler = match src.array.items {
+                Some(item) => minimal(source, item),
+                None => Some(json!(0)),
+            };
+            if let Some(filler) = filler {
+                for len in [
+                    node.array.min_items.map(|m| m.saturating_sub(1)),
+                    node.array.max_items.map(|m| m + 1),
+                    Some(2),
+                ]
+                .into_iter()
+                .flatten()
+                {
+                    if len <= 64 && len as usize != items.len() {
+                        out.push(Value::Array(vec![filler.clone(); len as usize]));
+                    }
+                }
+            }
+        }
+        out.push(v);
+    }
+    out.extend([
+        json!(0.5),
+        json!([]),
+        json!({}),
+        json!("a"),
+        json!(0),
+        Value::Null,
+        json!(true),
+    ]);
+    out
+}
+
+/// A value the source node accepts and the target node rejects, if the candidates hold one.
+pub fn distinguishing(source: &Schema, s: NodeId, target: &Schema, t: NodeId) -> Option<Value> {
+    candidates(source, s, target, t)
+        .into_iter()
+        .find(|v| accepts(source, s, v) && !accepts(target, t, v))
+}
+
+/// A value the node rejects, if one of the usual suspects is.
+pub fn counterexample(schema: &Schema, id: NodeId) -> Option<Value> {
+    let mut tries = vec![
+        Value::Null,
+        json!(true),
+        json!(0),
+        json!(0.5),
+        json!("a"),
+        json!([]),
+        json!({}),
+    ];
+    for t in JsonType::ALL {
+        tries.extend(scalar_candidates(schema, id, t));
+    }
+    tries.into_iter().find(|v| !accepts(schema, id, v))
+}
+
+/// Builds a whole document valid under `schema` whose value at the end of `steps` is `leaf`.
+/// Works bottom-up without recursion, so very deep paths cannot overflow the stack.
+pub fn embed(schema: &Schema, steps: &[Step], leaf: Value) -> Option<Value> {
+    // The node reached before each step.
+    let mut nodes = Vec::with_capacity(steps.len());
+    let mut current = schema.root();
+    for step in steps {
+        nodes.push(current);
+        let node = schema.resolve(current).node;
+        current = match step {
+            Step::Property(name) => *node.object.properties.get(name)?,
+            Step::Additional(_) => match node.object.additional {
+                Additional::Schema(id) => id,
+                Additional::Open => return None,
+                Additional::Closed => return None,
+            },
+            Step::Item => node.array.items?,
+            Step::Variant(i) => *node.variants.as_ref()?.branches.get(*i)?,
+        };
+    }
+    let mut value = leaf;
+    for (step, parent) in steps.iter().zip(nodes).rev() {
+        value = match step {
+            Step::Property(name) | Step::Additional(name) => {
+                let mut object = match minimal_object(schema, parent, 1)? {
+                    Value::Object(map) => map,
+                    _ => return None,
+                };
+                object.insert(name.clone(), value);
+                Value::Object(object)
+            }
+            Step::Item => {
+                let node = schema.resolve(parent).node;
+                let count = node.array.min_items.unwrap_or(1).max(1);
+                if count > 64 {
+                    return None;
+                }
+                Value::Array(vec![value; count as usize])
+            }
+            Step::Variant(_) => value,
+        };
+    }
+    Some(value)
+}

@@ -1,0 +1,448 @@
+//! Properties added, removed, renamed, made required or optional.
+
+use super::{Change, Probe, Rule, RuleInfo, example};
+use crate::check::equivalence::equivalent;
+use crate::check::instance::{counterexample, distinguishing, minimal};
+use crate::model::{Additional, Resolved, Schema};
+use crate::rules::Effect;
+
+/// Property names of OLD and NEW at one object, with likely renames paired up.
+#[derive(Debug, Default)]
+pub struct PropertyDiff {
+    pub added: Vec<String>,
+    pub removed: Vec<String>,
+    /// `(old name, new name)`: removed and added with an equivalent schema.
+    pub renamed: Vec<(String, String)>,
+    pub common: Vec<String>,
+}
+
+impl PropertyDiff {
+    pub fn between(old: &Schema, o: &Resolved<'_>, new: &Schema, n: &Resolved<'_>) -> Self {
+        let (op, np) = (&o.node.object.properties, &n.node.object.properties);
+        if op.is_empty() && np.is_empty() {
+            return PropertyDiff::default();
+        }
+        let mut removed: Vec<String> = op
+            .keys()
+            .filter(|k| !np.contains_key(*k))
+            .cloned()
+            .collect();
+        let mut added: Vec<String> = np
+            .keys()
+            .filter(|k| !op.contains_key(*k))
+            .cloned()
+            .collect();
+        let common = op.keys().filter(|k| np.contains_key(*k)).cloned().collect();
+        let mut renamed = Vec::new();
+        // Pair each removed property with the first added one of the same shape, in order.
+        // Bounded: real steps add and remove a handful of properties at one object.
+        if !removed.is_empty() && !added.is_empty() && removed.len() * added.len() <= 4096 {
+            removed.retain(|old_name| {
+                let position = added.iter().position(|new_name| {
+                    let same_requiredness = o.node.object.required.contains(old_name)
+                        == n.node.object.required.contains(new_name);
+                    same_requiredness && equivalent(old, op[old_name], new, np[new_name])
+                });
+                match position {
+                    Some(i) => {
+                        renamed.push((old_name.clone(), added.remove(i)));
+                        false
+                    }
+                    None => true,
+                }
+            });
+        }
+        PropertyDiff {
+            added,
+            removed,
+            renamed,
+            common,
+        }
+    }
+}
+
+fn is_closed(r: &Resolved<'_>) -> bool {
+    r.node.object.additional == Additional::Closed
+}
+
+/// A value an open object of `schema` would accept for an unknown property, which the node
+/// `prop` of `other` rejects (strict mode: an old document may carry any value there).
+fn unknown_member_value(
+    schema: &Schema,
+    object: &Resolved<'_>,
+    other: &Schema,
+    prop: crate::model::NodeId,
+) -> Option<serde_json::Value> {
+    match object.node.object.additional {
+        Additional::Schema(extra) => distinguishing(schema, extra, other, prop),
+        Additional::Open => counterexample(other, prop),
+        Additional::Closed => None,
+    }
+}
+
+pub static PROPERTY_ADDED_OPTIONAL: Rule = Rule {
+    info: RuleInfo {
+        id: "property-added-optional",
+        category: "property",
+        summary: "An optional property was added to an open object.",
+        effect: Effect {
+            backward: "compatible (breaking with --strict)",
+            forward: "compatible",
+        },
+        explanation: "Old documents do not have the property, and the new reader does not require \
+            it; old readers ignore it in new documents. Under --strict an old document may \
+            already carry the name with a value of another type, so backward breaks.",
+        example_old: example!("property-added-optional").0,
+        example_new: example!("property-added-optional").1,
+    },
+    check: |pair, out| {
+        if is_closed(&pair.o) {
+            return;
+        }
+        for name in &pair.properties.added {
+            if pair.n.node.object.required.contains(name) {
+                continue;
+            }
+            let prop = pair.n.node.object.properties[name];
+            let mut change = Change::new(
+                &PROPERTY_ADDED_OPTIONAL,
+                pair,
+                format!("optional property `{name}` was added"),
+            )
+            .detail(name)
+            .property(name)
+            .at(Some(pair.o.id), Some(prop));
+            if pair.strict
+                && let Some(value) = unknown_member_value(pair.old, &pair.o, pair.new, prop)
+            {
+                change = change.breaks_backward(Probe::Member(name.clone(), value));
+            }
+            out.push(change);
+        }
+    },
+};
+
+pub static PROPERTY_ADDED_REQUIRED: Rule = Rule {
+    info: RuleInfo {
+        id: "property-added-required",
+        category: "property",
+        summary: "A required property was added to an open object.",
+        effect: Effect {
+            backward: "breaking",
+            forward: "compatible",
+        },
+        explanation: "Documents written before the change lack the property, so a new reader \
+            that requires it rejects them. Give it a default (make it optional) or migrate old \
+            documents.",
+        example_old: example!("property-added-required").0,
+        example_new: example!("property-added-required").1,
+    },
+    check: |pair, out| {
+        if is_closed(&pair.o) {
+            return;
+        }
+        for name in &pair.properties.added {
+            if !pair.n.node.object.required.contains(name) {
+                continue;
+            }
+            let prop = pair.n.node.object.properties[name];
+            out.push(
+                Change::new(
+                    &PROPERTY_ADDED_REQUIRED,
+                    pair,
+                    format!("required property `{name}` was added"),
+                )
+                .detail(name)
+                .property(name)
+                .at(Some(pair.o.id), Some(prop))
+                .breaks_backward(Probe::Minimal),
+            );
+        }
+    },
+};
+
+pub static PROPERTY_ADDED_TO_CLOSED_OBJECT: Rule = Rule {
+    info: RuleInfo {
+        id: "property-added-to-closed-object",
+        category: "property",
+        summary: "A property was added to an object that old readers keep closed.",
+        effect: Effect {
+            backward: "compatible (breaking if required)",
+            forward: "breaking",
+        },
+        explanation: "The old schema forbids unknown properties (`additionalProperties: false`, \
+            serde's `deny_unknown_fields`), so an old reader rejects every new document that \
+            carries the new property.",
+        example_old: example!("property-added-to-closed-object").0,
+        example_new: example!("property-added-to-closed-object").1,
+    },
+    check: |pair, out| {
+        if !is_closed(&pair.o) {
+            return;
+        }
+        for name in &pair.properties.added {
+            let prop = pair.n.node.object.properties[name];
+            let required = pair.n.node.object.required.contains(name);
+            let mut change = Change::new(
+                &PROPERTY_ADDED_TO_CLOSED_OBJECT,
+                pair,
+                format!(
+                    "{} property `{name}` was added to an object old readers keep closed",
+                    if required { "required" } else { "optional" }
+                ),
+            )
+            .detail(name)
+            .property(name)
+            .at(Some(pair.o.id), Some(prop));
+            if let Some(value) = minimal(pair.new, prop) {
+                change = change.breaks_forward(Probe::Member(name.clone(), value));
+            } else {
+                change = change.undecided_forward();
+            }
+            if required {
+                change = change.breaks_backward(Probe::Minimal);
+            }
+            out.push(change);
+        }
+    },
+};
+
+pub static PROPERTY_REMOVED_OPTIONAL: Rule = Rule {
+    info: RuleInfo {
+        id: "property-removed-optional",
+        category: "property",
+        summary: "An optional property was removed from an open object.",
+        effect: Effect {
+            backward: "compatible",
+            forward: "compatible (breaking with --strict)",
+        },
+        explanation: "New readers ignore the property in old documents; old readers did not \
+            require it. The data it held in old documents is no longer read. Under --strict a \
+            new document may carry the name with any value, which an old reader may reject.",
+        example_old: example!("property-removed-optional").0,
+        example_new: example!("property-removed-optional").1,
+    },
+    check: |pair, out| {
+        if is_closed(&pair.n) {
+            return;
+        }
+        for name in &pair.properties.removed {
+            if pair.o.node.object.required.contains(name) {
+                continue;
+            }
+            let prop = pair.o.node.object.properties[name];
+            let mut change = Change::new(
+                &PROPERTY_REMOVED_OPTIONAL,
+                pair,
+                format!("optional property `{name}` was removed"),
+            )
+            .detail(name)
+            .property(name)
+            .at(Some(prop), Some(pair.n.id))
+            .pointer_in_old();
+            if pair.strict
+                && let Some(value) = unknown_member_value(pair.new, &pair.n, pair.old, prop)
+            {
+                change = change.breaks_forward(Probe::Member(name.clone(), value));
+            }
+            out.push(change);
+        }
+    },
+};
+
+pub static PROPERTY_REMOVED_REQUIRED: Rule = Rule {
+    info: RuleInfo {
+        id: "property-removed-required",
+        category: "property",
+        summary: "A required property was removed from an open object.",
+        effect: Effect {
+            backward: "compatible",
+            forward: "breaking",
+        },
+        explanation: "New documents no longer carry the property, and old readers require it, \
+            so old apps reject documents written by new ones.",
+        example_old: example!("property-removed-required").0,
+        example_new: example!("property-removed-required").1,
+    },
+    check: |pair, out| {
+        if is_closed(&pair.n) {
+            return;
+        }
+        for name in &pair.properties.removed {
+            if !pair.o.node.object.required.contains(name) {
+                continue;
+            }
+            let prop = pair.o.node.object.properties[name];
+            out.push(
+                Change::new(
+                    &PROPERTY_REMOVED_REQUIRED,
+                    pair,
+                    format!("required property `{name}` was removed"),
+                )
+                .detail(name)
+                .property(name)
+                .at(Some(prop), Some(pair.n.id))
+                .pointer_in_old()
+                .breaks_forward(Probe::Minimal),
+            );
+        }
+    },
+};
+
+pub static PROPERTY_REMOVED_FROM_CLOSED_OBJECT: Rule = Rule {
+    info: RuleInfo {
+        id: "property-removed-from-closed-object",
+        category: "property",
+        summary: "A property was removed from an object that new readers keep closed.",
+        effect: Effect {
+            backward: "breaking",
+            forward: "compatible (breaking if it was required)",
+        },
+        explanation: "Old documents carry the property; the new schema forbids unknown \
+            properties, so a new reader (serde with `deny_unknown_fields`) rejects them. \
+            Confluent's LENIENT policy lets this pass; serde readers do not.",
+        example_old: example!("property-removed-from-closed-object").0,
+        example_new: example!("property-removed-from-closed-object").1,
+    },
+    check: |pair, out| {
+        if !is_closed(&pair.n) {
+            return;
+        }
+        for name in &pair.properties.removed {
+            let prop = pair.o.node.object.properties[name];
+            let required = pair.o.node.object.required.contains(name);
+            let mut change = Change::new(
+                &PROPERTY_REMOVED_FROM_CLOSED_OBJECT,
+                pair,
+                format!("property `{name}` was removed from an object new readers keep closed"),
+            )
+            .detail(name)
+            .property(name)
+            .at(Some(prop), Some(pair.n.id))
+            .pointer_in_old();
+            change = match minimal(pair.old, prop) {
+                Some(value) => change.breaks_backward(Probe::Member(name.clone(), value)),
+                None => change.undecided_backward(),
+            };
+            if required {
+                change = change.breaks_forward(Probe::Minimal);
+            }
+            out.push(change);
+        }
+    },
+};
+
+pub static PROPERTY_RENAMED: Rule = Rule {
+    info: RuleInfo {
+        id: "property-renamed",
+        category: "property",
+        summary: "A property was removed and another with the same schema added: likely a rename.",
+        effect: Effect {
+            backward: "breaking",
+            forward: "breaking",
+        },
+        explanation: "A new reader looks for the new name in old documents and an old reader for \
+            the old name in new ones; either rejects the document when the name is required or \
+            the object is closed, and otherwise silently loses the value. Keep the old name \
+            (serde `alias`) or migrate.",
+        example_old: example!("property-renamed").0,
+        example_new: example!("property-renamed").1,
+    },
+    check: |pair, out| {
+        for (old_name, new_name) in &pair.properties.renamed {
+            let old_prop = pair.o.node.object.properties[old_name];
+            let new_prop = pair.n.node.object.properties[new_name];
+            let mut change = Change::new(
+                &PROPERTY_RENAMED,
+                pair,
+                format!("property `{old_name}` was renamed to `{new_name}` (removed and added with the same schema)"),
+            )
+            .detail(format!("{old_name}->{new_name}"))
+            .property(new_name)
+            .at(Some(old_prop), Some(new_prop));
+            change.breaking_without_witness = true;
+            let backward = minimal(pair.old, old_prop).map(|v| Probe::Member(old_name.clone(), v));
+            let forward = minimal(pair.new, new_prop).map(|v| Probe::Member(new_name.clone(), v));
+            change = change
+                .breaks_backward(backward.unwrap_or(Probe::None))
+                .breaks_forward(forward.unwrap_or(Probe::None));
+            out.push(change);
+        }
+    },
+};
+
+pub static REQUIRED_ADDED: Rule = Rule {
+    info: RuleInfo {
+        id: "required-added",
+        category: "property",
+        summary: "An existing optional property became required.",
+        effect: Effect {
+            backward: "breaking",
+            forward: "compatible",
+        },
+        explanation: "Old documents may omit the property; a new reader that requires it rejects \
+            them.",
+        example_old: example!("required-added").0,
+        example_new: example!("required-added").1,
+    },
+    check: |pair, out| {
+        for name in &pair.properties.common {
+            if !pair.o.node.object.required.contains(name)
+                && pair.n.node.object.required.contains(name)
+            {
+                out.push(
+                    Change::new(
+                        &REQUIRED_ADDED,
+                        pair,
+                        format!("property `{name}` became required"),
+                    )
+                    .detail(name)
+                    .property(name)
+                    .at(
+                        Some(pair.o.node.object.properties[name]),
+                        Some(pair.n.node.object.properties[name]),
+                    )
+                    .breaks_backward(Probe::Minimal),
+                );
+            }
+        }
+    },
+};
+
+pub static REQUIRED_REMOVED: Rule = Rule {
+    info: RuleInfo {
+        id: "required-removed",
+        category: "property",
+        summary: "A required property became optional.",
+        effect: Effect {
+            backward: "compatible",
+            forward: "breaking",
+        },
+        explanation: "New documents may omit the property; an old reader that requires it \
+            rejects them.",
+        example_old: example!("required-removed").0,
+        example_new: example!("required-removed").1,
+    },
+    check: |pair, out| {
+        for name in &pair.properties.common {
+            if pair.o.node.object.required.contains(name)
+                && !pair.n.node.object.required.contains(name)
+            {
+                out.push(
+                    Change::new(
+                        &REQUIRED_REMOVED,
+                        pair,
+                        format!("property `{name}` is no longer required"),
+                    )
+                    .detail(name)
+                    .property(name)
+                    .at(
+                        Some(pair.o.node.object.properties[name]),
+                        Some(pair.n.node.object.properties[name]),
+                    )
+                    .breaks_forward(Probe::Minimal),
+                );
+            }
+        }
+    },
+};
