@@ -75,6 +75,29 @@ pub struct Location {
     pub pointer: String,
     /// Byte span of that node in the schema file's text.
     pub span: Span,
+    /// Byte span of the key naming the node (`"status"`), when it has one.
+    #[serde(default)]
+    pub key_span: Option<Span>,
+}
+
+impl Location {
+    /// A short span to underline: from the key (if any) to the end of the line the value
+    /// starts on, so a label on a large object does not quote the whole object.
+    pub fn label_span(&self, text: &str) -> Span {
+        let start = self.key_span.map_or(self.span.start, |k| k.start);
+        let line_end = text
+            .get(self.span.start..)
+            .and_then(|rest| rest.find('\n'))
+            .map_or(self.span.end, |i| self.span.start + i);
+        Span::new(
+            start,
+            self.span
+                .end
+                .min(line_end)
+                .max(start + 1)
+                .min(text.len().max(start)),
+        )
+    }
 }
 
 /// A document that shows a change breaks a reader.

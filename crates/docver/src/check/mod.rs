@@ -194,6 +194,7 @@ fn location(schema: &Schema, id: Option<NodeId>) -> Option<Location> {
         Location {
             pointer: node.pointer.clone(),
             span: node.span,
+            key_span: node.key_span,
         }
     })
 }

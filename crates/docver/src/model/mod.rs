@@ -50,6 +50,9 @@ pub struct Node {
     /// JSON pointer of this subschema in its file, e.g. `/$defs/Todo/properties/title`.
     pub pointer: String,
     pub span: Span,
+    /// The span of the key this node is the value of (`"status"` in `"status": {…}`), when it
+    /// has one: diagnostics underline the key and the first line rather than a whole object.
+    pub key_span: Option<Span>,
     /// Set when this node stands for another one: a `$ref`, or an `anyOf`/`oneOf` whose only
     /// non-null branch is the target (nullability is then carried by `admits_null`).
     pub alias: Option<NodeId>,

@@ -14,13 +14,34 @@ pub struct PropertyDiff {
     /// `(old name, new name)`: removed and added with an equivalent schema.
     pub renamed: Vec<(String, String)>,
     pub common: Vec<String>,
+    /// Names newly required, other than properties added (and required) in the same step.
+    pub required_added: Vec<String>,
+    /// Names no longer required, other than properties removed in the same step.
+    pub required_removed: Vec<String>,
 }
 
 impl PropertyDiff {
     pub fn between(old: &Schema, o: &Resolved<'_>, new: &Schema, n: &Resolved<'_>) -> Self {
         let (op, np) = (&o.node.object.properties, &n.node.object.properties);
+        let (or, nr) = (&o.node.object.required, &n.node.object.required);
+        // A name may be required without being a property; such a name counts as a property
+        // for added/removed only when `properties` names it.
+        let required_added: Vec<String> = nr
+            .iter()
+            .filter(|k| !or.contains(*k) && (op.contains_key(*k) || !np.contains_key(*k)))
+            .cloned()
+            .collect();
+        let required_removed: Vec<String> = or
+            .iter()
+            .filter(|k| !nr.contains(*k) && (np.contains_key(*k) || !op.contains_key(*k)))
+            .cloned()
+            .collect();
         if op.is_empty() && np.is_empty() {
-            return PropertyDiff::default();
+            return PropertyDiff {
+                required_added,
+                required_removed,
+                ..PropertyDiff::default()
+            };
         }
         let mut removed: Vec<String> = op
             .keys()
@@ -57,6 +78,8 @@ impl PropertyDiff {
             removed,
             renamed,
             common,
+            required_added,
+            required_removed,
         }
     }
 }
@@ -386,25 +409,20 @@ pub static REQUIRED_ADDED: Rule = Rule {
         example_new: example!("required-added").1,
     },
     check: |pair, out| {
-        for name in &pair.properties.common {
-            if !pair.o.node.object.required.contains(name)
-                && pair.n.node.object.required.contains(name)
-            {
-                out.push(
-                    Change::new(
-                        &REQUIRED_ADDED,
-                        pair,
-                        format!("property `{name}` became required"),
-                    )
-                    .detail(name)
-                    .property(name)
-                    .at(
-                        Some(pair.o.node.object.properties[name]),
-                        Some(pair.n.node.object.properties[name]),
-                    )
-                    .breaks_backward(Probe::Minimal),
-                );
-            }
+        for name in &pair.properties.required_added {
+            let object =
+                |r: &Resolved<'_>| r.node.object.properties.get(name).copied().unwrap_or(r.id);
+            out.push(
+                Change::new(
+                    &REQUIRED_ADDED,
+                    pair,
+                    format!("property `{name}` became required"),
+                )
+                .detail(name)
+                .property(name)
+                .at(Some(object(&pair.o)), Some(object(&pair.n)))
+                .breaks_backward(Probe::Minimal),
+            );
         }
     },
 };
@@ -424,25 +442,20 @@ pub static REQUIRED_REMOVED: Rule = Rule {
         example_new: example!("required-removed").1,
     },
     check: |pair, out| {
-        for name in &pair.properties.common {
-            if pair.o.node.object.required.contains(name)
-                && !pair.n.node.object.required.contains(name)
-            {
-                out.push(
-                    Change::new(
-                        &REQUIRED_REMOVED,
-                        pair,
-                        format!("property `{name}` is no longer required"),
-                    )
-                    .detail(name)
-                    .property(name)
-                    .at(
-                        Some(pair.o.node.object.properties[name]),
-                        Some(pair.n.node.object.properties[name]),
-                    )
-                    .breaks_forward(Probe::Minimal),
-                );
-            }
+        for name in &pair.properties.required_removed {
+            let object =
+                |r: &Resolved<'_>| r.node.object.properties.get(name).copied().unwrap_or(r.id);
+            out.push(
+                Change::new(
+                    &REQUIRED_REMOVED,
+                    pair,
+                    format!("property `{name}` is no longer required"),
+                )
+                .detail(name)
+                .property(name)
+                .at(Some(object(&pair.o)), Some(object(&pair.n)))
+                .breaks_forward(Probe::Minimal),
+            );
         }
     },
 };

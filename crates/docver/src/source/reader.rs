@@ -49,11 +49,18 @@ pub fn read_schema(name: &str, text: &str) -> Result<Schema, LoadError> {
     let json = json::parse(text).map_err(|e| error(e.message, e.span))?;
     match &json.value {
         JsonValue::Object(members) => {
-            let knows_any = members.is_empty()
-                || members
-                    .iter()
-                    .any(|m| is_keyword(&m.key) || ANNOTATIONS.contains(&m.key.as_str()));
-            if !knows_any {
+            // A document rather than a schema (`{"title": "milk", "status": true}`): it has
+            // members no schema has, and nothing but annotations that a schema would have.
+            let annotation_only = |key: &str| {
+                matches!(key, "title" | "description" | "default") || ANNOTATIONS.contains(&key)
+            };
+            let asserts = members
+                .iter()
+                .any(|m| is_keyword(&m.key) && !annotation_only(&m.key));
+            let unknown = members
+                .iter()
+                .any(|m| !is_keyword(&m.key) && !ANNOTATIONS.contains(&m.key.as_str()));
+            if unknown && !asserts {
                 return Err(error(
                     "not a JSON Schema: the top-level object has no schema keyword".into(),
                     json.span,
@@ -78,7 +85,7 @@ pub fn read_schema(name: &str, text: &str) -> Result<Schema, LoadError> {
         warnings: Vec::new(),
     };
     let root = reader
-        .read(&json, String::new())
+        .read(&json, String::new(), None)
         .map_err(|(m, s)| error(m, s))?;
     reader.link_refs(root).map_err(|(m, s)| error(m, s))?;
     Ok(Schema {
@@ -159,20 +166,26 @@ impl Reader {
         });
     }
 
-    fn alloc(&mut self, pointer: String, span: Span) -> NodeId {
+    fn alloc(&mut self, pointer: String, span: Span, key_span: Option<Span>) -> NodeId {
         let id = NodeId(u32::try_from(self.nodes.len()).expect("fewer than 2^32 schema nodes"));
         self.by_pointer.insert(pointer.clone(), id);
         self.nodes.push(Node {
             pointer,
             span,
+            key_span,
             ..Node::default()
         });
         id
     }
 
     /// Reads the subschema `json` found at `pointer`.
-    fn read(&mut self, json: &Json, pointer: String) -> Result<NodeId, ReadError> {
-        let id = self.alloc(pointer.clone(), json.span);
+    fn read(
+        &mut self,
+        json: &Json,
+        pointer: String,
+        key_span: Option<Span>,
+    ) -> Result<NodeId, ReadError> {
+        let id = self.alloc(pointer.clone(), json.span, key_span);
         let members = match &json.value {
             JsonValue::Bool(true) => return Ok(id),
             JsonValue::Bool(false) => {
@@ -193,6 +206,7 @@ impl Reader {
         let mut node = Node {
             pointer: pointer.clone(),
             span: json.span,
+            key_span,
             ..Node::default()
         };
         let mut one_of = None;
@@ -249,7 +263,7 @@ impl Reader {
             "$defs" | "definitions" => {
                 let defs = value.as_object().ok_or_else(|| invalid("an object"))?;
                 for def in defs {
-                    self.read(&def.value, push_token(&at, &def.key))?;
+                    self.read(&def.value, push_token(&at, &def.key), Some(def.key_span))?;
                 }
             }
             "$ref" => {
@@ -344,7 +358,7 @@ impl Reader {
                     "tuple `items` (an array of schemas) is not supported; items are not compared"
                         .into(),
                 ),
-                _ => node.array.items = Some(self.read(value, at)?),
+                _ => node.array.items = Some(self.read(value, at, Some(member.key_span))?),
             },
             "minItems" => {
                 node.array.min_items =
@@ -361,7 +375,11 @@ impl Reader {
             "properties" => {
                 let properties = value.as_object().ok_or_else(|| invalid("an object"))?;
                 for property in properties {
-                    let id = self.read(&property.value, push_token(&at, &property.key))?;
+                    let id = self.read(
+                        &property.value,
+                        push_token(&at, &property.key),
+                        Some(property.key_span),
+                    )?;
                     node.object.properties.insert(property.key.clone(), id);
                 }
             }
@@ -383,7 +401,7 @@ impl Reader {
                 node.object.additional = match value.value {
                     JsonValue::Bool(true) => Additional::Open,
                     JsonValue::Bool(false) => Additional::Closed,
-                    _ => Additional::Schema(self.read(value, at)?),
+                    _ => Additional::Schema(self.read(value, at, Some(member.key_span))?),
                 }
             }
             "minProperties" => {
@@ -400,7 +418,7 @@ impl Reader {
                 };
                 let mut branches = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    branches.push(self.read(item, push_token(&at, &i.to_string()))?);
+                    branches.push(self.read(item, push_token(&at, &i.to_string()), None)?);
                 }
                 let kind = if key == "oneOf" { "oneOf" } else { "anyOf" };
                 if key == "oneOf" {
@@ -415,7 +433,7 @@ impl Reader {
                 };
                 let mut branches = Vec::with_capacity(items.len());
                 for (i, item) in items.iter().enumerate() {
-                    branches.push(self.read(item, push_token(&at, &i.to_string()))?);
+                    branches.push(self.read(item, push_token(&at, &i.to_string()), None)?);
                 }
                 // schemars 0.8 wrapped a described `$ref` in a one-element `allOf`.
                 if let [only] = branches[..] {

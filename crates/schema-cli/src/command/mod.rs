@@ -1,0 +1,4 @@
+//! One module per subcommand.
+
+pub mod diff;
+pub mod list_rules;
