@@ -115,8 +115,10 @@ pub static REF_TARGET_CHANGED: Rule = Rule {
             &pair.old.node(pair.old_origin).reference,
             &pair.new.node(pair.new_origin).reference,
         );
+        // `#/definitions/X` (draft-07) and `#/$defs/X` (2020-12) name the same definition.
+        let name = |r: &str| r.rsplit('/').next().unwrap_or(r).to_owned();
         if let (Some(o), Some(n)) = (o, n)
-            && o != n
+            && name(o) != name(n)
         {
             out.push(
                 Change::new(
