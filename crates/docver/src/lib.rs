@@ -9,9 +9,11 @@
 //! - [`span`]: byte spans and line/column lookup shared by every diagnostic;
 //! - [`finding`]: what a check reports (a rule, where it fired, the verdict per direction,
 //!   and a witness document);
+//! - [`document`]: versioned documents at run time (tags, unknown fields, parts, ids);
 //! - [`family`] and [`error`]: versioned document families as migration strategies see them.
 
 pub mod check;
+pub mod document;
 pub mod error;
 pub mod family;
 pub mod finding;
@@ -22,11 +24,76 @@ pub mod span;
 
 pub use error::DocError;
 pub use family::{DocumentSet, Family, Loss, Migrated};
+/// Derives a versioned document family from one annotated struct (see `docver_attr`).
+pub use schema_derive::versioned;
 
 pub use finding::{Direction, Finding, Location, Verdict, Witness};
 pub use span::{LineIndex, Span};
 
 pub use check::{DiffOptions, DiffReport, diff};
+pub use document::{Contract, MigrationError, Parts, UnknownFields, Versioned, VersionedId};
+
+/// What generated code refers to, so a user crate needs no direct serde or schemars dependency.
+#[doc(hidden)]
+pub mod __private {
+    pub use schemars;
+    pub use serde;
+    pub use serde_json;
+
+    use crate::document::{MigrationError, Parts};
+
+    // The helpers below take user migration functions as function pointers, so that a function
+    // with the wrong signature is a type error pointing at the user's path.
+
+    /// A field computed from the whole previous (or next) version.
+    pub fn field<S, T>(f: fn(&S) -> T, from: &S) -> T {
+        f(from)
+    }
+
+    /// A fallible field migration; the error's `Display` becomes the migration error.
+    pub fn field_fallible<S, T, E: core::fmt::Display>(
+        f: fn(&S) -> Result<T, E>,
+        from: &S,
+    ) -> Result<T, MigrationError> {
+        f(from).map_err(MigrationError::new)
+    }
+
+    /// A whole step, with the companion documents.
+    pub fn step<S, T>(
+        f: fn(S, &mut Parts) -> T,
+        from: S,
+        parts: &mut Parts,
+    ) -> Result<T, MigrationError> {
+        Ok(f(from, parts))
+    }
+
+    pub fn step_fallible<S, T, E: core::fmt::Display>(
+        f: fn(S, &mut Parts) -> Result<T, E>,
+        from: S,
+        parts: &mut Parts,
+    ) -> Result<T, MigrationError> {
+        f(from, parts).map_err(MigrationError::new)
+    }
+
+    /// A widened number on the way down: fails (rather than truncating) when it does not fit.
+    pub fn narrow<S, T: TryFrom<S>>(value: S, field: &str) -> Result<T, MigrationError> {
+        T::try_from(value).map_err(|_| {
+            MigrationError::new(format!("`{field}` does not fit the older version's type"))
+        })
+    }
+
+    /// `f64` → `f32` and other float narrowing, where `TryFrom` does not exist.
+    pub fn narrow_float(value: f64, field: &str) -> Result<f32, MigrationError> {
+        let narrowed = value as f32;
+        if f64::from(narrowed) == value || value.is_nan() {
+            Ok(narrowed)
+        } else {
+            Err(MigrationError::new(format!(
+                "`{field}` does not fit the older version's type"
+            )))
+        }
+    }
+}
 pub use model::Schema;
 pub use rules::{RuleInfo, rule_catalog};
 pub use source::{LoadError, read_schema};

@@ -61,7 +61,7 @@ fn breaking_step_exits_1_with_witnesses_in_json() {
         .unwrap();
     assert_eq!(change["instance_path"], "/status");
     assert_eq!(change["witness"]["backward"]["status"], false);
-    assert_eq!(change["new_span"]["line"], 14);
+    assert_eq!(change["new_span"]["line"], 32);
     assert_eq!(change["fingerprint"].as_str().unwrap().len(), 16);
 }
 
@@ -158,7 +158,7 @@ fn sarif_is_2_1_0_with_fingerprints_and_locations() {
     );
     let location = &result["locations"][0]["physicalLocation"];
     assert_eq!(location["artifactLocation"]["uri"], V3);
-    assert_eq!(location["region"]["startLine"], 14);
+    assert_eq!(location["region"]["startLine"], 32);
     assert!(result["partialFingerprints"]["docver/v1"].is_string());
 }
 
@@ -169,7 +169,7 @@ fn github_and_markdown_formats() {
     let text = stdout(&out);
     assert!(
         text.lines().any(
-            |l| l.starts_with("::error file=examples/todo/schemas/v3.json,line=14,")
+            |l| l.starts_with("::error file=examples/todo/schemas/v3.json,line=32,")
                 && l.contains("title=docver type-changed::")
         ),
         "{text}"

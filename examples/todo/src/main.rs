@@ -1,1 +1,59 @@
-fn main() {}
+//! `cargo run -p todo`: the seed's story, one version at a time.
+//! `cargo run -p todo -- schemas`: rewrites `examples/todo/schemas/` from the code.
+
+use std::path::Path;
+
+use docver::{Parts, Versioned};
+use serde_json::json;
+use todo::{AnyTodo, Progress, TodoV1, TodoV2, TodoV4};
+
+fn main() {
+    if std::env::args().nth(1).as_deref() == Some("schemas") {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(todo::SCHEMA_DIR);
+        for (name, text) in todo::schema_files() {
+            if let Err(e) = std::fs::write(dir.join(&name), text) {
+                eprintln!("error: cannot write {name}: {e}");
+                std::process::exit(2);
+            }
+            println!("wrote {}", dir.join(&name).display());
+        }
+        return;
+    }
+    if let Err(e) = story() {
+        eprintln!("error: {e}");
+        std::process::exit(2);
+    }
+}
+
+fn show(label: &str, value: &serde_json::Value) {
+    println!("{label}:\n  {value}");
+}
+
+fn story() -> Result<(), docver::DocError> {
+    // A document written before versioning: no tag, read as v1.
+    let old = json!({"_id": "7f3c", "title": "buy milk", "status": true});
+    show("stored v1 document (untagged)", &old);
+    let mut parts = Parts::new(Some("7f3c".into()));
+    let latest: TodoV4 = AnyTodo::from_document(&old)?.into_latest(&mut parts)?;
+    show("upgraded to v4", &latest.to_document());
+    for part in parts.docs.values() {
+        show("  with its status document", part);
+    }
+
+    // A legacy v1 app asks for the v4 document.
+    let (v1, loss) = TodoV1::read(&latest.to_document(), &mut parts.clone())?;
+    show("downgraded to v1 for a legacy app", &v1.to_document());
+    println!("  loss: {loss:?}");
+
+    // A v2 app edits a v3 document: the progress it doesn't know survives.
+    let v3 = json!({"_id": "9a1b", "schema": "todo-item", "version": 3, "title": "write report",
+                    "status": "blocked", "important": true, "assignee": "ana"});
+    show("stored v3 document", &v3);
+    let mut parts = Parts::new(Some("9a1b".into()));
+    let (mut v2, _) = TodoV2::read(&v3, &mut parts)?;
+    v2.title = "write the report".into();
+    let written = v2.write_back(&v3, &mut parts)?;
+    show("after a v2 app renamed it", &written);
+    assert_eq!(written["status"], json!(Progress::Blocked));
+    Ok(())
+}

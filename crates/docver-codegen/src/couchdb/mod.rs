@@ -140,7 +140,11 @@ pub fn design_document(
     }
     let schemas: Map<String, Value> = versions
         .iter()
-        .map(|(version, schema)| (version.to_string(), schema.clone()))
+        .map(|(version, schema)| {
+            let mut schema = schema.clone();
+            strip_annotations(&mut schema);
+            (version.to_string(), schema)
+        })
         .collect();
     let live: Vec<String> = versions.keys().map(u32::to_string).collect();
     let validate_doc_update = render_function(family, &live, &Value::Object(schemas), options);
@@ -149,6 +153,33 @@ pub fn design_document(
         validate_doc_update,
         warnings,
     })
+}
+
+/// Removes what only documents a schema (titles, descriptions, comments, examples) from every
+/// subschema: the server does not need it, and the design document stays small.
+fn strip_annotations(schema: &mut Value) {
+    let Some(object) = schema.as_object_mut() else {
+        return;
+    };
+    for key in ["title", "description", "$comment", "examples"] {
+        object.remove(key);
+    }
+    for (key, value) in object.iter_mut() {
+        match key.as_str() {
+            "properties" | "$defs" | "definitions" | "patternProperties" => {
+                if let Some(children) = value.as_object_mut() {
+                    children.values_mut().for_each(strip_annotations);
+                }
+            }
+            "anyOf" | "oneOf" | "allOf" | "prefixItems" => {
+                if let Some(children) = value.as_array_mut() {
+                    children.iter_mut().for_each(strip_annotations);
+                }
+            }
+            "items" | "additionalProperties" | "not" | "contains" => strip_annotations(value),
+            _ => {}
+        }
+    }
 }
 
 /// The version a reader schema declares for itself: `properties.<version_field>.const` (or a

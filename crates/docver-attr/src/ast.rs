@@ -1,0 +1,290 @@
+//! A family as plain data, read from `#[versioned(...)]` and the struct it annotates.
+
+use proc_macro2::{Span, TokenStream};
+use syn::{Attribute, Expr, Ident, ItemStruct, LitStr, Path, Type, Visibility};
+
+use crate::attr::{self, DefaultValue, FieldAttrs, Version};
+use crate::ctxt::Ctxt;
+
+/// One versioned document family.
+#[derive(Debug, Clone)]
+pub struct Family {
+    pub ident: Ident,
+    pub vis: Visibility,
+    /// Attributes other than `#[versioned]`, copied to every version's struct (derives, serde,
+    /// docs).
+    pub attrs: Vec<Attribute>,
+    /// The document type stored in the tag field, e.g. `"todo-item"`.
+    pub schema: LitStr,
+    /// Declared versions, in the order written.
+    pub versions: Vec<Version>,
+    /// The version untagged documents are read as.
+    pub base: Option<Version>,
+    pub schema_field: String,
+    pub version_field: String,
+    pub steps: Vec<Step>,
+    pub fields: Vec<Field>,
+    pub span: Span,
+}
+
+/// A user-written migration for one whole step `to - 1 → to` (a split into several documents,
+/// say), replacing the generated glue for that step.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub to: Version,
+    pub upgrade: Option<Path>,
+    pub downgrade: Option<Path>,
+    pub fallible: bool,
+    pub lossless: bool,
+    /// Companion document types a document of version `to` (and later) is split into.
+    pub parts: Vec<LitStr>,
+    pub span: Span,
+}
+
+/// One field declaration (a name may be declared several times, over disjoint version ranges).
+#[derive(Debug, Clone)]
+pub struct Field {
+    pub ident: Ident,
+    pub ty: Type,
+    pub vis: Visibility,
+    /// Attributes other than `#[docver]`, copied to the field in every version.
+    pub attrs: Vec<Attribute>,
+    pub docver: FieldAttrs,
+}
+
+impl Field {
+    pub fn name(&self) -> String {
+        self.ident.to_string()
+    }
+
+    /// Whether the field exists in `version`: `since <= version < until`.
+    pub fn exists_in(&self, version: u32) -> bool {
+        self.docver.since.is_none_or(|s| s.value <= version)
+            && self.docver.until.is_none_or(|u| version < u.value)
+    }
+
+    pub fn type_text(&self) -> String {
+        quote::ToTokens::to_token_stream(&self.ty)
+            .to_string()
+            .replace(' ', "")
+    }
+
+    /// `Option<…>` fields may be absent; serde reads them as `None`.
+    pub fn is_option(&self) -> bool {
+        match &self.ty {
+            Type::Path(p) => p.path.segments.last().is_some_and(|s| s.ident == "Option"),
+            _ => false,
+        }
+    }
+
+    pub fn default(&self) -> Option<&DefaultValue> {
+        self.docver.default.as_ref()
+    }
+}
+
+impl Family {
+    pub fn from_ast(cx: &Ctxt, args: TokenStream, item: &ItemStruct) -> Option<Family> {
+        let mut schema = None;
+        let mut versions = Vec::new();
+        let mut base = None;
+        let mut schema_field = "schema".to_owned();
+        let mut version_field = "version".to_owned();
+        let mut steps = Vec::new();
+        let parser = syn::meta::parser(|meta| {
+            let key = attr::key_name(&meta);
+            match key.as_str() {
+                "schema" => schema = Some(meta.value()?.parse::<LitStr>()?),
+                "versions" => {
+                    let expr: Expr = meta.value()?.parse()?;
+                    versions = attr::parse_versions(cx, &expr);
+                }
+                "base" => base = Some(attr::parse_version(&meta)?),
+                "schema_field" => schema_field = meta.value()?.parse::<LitStr>()?.value(),
+                "version_field" => version_field = meta.value()?.parse::<LitStr>()?.value(),
+                "step" => steps.push(parse_step(cx, &meta)?),
+                _ => {
+                    cx.error_spanned_by(
+                        &meta.path,
+                        attr::unknown_key(&key, attr::CONTAINER_KEYS, "`versioned` argument"),
+                    );
+                    if meta.input.peek(syn::Token![=]) {
+                        let _: Expr = meta.value()?.parse()?;
+                    }
+                }
+            }
+            Ok(())
+        });
+        if let Err(e) = syn::parse::Parser::parse2(parser, args) {
+            cx.syn_error(e);
+        }
+        let Some(schema) = schema else {
+            cx.error_spanned_by(&item.ident, "`#[versioned]` needs `schema = \"type-name\"` (the value stored in the document's type tag)");
+            return None;
+        };
+        if versions.is_empty() {
+            cx.error_spanned_by(
+                &item.ident,
+                "`#[versioned]` needs `versions = 1..=N` (or a list)",
+            );
+            return None;
+        }
+        let syn::Fields::Named(named) = &item.fields else {
+            cx.error_spanned_by(
+                &item.ident,
+                "`#[versioned]` needs a struct with named fields",
+            );
+            return None;
+        };
+        let fields = named
+            .named
+            .iter()
+            .map(|f| Field {
+                ident: f.ident.clone().expect("named field"),
+                ty: f.ty.clone(),
+                vis: f.vis.clone(),
+                attrs: f
+                    .attrs
+                    .iter()
+                    .filter(|a| !a.path().is_ident("docver"))
+                    .cloned()
+                    .collect(),
+                docver: FieldAttrs::from_attrs(cx, &f.attrs),
+            })
+            .collect();
+        Some(Family {
+            ident: item.ident.clone(),
+            vis: item.vis.clone(),
+            attrs: item
+                .attrs
+                .iter()
+                .filter(|a| !a.path().is_ident("versioned"))
+                .cloned()
+                .collect(),
+            schema,
+            versions,
+            base,
+            schema_field,
+            version_field,
+            steps,
+            fields,
+            span: item.ident.span(),
+        })
+    }
+
+    /// Declared version numbers, ascending (validation rejects any other order).
+    pub fn version_numbers(&self) -> Vec<u32> {
+        self.versions.iter().map(|v| v.value).collect()
+    }
+
+    pub fn latest(&self) -> u32 {
+        self.versions.last().map_or(0, |v| v.value)
+    }
+
+    /// The fields of one version, in declaration order.
+    pub fn fields_in(&self, version: u32) -> Vec<&Field> {
+        self.fields
+            .iter()
+            .filter(|f| f.exists_in(version))
+            .collect()
+    }
+
+    /// The field called `name` in `version`, if any.
+    pub fn field_in(&self, version: u32, name: &str) -> Option<&Field> {
+        self.fields
+            .iter()
+            .find(|f| f.exists_in(version) && f.ident == name)
+    }
+
+    /// The user step replacing the generated glue for `to - 1 → to`, if any.
+    pub fn step_to(&self, to: u32) -> Option<&Step> {
+        self.steps.iter().find(|s| s.to.value == to)
+    }
+
+    /// Companion document types of `version` (declared by the latest step at or below it).
+    pub fn parts_in(&self, version: u32) -> Vec<String> {
+        self.steps
+            .iter()
+            .filter(|s| s.to.value <= version && !s.parts.is_empty())
+            .max_by_key(|s| s.to.value)
+            .map(|s| s.parts.iter().map(LitStr::value).collect())
+            .unwrap_or_default()
+    }
+
+    /// The type name of one version: `TodoV3`.
+    pub fn version_ident(&self, version: u32) -> Ident {
+        Ident::new(&format!("{}V{version}", self.ident), self.ident.span())
+    }
+
+    /// Adjacent pairs `(previous, next)` of declared versions.
+    pub fn steps_between(&self) -> Vec<(u32, u32)> {
+        let v = self.version_numbers();
+        v.windows(2).map(|w| (w[0], w[1])).collect()
+    }
+}
+
+fn parse_step(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Step> {
+    let mut step = Step {
+        to: Version {
+            value: 0,
+            span: meta
+                .path
+                .get_ident()
+                .map_or_else(Span::call_site, Ident::span),
+        },
+        upgrade: None,
+        downgrade: None,
+        fallible: false,
+        lossless: false,
+        parts: Vec::new(),
+        span: meta
+            .path
+            .get_ident()
+            .map_or_else(Span::call_site, Ident::span),
+    };
+    let mut has_to = false;
+    meta.parse_nested_meta(|inner| {
+        let key = attr::key_name(&inner);
+        match key.as_str() {
+            "to" => {
+                step.to = attr::parse_version(&inner)?;
+                has_to = true;
+            }
+            "upgrade" => step.upgrade = Some(attr::parse_path(&inner)?),
+            "downgrade" => step.downgrade = Some(attr::parse_path(&inner)?),
+            "fallible" => step.fallible = true,
+            "lossless" => step.lossless = true,
+            "parts" => {
+                let array: syn::ExprArray = inner.value()?.parse()?;
+                for e in array.elems {
+                    match e {
+                        Expr::Lit(syn::ExprLit {
+                            lit: syn::Lit::Str(s),
+                            ..
+                        }) => step.parts.push(s),
+                        other => cx.error_spanned_by(
+                            other,
+                            "`parts` lists document type names as strings",
+                        ),
+                    }
+                }
+            }
+            _ => {
+                cx.error_spanned_by(
+                    &inner.path,
+                    attr::unknown_key(&key, attr::STEP_KEYS, "`step` argument"),
+                );
+                if inner.input.peek(syn::Token![=]) {
+                    let _: Expr = inner.value()?.parse()?;
+                }
+            }
+        }
+        Ok(())
+    })?;
+    if !has_to {
+        cx.error_at(
+            step.span,
+            "`step(...)` needs `to = N`, the version the step produces",
+        );
+    }
+    Ok(step)
+}

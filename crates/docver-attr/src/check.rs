@@ -1,0 +1,232 @@
+//! Validation of a family as a whole: every error found, each with its span.
+
+use crate::ast::{Family, Field};
+use crate::ctxt::Ctxt;
+
+pub fn check(cx: &Ctxt, family: &Family) {
+    check_versions(cx, family);
+    check_ranges(cx, family);
+    check_steps(cx, family);
+    check_misplaced(cx, family);
+    for (previous, next) in family.steps_between() {
+        if family.step_to(next).is_none() {
+            check_glue(cx, family, previous, next);
+        }
+    }
+}
+
+fn check_versions(cx: &Ctxt, family: &Family) {
+    for pair in family.versions.windows(2) {
+        let (a, b) = (pair[0], pair[1]);
+        if b.value == a.value {
+            cx.error_at(b.span, format!("version {} is declared twice", b.value));
+        } else if b.value < a.value {
+            cx.error_at(
+                b.span,
+                format!(
+                    "versions must increase: {} comes after {}",
+                    b.value, a.value
+                ),
+            );
+        }
+    }
+    if let Some(base) = family.base
+        && !family.versions.iter().any(|v| v.value == base.value)
+    {
+        cx.error_at(
+            base.span,
+            format!(
+                "`base = {}` is not one of the declared versions",
+                base.value
+            ),
+        );
+    }
+}
+
+fn check_ranges(cx: &Ctxt, family: &Family) {
+    let declared = family.version_numbers();
+    for field in &family.fields {
+        let (since, until) = (field.docver.since, field.docver.until);
+        if let Some(s) = since
+            && !declared.contains(&s.value)
+        {
+            cx.error_at(
+                s.span,
+                format!(
+                    "`since = {}` is not a declared version ({declared:?})",
+                    s.value
+                ),
+            );
+        }
+        if !declared.iter().any(|v| field.exists_in(*v)) {
+            let span = until.or(since).map_or(field.ident.span(), |v| v.span);
+            let range = match (since, until) {
+                (Some(s), Some(u)) => format!("`since = {}, until = {}`", s.value, u.value),
+                (Some(s), None) => format!("`since = {}`", s.value),
+                (None, Some(u)) => format!("`until = {}`", u.value),
+                (None, None) => "the field".to_owned(),
+            };
+            cx.error_at(
+                span,
+                format!(
+                    "the version range {range} of `{}` is empty: it exists in no declared version",
+                    field.ident
+                ),
+            );
+        }
+    }
+    // A name may appear several times, but only once per version.
+    for (i, field) in family.fields.iter().enumerate() {
+        for other in &family.fields[..i] {
+            if other.ident == field.ident
+                && declared
+                    .iter()
+                    .any(|v| field.exists_in(*v) && other.exists_in(*v))
+            {
+                cx.error_spanned_by(
+                    &field.ident,
+                    format!("field `{}` is declared more than once for the same version; give the declarations disjoint `since`/`until` ranges", field.ident),
+                );
+            }
+        }
+    }
+}
+
+/// `upgrade` belongs on a field that begins after the first version (it computes the field from
+/// the previous version); `downgrade` on one that ends or changes type before the last.
+fn check_misplaced(cx: &Ctxt, family: &Family) {
+    let (first, last) = (family.versions.first().map(|v| v.value), family.latest());
+    for field in &family.fields {
+        if let Some(path) = &field.docver.upgrade
+            && first.is_some_and(|first| field.exists_in(first))
+        {
+            cx.error_spanned_by(path, format!("`upgrade` on `{}` has nothing to upgrade from: the field exists in the first version", field.ident));
+        }
+        if let Some(path) = &field.docver.downgrade
+            && field.exists_in(last)
+        {
+            cx.error_spanned_by(path, format!("`downgrade` on `{}` has nothing to downgrade from: the field exists in the last version", field.ident));
+        }
+    }
+}
+
+fn check_steps(cx: &Ctxt, family: &Family) {
+    let declared = family.version_numbers();
+    for step in &family.steps {
+        if step.to.value == 0 {
+            continue;
+        }
+        if !declared.contains(&step.to.value) || declared.first() == Some(&step.to.value) {
+            cx.error_at(
+                step.to.span,
+                format!(
+                    "`step(to = {})` must name a declared version after the first",
+                    step.to.value
+                ),
+            );
+        }
+        if step.upgrade.is_none() || step.downgrade.is_none() {
+            cx.error_at(
+                step.span,
+                "a `step(...)` needs both `upgrade = path` and `downgrade = path`",
+            );
+        }
+    }
+}
+
+/// Numeric types whose values all fit the next one: the step converts with `From` on upgrade
+/// and `TryFrom` on downgrade.
+fn widens(from: &str, to: &str) -> bool {
+    const CHAINS: &[&[&str]] = &[
+        &["i8", "i16", "i32", "i64", "i128"],
+        &["u8", "u16", "u32", "u64", "u128"],
+        &["f32", "f64"],
+    ];
+    let ordered = CHAINS.iter().any(|chain| {
+        let (a, b) = (
+            chain.iter().position(|t| *t == from),
+            chain.iter().position(|t| *t == to),
+        );
+        matches!((a, b), (Some(a), Some(b)) if a < b)
+    });
+    ordered
+        || matches!((from, to), ("u8", "i16") | ("u16", "i32") | ("u32", "i64"))
+        || to == format!("Option<{from}>")
+}
+
+pub fn is_widening(from: &Field, to: &Field) -> bool {
+    widens(&from.type_text(), &to.type_text())
+}
+
+fn check_glue(cx: &Ctxt, family: &Family, previous: u32, next: u32) {
+    for field in family.fields_in(next) {
+        let name = field.name();
+        match family.field_in(previous, &name) {
+            Some(old) if old.type_text() == field.type_text() => {}
+            Some(old) => {
+                if field.docver.upgrade.is_none() && !is_widening(old, field) {
+                    cx.error_spanned_by(
+                        &field.ty,
+                        format!(
+                            "field `{name}` changes type from `{}` (v{previous}) to `{}` (v{next}) with no migration: \
+                             add `upgrade = path` here and `downgrade = path` on the v{previous} field, or declare `step(to = {next}, …)`",
+                            old.type_text(),
+                            field.type_text()
+                        ),
+                    );
+                } else if field.docver.upgrade.is_some()
+                    && old.docver.downgrade.is_none()
+                    && !is_widening(old, field)
+                {
+                    cx.error_spanned_by(
+                        &old.ident,
+                        format!("field `{name}` changes type in v{next}; this v{previous} declaration needs `downgrade = path` to get back from v{next}"),
+                    );
+                }
+            }
+            None => {
+                if field.docver.upgrade.is_none() && field.default().is_none() && !field.is_option()
+                {
+                    cx.error_spanned_by(
+                        &field.ident,
+                        format!(
+                            "required field `{name}` is added in v{next} with no default: add `default` (or `default = path`), \
+                             make it an `Option`, or give `upgrade = path`"
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    for old in family.fields_in(previous) {
+        let name = old.name();
+        if family.field_in(next, &name).is_none()
+            && old.docver.downgrade.is_none()
+            && old.default().is_none()
+            && !old.is_option()
+        {
+            cx.error_spanned_by(
+                &old.ident,
+                format!(
+                    "field `{name}` is removed in v{next}; a downgrade to v{previous} needs a value for it: add `default`, \
+                     make it an `Option`, or give `downgrade = path`"
+                ),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn widening_is_known_for_numbers_and_options() {
+        assert!(widens("i32", "i64"));
+        assert!(widens("f32", "f64"));
+        assert!(widens("u32", "i64"));
+        assert!(widens("bool", "Option<bool>"));
+        assert!(!widens("i64", "i32"));
+        assert!(!widens("bool", "String"));
+    }
+}

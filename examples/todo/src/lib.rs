@@ -1,0 +1,129 @@
+//! The seed's todo app through all its schema versions.
+//!
+//! - v1: `title: String`, `status: bool`;
+//! - v2: adds `important: bool` (non-breaking: it has a default);
+//! - v3: `status` becomes a progress string (`open`, `started`, `blocked`, `rejected`,
+//!   `completed`; `true` ↔ `completed`);
+//! - v4: `status` moves out of the todo into its own `todo-status` document.
+
+use docver::versioned;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// How far along a todo is (v3 onwards).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum Progress {
+    Open,
+    Started,
+    Blocked,
+    Rejected,
+    Completed,
+}
+
+/// A todo item. Documents written before versioning existed have no tag and are read as v1.
+#[versioned(
+    schema = "todo-item",
+    versions = 1..=4,
+    base = 1,
+    step(to = 4, upgrade = migrate::split_status, downgrade = migrate::join_status, fallible, lossless, parts = ["todo-status"])
+)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Todo {
+    pub title: String,
+    /// Done or not (v1, v2).
+    #[docver(until = 3, downgrade = migrate::status_to_bool)]
+    pub status: bool,
+    #[docver(since = 2, default)]
+    pub important: bool,
+    /// Progress (v3; v4 keeps it in the `todo-status` document).
+    #[docver(since = 3, until = 4, upgrade = migrate::status_from_bool)]
+    pub status: Progress,
+}
+
+/// The status of one todo, in its own document from todo v4 on. `todo` is the todo's raw uuid,
+/// never a versioned id.
+#[versioned(schema = "todo-status", versions = [1])]
+#[derive(Debug, Clone, PartialEq)]
+pub struct TodoStatus {
+    pub todo: String,
+    pub status: Progress,
+}
+
+/// The migrations no generated glue can write.
+pub mod migrate {
+    use docver::{MigrationError, Parts, Versioned};
+
+    use super::{Progress, TodoStatusV1, TodoV2, TodoV3, TodoV4};
+
+    /// v2 → v3: `true` is `completed`, `false` is `open`.
+    pub fn status_from_bool(todo: &TodoV2) -> Progress {
+        if todo.status {
+            Progress::Completed
+        } else {
+            Progress::Open
+        }
+    }
+
+    /// v3 → v2: only `completed` is done. Lossy: `started`, `blocked` and `rejected` all read
+    /// as not done.
+    pub fn status_to_bool(todo: &TodoV3) -> bool {
+        todo.status == Progress::Completed
+    }
+
+    /// v3 → v4: the status moves into a `todo-status` document referring to the todo's uuid.
+    pub fn split_status(todo: TodoV3, parts: &mut Parts) -> Result<TodoV4, MigrationError> {
+        let id = parts.id.clone().ok_or_else(|| {
+            MigrationError::new("splitting the status off a todo needs the todo's id")
+        })?;
+        parts.put(&TodoStatusV1 {
+            todo: id,
+            status: todo.status,
+            unknown: Default::default(),
+        });
+        Ok(TodoV4 {
+            title: todo.title,
+            important: todo.important,
+            unknown: todo.unknown,
+        })
+    }
+
+    /// v4 → v3: the status comes back from its document, which must be there.
+    pub fn join_status(todo: TodoV4, parts: &mut Parts) -> Result<TodoV3, MigrationError> {
+        let status = parts
+            .take::<TodoStatusV1>()
+            .map_err(MigrationError::new)?
+            .ok_or_else(|| {
+                MigrationError::new(format!(
+                    "the `{}` document of this todo is missing",
+                    TodoStatusV1::SCHEMA_NAME
+                ))
+            })?;
+        Ok(TodoV3 {
+            title: todo.title,
+            status: status.status,
+            important: todo.important,
+            unknown: todo.unknown,
+        })
+    }
+}
+
+/// Where the example's schemas live, relative to the crate.
+pub const SCHEMA_DIR: &str = "schemas";
+
+/// Each version's reader schema, as `examples/todo/schemas/v{N}.json` holds it, and the writer
+/// schema where it differs (`v{N}.writer.json`).
+pub fn schema_files() -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for &version in AnyTodo::VERSIONS {
+        let reader = AnyTodo::json_schema(version, docver::Contract::Reader).unwrap_or_default();
+        let writer = AnyTodo::json_schema(version, docver::Contract::Writer).unwrap_or_default();
+        let pretty =
+            |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
+        files.push((format!("v{version}.json"), pretty(&reader)));
+        if writer != reader {
+            files.push((format!("v{version}.writer.json"), pretty(&writer)));
+        }
+    }
+    files
+}
