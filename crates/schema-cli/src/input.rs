@@ -17,7 +17,8 @@ pub struct SchemaFile {
     /// The path as shown in reports and used as a SARIF/GitHub location (forward slashes).
     pub name: String,
     pub text: String,
-    pub lines: LineIndex,
+    /// Built on first use: most files need no line numbers.
+    lines: std::sync::OnceLock<LineIndex>,
     pub schema: Schema,
 }
 
@@ -46,19 +47,20 @@ impl SchemaFile {
     pub fn from_text(path: &Path, text: String) -> Result<SchemaFile, CliError> {
         let name = display_name(path);
         let schema = docver::read_schema(&name, &text).map_err(|e| CliError(e.to_string()))?;
-        let lines = LineIndex::new(&text);
         Ok(SchemaFile {
             path: path.to_owned(),
             name,
             text,
-            lines,
+            lines: std::sync::OnceLock::new(),
             schema,
         })
     }
 
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        self.lines.line_col(&self.text, offset)
+        self.lines
+            .get_or_init(|| LineIndex::new(&self.text))
+            .line_col(&self.text, offset)
     }
 
     /// Start and end `(line, column)` of a span.

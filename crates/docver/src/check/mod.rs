@@ -7,6 +7,7 @@ pub mod instance;
 pub mod validate;
 
 use std::collections::{HashSet, VecDeque};
+use std::rc::Rc;
 
 use serde_json::Value;
 
@@ -54,13 +55,44 @@ impl DiffReport {
     }
 }
 
+/// The steps from a root to a place, shared between the places below it (a walk over tens of
+/// thousands of properties would otherwise copy every prefix).
+#[derive(Debug, Clone, Default)]
+struct Steps(Option<Rc<StepLink>>);
+
+#[derive(Debug)]
+struct StepLink {
+    step: Step,
+    parent: Steps,
+}
+
+impl Steps {
+    fn push(&self, step: Step) -> Steps {
+        Steps(Some(Rc::new(StepLink {
+            step,
+            parent: self.clone(),
+        })))
+    }
+
+    fn to_vec(&self) -> Vec<Step> {
+        let mut steps = Vec::new();
+        let mut current = &self.0;
+        while let Some(link) = current {
+            steps.push(link.step.clone());
+            current = &link.parent.0;
+        }
+        steps.reverse();
+        steps
+    }
+}
+
 /// One place reached in both schemas, and how to get there from each root.
 #[derive(Debug)]
 struct Task {
     old: NodeId,
     new: NodeId,
-    old_steps: Vec<Step>,
-    new_steps: Vec<Step>,
+    old_steps: Steps,
+    new_steps: Steps,
     instance_path: String,
 }
 
@@ -80,8 +112,8 @@ pub fn diff(old: &Schema, new: &Schema, options: &DiffOptions) -> DiffReport {
     let mut queue = VecDeque::from([Task {
         old: old.root(),
         new: new.root(),
-        old_steps: Vec::new(),
-        new_steps: Vec::new(),
+        old_steps: Steps::default(),
+        new_steps: Steps::default(),
         instance_path: String::new(),
     }]);
     let mut visited = HashSet::new();
@@ -132,10 +164,8 @@ fn child(
     new_step: Step,
     segment: Option<&str>,
 ) -> Task {
-    let mut old_steps = task.old_steps.clone();
-    old_steps.push(old_step);
-    let mut new_steps = task.new_steps.clone();
-    new_steps.push(new_step);
+    let old_steps = task.old_steps.push(old_step);
+    let new_steps = task.new_steps.push(new_step);
     let instance_path = match segment {
         Some(s) => crate::source::push_token(&task.instance_path, s),
         None => task.instance_path.clone(),
@@ -233,9 +263,9 @@ fn to_finding(pair: &Pair<'_>, task: &Task, change: Change) -> Found {
         }
     }
     let heads = change.branch.map(|(i, j)| {
-        let mut o = task.old_steps.clone();
+        let mut o = task.old_steps.to_vec();
         o.push(Step::Variant(i));
-        let mut n = task.new_steps.clone();
+        let mut n = task.new_steps.to_vec();
         n.push(Step::Variant(j));
         (o, n)
     });
@@ -252,8 +282,8 @@ fn to_finding(pair: &Pair<'_>, task: &Task, change: Change) -> Found {
             new,
             witnesses,
         },
-        old_steps: task.old_steps.clone(),
-        new_steps: task.new_steps.clone(),
+        old_steps: task.old_steps.to_vec(),
+        new_steps: task.new_steps.to_vec(),
         heads,
     }
 }
@@ -267,14 +297,14 @@ fn witness(pair: &Pair<'_>, task: &Task, direction: Direction, probe: &Probe) ->
             pair.new,
             pair.old_origin,
             pair.new_origin,
-            &task.old_steps,
+            task.old_steps.to_vec(),
         ),
         Direction::Forward => (
             pair.new,
             pair.old,
             pair.new_origin,
             pair.old_origin,
-            &task.new_steps,
+            task.new_steps.to_vec(),
         ),
     };
     let leaf = match probe {
@@ -291,7 +321,7 @@ fn witness(pair: &Pair<'_>, task: &Task, direction: Direction, probe: &Probe) ->
         }
         Probe::Search => instance::distinguishing(source, src, target, tgt)?,
     };
-    let document = instance::embed(source, steps, leaf)?;
+    let document = instance::embed(source, &steps, leaf)?;
     // The reader of the other version dispatches on the version tag, so the document must be
     // rejected for what it holds, not for the tag: check it with the target's tag.
     let as_target_sees_it = retag(target, pair.version_field, &document);

@@ -166,11 +166,10 @@ impl Reader {
         });
     }
 
-    fn alloc(&mut self, pointer: String, span: Span, key_span: Option<Span>) -> NodeId {
+    /// Reserves the node's place in the arena (children get later ids); `read` fills it in.
+    fn alloc(&mut self, span: Span, key_span: Option<Span>) -> NodeId {
         let id = NodeId(u32::try_from(self.nodes.len()).expect("fewer than 2^32 schema nodes"));
-        self.by_pointer.insert(pointer.clone(), id);
         self.nodes.push(Node {
-            pointer,
             span,
             key_span,
             ..Node::default()
@@ -185,11 +184,16 @@ impl Reader {
         pointer: String,
         key_span: Option<Span>,
     ) -> Result<NodeId, ReadError> {
-        let id = self.alloc(pointer.clone(), json.span, key_span);
+        let id = self.alloc(json.span, key_span);
         let members = match &json.value {
-            JsonValue::Bool(true) => return Ok(id),
+            JsonValue::Bool(true) => {
+                self.nodes[id.index()].pointer = pointer;
+                return Ok(id);
+            }
             JsonValue::Bool(false) => {
-                self.nodes[id.index()].rejects_all = true;
+                let node = &mut self.nodes[id.index()];
+                node.pointer = pointer;
+                node.rejects_all = true;
                 return Ok(id);
             }
             JsonValue::Object(members) => members,
@@ -204,7 +208,6 @@ impl Reader {
             }
         };
         let mut node = Node {
-            pointer: pointer.clone(),
             span: json.span,
             key_span,
             ..Node::default()
@@ -236,6 +239,7 @@ impl Reader {
             node.reference = Some(target.clone());
             self.pending_refs.push((id, target, span));
         }
+        node.pointer = pointer;
         self.nodes[id.index()] = node;
         Ok(id)
     }
@@ -510,6 +514,21 @@ impl Reader {
     }
 
     fn link_refs(&mut self, root: NodeId) -> Result<(), ReadError> {
+        // Index only the pointers some `$ref` names: hashing every node's pointer would cost
+        // more than the rest of reading a large schema.
+        let wanted: std::collections::HashSet<String> = self
+            .pending_refs
+            .iter()
+            .filter_map(|(_, target, _)| target.strip_prefix('#').map(percent_decode))
+            .collect();
+        if !wanted.is_empty() {
+            for (i, node) in self.nodes.iter().enumerate() {
+                if wanted.contains(&node.pointer) {
+                    self.by_pointer
+                        .insert(node.pointer.clone(), NodeId(i as u32));
+                }
+            }
+        }
         for (id, target, span) in std::mem::take(&mut self.pending_refs) {
             let Some(fragment) = target.strip_prefix('#') else {
                 self.warn(
