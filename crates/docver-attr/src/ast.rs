@@ -117,16 +117,16 @@ impl Family {
         if let Err(e) = syn::parse::Parser::parse2(parser, args) {
             cx.syn_error(e);
         }
-        let Some(schema) = schema else {
+        // Every missing piece is reported, and the fields are read (and their attributes
+        // checked) even when the container arguments are incomplete.
+        if schema.is_none() {
             cx.error_spanned_by(&item.ident, "`#[versioned]` needs `schema = \"type-name\"` (the value stored in the document's type tag)");
-            return None;
-        };
+        }
         if versions.is_empty() {
             cx.error_spanned_by(
                 &item.ident,
                 "`#[versioned]` needs `versions = 1..=N` (or a list)",
             );
-            return None;
         }
         let syn::Fields::Named(named) = &item.fields else {
             cx.error_spanned_by(
@@ -151,6 +151,10 @@ impl Family {
                 docver: FieldAttrs::from_attrs(cx, &f.attrs),
             })
             .collect();
+        let schema = schema?;
+        if versions.is_empty() {
+            return None;
+        }
         Some(Family {
             ident: item.ident.clone(),
             vis: item.vis.clone(),

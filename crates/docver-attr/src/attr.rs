@@ -118,12 +118,25 @@ pub fn parse_version(meta: &ParseNestedMeta<'_>) -> syn::Result<Version> {
 pub fn parse_path(meta: &ParseNestedMeta<'_>) -> syn::Result<Path> {
     let value = meta.value()?;
     // Accept `upgrade = path::to::fn` and the serde-style `upgrade = "path::to::fn"`.
-    if value.peek(LitStr) {
+    let parsed = if value.peek(LitStr) {
         let lit: LitStr = value.parse()?;
         lit.parse()
     } else {
         value.parse()
-    }
+    };
+    parsed.map_err(|e| {
+        let key = key_name(meta);
+        let message = if key == "default" {
+            "`default = ...` takes the path of a function returning the value, like \
+             `default = defaults::priority`; write a bare `default` for `Default::default()`"
+                .to_owned()
+        } else {
+            format!(
+                "`{key} = ...` takes the path of a migration function, like `{key} = migrate::f`"
+            )
+        };
+        syn::Error::new(e.span(), message)
+    })
 }
 
 impl FieldAttrs {

@@ -47,8 +47,9 @@ fn check_ranges(cx: &Ctxt, family: &Family) {
     let declared = family.version_numbers();
     for field in &family.fields {
         let (since, until) = (field.docver.since, field.docver.until);
+        let since_undeclared = since.is_some_and(|s| !declared.contains(&s.value));
         if let Some(s) = since
-            && !declared.contains(&s.value)
+            && since_undeclared
         {
             cx.error_at(
                 s.span,
@@ -58,7 +59,8 @@ fn check_ranges(cx: &Ctxt, family: &Family) {
                 ),
             );
         }
-        if !declared.iter().any(|v| field.exists_in(*v)) {
+        // An undeclared `since` is already reported; an empty range would say it twice.
+        if !since_undeclared && !declared.iter().any(|v| field.exists_in(*v)) {
             let span = until.or(since).map_or(field.ident.span(), |v| v.span);
             let range = match (since, until) {
                 (Some(s), Some(u)) => format!("`since = {}, until = {}`", s.value, u.value),
@@ -69,8 +71,13 @@ fn check_ranges(cx: &Ctxt, family: &Family) {
             cx.error_at(
                 span,
                 format!(
-                    "the version range {range} of `{}` is empty: it exists in no declared version",
-                    field.ident
+                    "the version range {range} of `{}` is empty: it exists in no declared version{}",
+                    field.ident,
+                    match (since, until) {
+                        (Some(s), Some(u)) if u.value <= s.value =>
+                            " (`until` is exclusive: the field exists in versions `since <= v < until`)",
+                        _ => "",
+                    }
                 ),
             );
         }

@@ -27,8 +27,9 @@ fn serde_default(field: &Field) -> TokenStream {
     match field.default() {
         Some(DefaultValue::Trait(_)) => quote!(#[serde(default)]),
         Some(DefaultValue::Path(path)) => {
-            let path = quote!(#path).to_string().replace(' ', "");
-            quote!(#[serde(default = #path)])
+            // Spanned at the user's path, so an error about it points there.
+            let text = syn::LitStr::new(&quote!(#path).to_string().replace(' ', ""), path.span());
+            quote!(#[serde(default = #text)])
         }
         None => TokenStream::new(),
     }
@@ -114,14 +115,14 @@ fn step(family: &Family, previous: u32, next: u32) -> TokenStream {
                 step.upgrade.as_ref().expect("validated"),
                 step.downgrade.as_ref().expect("validated"),
             );
-            let helper = if step.fallible {
-                quote!(step_fallible)
+            // `step_fallible` has a third type parameter, the user's error type.
+            let (helper, error) = if step.fallible {
+                (quote!(step_fallible), quote!(, _))
             } else {
-                quote!(step)
+                (quote!(step), quote!())
             };
-            let up = quote_spanned!(up.span()=> ::docver::__private::#helper::<#prev_ident, #next_ident, _>(#up, self, parts));
-            let down = quote_spanned!(down.span()=> ::docver::__private::#helper::<#next_ident, #prev_ident, _>(#down, self, parts));
-            let up = if step.fallible { up } else { quote!(#up) };
+            let up = quote_spanned!(up.span()=> ::docver::__private::#helper::<#prev_ident, #next_ident #error>(#up, self, parts));
+            let down = quote_spanned!(down.span()=> ::docver::__private::#helper::<#next_ident, #prev_ident #error>(#down, self, parts));
             let lossy: Vec<String> = if step.lossless {
                 Vec::new()
             } else {

@@ -1,0 +1,10 @@
+use docver::versioned;
+
+#[versioned(schema = "removed", versions = 1..=2)]
+pub struct Doc {
+    pub name: String,
+    #[docver(until = 2)]
+    pub legacy: u32,
+}
+
+fn main() {}
