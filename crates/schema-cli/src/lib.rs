@@ -33,6 +33,8 @@ pub enum Command {
     Diff(command::diff::DiffArgs),
     /// Print the rule catalog.
     ListRules(command::list_rules::ListRulesArgs),
+    /// Generate code from schema versions.
+    Generate(command::generate::GenerateArgs),
 }
 
 /// A failure that ends the command with [`EXIT_BAD_INPUT`]. The message says what and where.
@@ -63,6 +65,7 @@ where
     let result = match &cli.command {
         Command::Diff(args) => command::diff::run(args, &mut out),
         Command::ListRules(args) => command::list_rules::run(args, &mut out),
+        Command::Generate(args) => command::generate::run(args, &mut out),
     };
     let _ = out.flush();
     match result {

@@ -37,3 +37,33 @@ fn reader_schemas_make_defaulted_fields_optional_writer_schemas_do_not() {
     assert!(!required(&reader));
     assert!(required(&writer));
 }
+
+/// The precise question for each step: does NEW's reader accept what OLD's writer wrote
+/// (backward), and does OLD's reader accept what NEW's writer writes (forward)?
+#[test]
+fn writer_versus_reader_verdicts_for_every_step() {
+    use docver::{Contract, DiffOptions, Verdict, diff, read_schema};
+    let schema = |v: u32, c: Contract| {
+        let text = serde_json::to_string(&todo::AnyTodo::json_schema(v, c).unwrap()).unwrap();
+        read_schema(&format!("v{v}"), &text).unwrap()
+    };
+    let verdicts = |old: u32, new: u32| {
+        let backward = diff(
+            &schema(old, Contract::Writer),
+            &schema(new, Contract::Reader),
+            &DiffOptions::default(),
+        );
+        let forward = diff(
+            &schema(old, Contract::Reader),
+            &schema(new, Contract::Writer),
+            &DiffOptions::default(),
+        );
+        (backward.backward, forward.forward)
+    };
+    // v2 only adds `important` with a default: compatible both ways.
+    assert_eq!(verdicts(1, 2), (Verdict::Compatible, Verdict::Compatible));
+    // v3 turns `status` into a progress string: breaking both ways (hence the migration).
+    assert_eq!(verdicts(2, 3), (Verdict::Breaking, Verdict::Breaking));
+    // v4 moves `status` out: old readers miss it (forward), new readers ignore it (backward).
+    assert_eq!(verdicts(3, 4), (Verdict::Compatible, Verdict::Breaking));
+}

@@ -24,7 +24,7 @@ fn an_untagged_v1_document_upgrades_to_v4_with_its_status_document() {
     );
     assert_eq!(
         parts.docs["todo-status"],
-        json!({"schema": "todo-status", "version": 1, "todo": "7f3c", "status": "completed"})
+        json!({"_id": "todo-status:7f3c", "schema": "todo-status", "version": 1, "todo": "7f3c", "status": "completed"})
     );
 }
 

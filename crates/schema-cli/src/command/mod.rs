@@ -1,4 +1,5 @@
 //! One module per subcommand.
 
 pub mod diff;
+pub mod generate;
 pub mod list_rules;
