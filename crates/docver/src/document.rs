@@ -218,10 +218,23 @@ impl Parts {
         }
     }
 
-    /// Adds a companion document (replacing one of the same type).
+    /// The deterministic id of this document's companion of type `schema`:
+    /// `<schema>:<uuid>` (`todo-status:7f3c`), so that two workers splitting the same document
+    /// write the same companion.
+    pub fn part_id(&self, schema: &str) -> Option<String> {
+        self.id.as_ref().map(|id| format!("{schema}:{id}"))
+    }
+
+    /// Adds a companion document (replacing one of the same type), with its deterministic id
+    /// when the logical id is known.
     pub fn put<T: Versioned>(&mut self, part: &T) {
-        self.docs
-            .insert(T::SCHEMA_NAME.to_owned(), part.to_document());
+        let mut doc = part.to_document();
+        if let (Some(id), Some(object)) = (self.part_id(T::SCHEMA_NAME), doc.as_object_mut())
+            && !object.contains_key("_id")
+        {
+            object.insert("_id".to_owned(), Value::from(id));
+        }
+        self.docs.insert(T::SCHEMA_NAME.to_owned(), doc);
     }
 
     /// Removes and reads the companion document of type `T`, if present.
@@ -281,8 +294,8 @@ impl fmt::Display for VersionedId {
 /// - `after_upgraded`: `after` upgraded to the original's version.
 ///
 /// Every top-level field the app changed takes its value from `after_upgraded` (so a field whose
-/// type changed between versions is converted, not copied); everything else is kept from
-/// `original`.
+/// type changed between versions is converted, not copied, and one the newer version keeps
+/// elsewhere is not copied at all); everything else is kept from `original`.
 pub fn merge_edit(
     original: &Value,
     before: &Value,
@@ -297,13 +310,10 @@ pub fn merge_edit(
         if before.get(key) == Some(value) {
             continue;
         }
-        match after_upgraded.get(key) {
-            Some(upgraded) => {
-                merged_map.insert(key.clone(), upgraded.clone());
-            }
-            None => {
-                merged_map.insert(key.clone(), value.clone());
-            }
+        // A field the newer version no longer has at the top level (moved into a companion
+        // document, say) reaches it through `after_upgraded`'s own shape, not by copying.
+        if let Some(upgraded) = after_upgraded.get(key) {
+            merged_map.insert(key.clone(), upgraded.clone());
         }
     }
     if let Some(before_map) = before.as_object() {

@@ -1,5 +1,8 @@
 //! `cargo run -p todo`: the seed's story, one version at a time.
 //! `cargo run -p todo -- schemas`: rewrites `examples/todo/schemas/` from the code.
+//! `cargo run -p todo -- <strategy command> …`: the migration strategies on a store
+//! (`migrate`, `stats`, `worker`, `backfill`, `purge`, `sync`, `filter`, `supported-versions`,
+//! `plan`; `--help` lists them).
 
 use std::path::Path;
 
@@ -7,8 +10,43 @@ use docver::{Parts, Versioned};
 use serde_json::json;
 use todo::{AnyTodo, Progress, TodoV1, TodoV2, TodoV4};
 
+#[derive(Debug, clap::Parser)]
+#[command(
+    name = "todo",
+    about = "The seed's todo app: its story, its schemas, its migrations."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Debug, clap::Subcommand)]
+enum Command {
+    /// Walk the story (the default).
+    Story,
+    /// Rewrite examples/todo/schemas/ from the code.
+    Schemas,
+    #[command(flatten)]
+    Strategy(docver_migrate::cli::Command),
+}
+
 fn main() {
-    if std::env::args().nth(1).as_deref() == Some("schemas") {
+    let cli = <Cli as clap::Parser>::parse();
+    match cli.command {
+        None | Some(Command::Story) => {}
+        Some(Command::Schemas) => write_schemas(),
+        Some(Command::Strategy(command)) => {
+            std::process::exit(docver_migrate::cli::run(&command, &todo::TodoFamily))
+        }
+    }
+    if let Err(e) = story() {
+        eprintln!("error: {e}");
+        std::process::exit(2);
+    }
+}
+
+fn write_schemas() {
+    {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(todo::SCHEMA_DIR);
         for (name, text) in todo::schema_files() {
             if let Err(e) = std::fs::write(dir.join(&name), text) {
@@ -17,11 +55,7 @@ fn main() {
             }
             println!("wrote {}", dir.join(&name).display());
         }
-        return;
-    }
-    if let Err(e) = story() {
-        eprintln!("error: {e}");
-        std::process::exit(2);
+        std::process::exit(0);
     }
 }
 

@@ -1,0 +1,351 @@
+//! The strategies as commands, for an application's own binary to embed: the todo example runs
+//! them as `cargo run -p todo -- <command>`. Exit codes: 0 done, 1 some documents failed (each
+//! reported with its id), 2 bad input or an unreachable store.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use clap::{Args, Subcommand};
+use docver::Family;
+use serde_json::Value;
+
+use crate::store::{Store, open};
+use crate::strategy::engine::Membership;
+use crate::strategy::{live, per_version_databases, per_version_documents, plan, transactional};
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Transactional (or, with --only on a client's local store, client-side) migration of
+    /// every document to one version.
+    Migrate(MigrateArgs),
+    /// How many documents of each version the store holds (the live strategy's progress).
+    Stats(StoreArgs),
+    /// Per-version documents: follow _changes and keep every live version of each document.
+    Worker(WorkerArgs),
+    /// Per-version documents: add a version (write its form of every document).
+    Backfill(VersionArgs),
+    /// Per-version documents: retire a version (delete its documents).
+    Purge(VersionArgs),
+    /// Per-version databases: sync every version's database with the others, both ways.
+    Sync(SyncArgs),
+    /// The replication filter (a Mango selector) for clients of one version.
+    Filter(FilterArgs),
+    /// Publish the "supported versions" document clients read to learn they must update.
+    SupportedVersions(WorkerArgs),
+    /// Recommend a strategy from facts about the deployment.
+    Plan(PlanArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StoreArgs {
+    /// `sqlite:path.db` or `http://host:5984/db`.
+    #[arg(long)]
+    pub store: String,
+    /// Documents without a type tag belong to the family (as its base version).
+    #[arg(long)]
+    pub untagged_as_base: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct MigrateArgs {
+    #[command(flatten)]
+    pub store: StoreArgs,
+    /// The target version.
+    #[arg(long)]
+    pub to: u32,
+    #[arg(long, default_value_t = 200)]
+    pub batch: usize,
+    /// Count and show a sample; write nothing.
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Stop at the first document that fails.
+    #[arg(long)]
+    pub fail_fast: bool,
+    /// Only documents with this top-level field value, e.g. `owner=ana` (client-side).
+    #[arg(long, value_name = "FIELD=VALUE")]
+    pub only: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct WorkerArgs {
+    #[arg(long)]
+    pub store: String,
+    /// Live versions, e.g. `2,3,4`.
+    #[arg(long, value_delimiter = ',', required = true)]
+    pub live: Vec<u32>,
+    /// Stop after this long without changes.
+    #[arg(long, default_value_t = 500)]
+    pub idle_ms: u64,
+}
+
+#[derive(Debug, Args)]
+pub struct VersionArgs {
+    #[command(flatten)]
+    pub worker: WorkerArgs,
+    #[arg(long)]
+    pub version: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct SyncArgs {
+    /// `VERSION=URL` for each version's database, e.g. `1=sqlite:todos_v1.db`.
+    #[arg(long = "db", value_name = "VERSION=URL", required = true)]
+    pub dbs: Vec<String>,
+    #[arg(long)]
+    pub untagged_as_base: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    #[arg(long)]
+    pub client_version: u32,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[arg(long)]
+    pub offline_clients: bool,
+    #[arg(long)]
+    pub several_devices: bool,
+    #[arg(long)]
+    pub legacy_apps: bool,
+    #[arg(long)]
+    pub must_purge: bool,
+    /// `docver diff` found the change compatible in the required directions.
+    #[arg(long)]
+    pub compatible: bool,
+}
+
+fn fail(message: impl std::fmt::Display) -> i32 {
+    eprintln!("error: {message}");
+    2
+}
+
+fn membership(untagged: bool) -> Membership {
+    Membership {
+        untagged_as_base: untagged,
+        ..Membership::default()
+    }
+}
+
+/// Runs one command for `family`, printing to stdout/stderr; returns the exit code.
+pub fn run(command: &Command, family: &dyn Family) -> i32 {
+    match command {
+        Command::Migrate(args) => {
+            let store = match open(&args.store.store) {
+                Ok(s) => s,
+                Err(e) => return fail(e),
+            };
+            if !family.versions().contains(&args.to) {
+                return fail(format!(
+                    "version {} is not a version of `{}` ({:?})",
+                    args.to,
+                    family.schema_name(),
+                    family.versions()
+                ));
+            }
+            let only = match &args.only {
+                None => None,
+                Some(text) => match text.split_once('=') {
+                    Some((field, value)) => Some((
+                        field.to_owned(),
+                        serde_json::from_str(value).unwrap_or_else(|_| Value::from(value)),
+                    )),
+                    None => return fail(format!("--only takes FIELD=VALUE, found `{text}`")),
+                },
+            };
+            let options = transactional::Options {
+                batch_size: args.batch,
+                dry_run: args.dry_run,
+                fail_fast: args.fail_fast,
+                membership: membership(args.store.untagged_as_base),
+                only,
+                progress: true,
+                ..transactional::Options::new(args.to)
+            };
+            match transactional::run(store.as_ref(), family, &options) {
+                Err(e) => fail(e),
+                Ok(report) => {
+                    let verb = if args.dry_run {
+                        "would migrate"
+                    } else {
+                        "migrated"
+                    };
+                    println!(
+                        "{} documents examined, {verb} {}, {} already at version {}, {} failed, {} conflicts retried{}",
+                        report.examined,
+                        report.migrated,
+                        report.already_at_target,
+                        args.to,
+                        report.failed.len(),
+                        report.retried,
+                        if report.resumed {
+                            " (resumed from a checkpoint)"
+                        } else {
+                            ""
+                        }
+                    );
+                    for (version, count) in &report.versions {
+                        println!("  version {version}: {count}");
+                    }
+                    if let Some((before, after)) = &report.sample {
+                        println!("sample:\n  - {before}\n  + {after}");
+                    }
+                    for failure in &report.failed {
+                        eprintln!("failed: {}: {}", failure.id, failure.error);
+                    }
+                    i32::from(!report.failed.is_empty())
+                }
+            }
+        }
+        Command::Stats(args) => match open(&args.store)
+            .and_then(|s| live::stats(s.as_ref(), family, &membership(args.untagged_as_base)))
+        {
+            Err(e) => fail(e),
+            Ok(counts) => {
+                for (version, count) in counts {
+                    match version {
+                        Some(v) => println!("version {v}: {count}"),
+                        None => println!("unreadable tag: {count}"),
+                    }
+                }
+                0
+            }
+        },
+        Command::Worker(args) => with_worker(args, family, |worker| {
+            worker.run().map(|r| {
+                println!(
+                    "{} changes, {} documents written, {} waiting for companions, {} failed",
+                    r.changes_seen,
+                    r.written,
+                    r.waiting.len(),
+                    r.failed.len()
+                );
+                for f in &r.failed {
+                    eprintln!("failed: {}: {}", f.id, f.error);
+                }
+                i32::from(!r.failed.is_empty())
+            })
+        }),
+        Command::Backfill(args) => with_worker(&args.worker, family, |worker| {
+            worker.backfill(args.version).map(|r| {
+                println!(
+                    "{} documents written for version {}",
+                    r.written, args.version
+                );
+                for f in &r.failed {
+                    eprintln!("failed: {}: {}", f.id, f.error);
+                }
+                i32::from(!r.failed.is_empty())
+            })
+        }),
+        Command::Purge(args) => with_worker(&args.worker, family, |worker| {
+            worker.purge(args.version).map(|n| {
+                println!("{n} documents of version {} deleted", args.version);
+                0
+            })
+        }),
+        Command::Sync(args) => {
+            let mut stores: Vec<(u32, Box<dyn Store>)> = Vec::new();
+            for spec in &args.dbs {
+                let Some((version, url)) = spec.split_once('=') else {
+                    return fail(format!("--db takes VERSION=URL, found `{spec}`"));
+                };
+                let Ok(version) = version.parse::<u32>() else {
+                    return fail(format!("--db: `{version}` is not a version number"));
+                };
+                match open(url) {
+                    Ok(store) => stores.push((version, store)),
+                    Err(e) => return fail(e),
+                }
+            }
+            let databases = per_version_databases::Databases {
+                family,
+                membership: membership(args.untagged_as_base),
+                by_version: stores
+                    .iter()
+                    .map(|(v, s)| (*v, s.as_ref()))
+                    .collect::<BTreeMap<_, _>>(),
+            };
+            match databases.sync_until_quiet(20, Duration::from_millis(50)) {
+                Err(e) => fail(e),
+                Ok(r) => {
+                    println!(
+                        "{} changes, {} documents written, {} failed",
+                        r.changes_seen,
+                        r.written,
+                        r.failed.len()
+                    );
+                    for f in &r.failed {
+                        eprintln!("failed: {}: {}", f.id, f.error);
+                    }
+                    i32::from(!r.failed.is_empty())
+                }
+            }
+        }
+        Command::Filter(args) => {
+            let selector = per_version_documents::replication_selector(
+                family,
+                "schema",
+                "version",
+                args.client_version,
+            );
+            println!("{}", serde_json::json!({ "selector": selector }));
+            0
+        }
+        Command::SupportedVersions(args) => with_worker(args, family, |worker| {
+            let doc = per_version_documents::supported_versions(family, &args.live);
+            let current = worker.store.get(&doc.id)?;
+            let doc = match current {
+                Some(current) if current.body == doc.body => {
+                    println!("{} is up to date", doc.id);
+                    return Ok(0);
+                }
+                Some(current) => current.updated(doc.body),
+                None => doc,
+            };
+            worker.store.bulk_write(std::slice::from_ref(&doc))?;
+            println!("wrote {}: {}", doc.id, doc.body);
+            Ok(0)
+        }),
+        Command::Plan(args) => {
+            let facts = plan::Facts {
+                offline_clients: args.offline_clients,
+                several_devices: args.several_devices,
+                legacy_apps: args.legacy_apps,
+                must_purge: args.must_purge,
+                compatible: args.compatible,
+            };
+            let recommendation = plan::recommend(&facts);
+            match recommendation.strategy {
+                Some(s) => println!("recommended: {}", s.name()),
+                None => println!("recommended: no migration"),
+            }
+            for reason in &recommendation.reasons {
+                println!("  - {reason}");
+            }
+            println!("\n{}", plan::matrix_table());
+            0
+        }
+    }
+}
+
+fn with_worker(
+    args: &WorkerArgs,
+    family: &dyn Family,
+    f: impl FnOnce(&per_version_documents::Worker<'_>) -> Result<i32, crate::StoreError>,
+) -> i32 {
+    let store = match open(&args.store) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let worker = per_version_documents::Worker::new(
+        store.as_ref(),
+        family,
+        per_version_documents::Options {
+            live: args.live.clone(),
+            idle_timeout: Duration::from_millis(args.idle_ms),
+        },
+    );
+    f(&worker).unwrap_or_else(fail)
+}

@@ -1,0 +1,14 @@
+//! Running docver schema migrations against document stores.
+//!
+//! The [`store`] module is the storage layer: one [`Store`] trait implemented by
+//! a single-file SQLite store and by CouchDB-compatible HTTP servers (CouchDB 3,
+//! pouchdb-server), selected by URL with [`open`]:
+//!
+//! - `sqlite:path/to/file.db` (created if missing),
+//! - `http://host:5984/db` (database created if missing).
+
+pub mod cli;
+pub mod store;
+pub mod strategy;
+
+pub use store::{Change, ChangesPage, Doc, Store, StoreError, WriteOutcome, follow, open};

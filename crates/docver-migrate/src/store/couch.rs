@@ -1,0 +1,656 @@
+//! A CouchDB 3 (or pouchdb-server) database over plain HTTP.
+//!
+//! Sequences are opaque: CouchDB 3 uses strings (`"12-g1AAAA…"`),
+//! pouchdb-server uses integers; both are kept as the JSON value's string
+//! form and sent back verbatim as `since`.
+
+use std::collections::{HashMap, VecDeque};
+use std::time::{Duration, Instant};
+
+use serde_json::{Map, Value, json};
+
+use super::{
+    Change, ChangesPage, Doc, Store, StoreError, WriteOutcome, design_body, design_id, json_kind,
+    local_name, redact_url, validate_docs,
+};
+
+/// Timeout for ordinary requests.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
+/// Extra time a long-poll request gets on top of its server-side timeout
+/// before the client gives up on it (see [`CouchStore::changes`]).
+const LONGPOLL_GRACE: Duration = Duration::from_millis(250);
+/// Largest response body read (`_all_docs`/`_changes` pages with bodies).
+const MAX_BODY: u64 = 1 << 30;
+/// Attempts at read-modify-write of `_local` and `_design` documents.
+const PUT_ATTEMPTS: usize = 5;
+
+/// A CouchDB-compatible database.
+#[derive(Debug)]
+pub struct CouchStore {
+    /// `http://[user:pass@]host:port/[prefix/]db`, no trailing slash.
+    db_url: String,
+    agent: ureq::Agent,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Method {
+    Get,
+    Put,
+    Post,
+}
+
+#[derive(Debug)]
+struct Reply {
+    status: u16,
+    json: Value,
+}
+
+impl CouchStore {
+    /// Connect to the database at `url` (`http://host:port/db`), creating it
+    /// if it does not exist.
+    pub fn open(url: &str) -> Result<CouchStore, StoreError> {
+        let invalid = |reason: &str| StoreError::InvalidUrl {
+            url: redact_url(url),
+            reason: reason.to_owned(),
+        };
+        let rest = url
+            .strip_prefix("http://")
+            .ok_or_else(|| invalid("expected an http:// URL"))?;
+        let rest = rest.trim_end_matches('/');
+        let Some((authority, path)) = rest.split_once('/') else {
+            return Err(invalid(
+                "missing database name, e.g. http://localhost:5984/mydb",
+            ));
+        };
+        if authority.is_empty() || authority.ends_with('@') {
+            return Err(invalid("missing host"));
+        }
+        if path.is_empty() || path.contains(['?', '#']) {
+            return Err(invalid(
+                "expected exactly a database path (no query or fragment)",
+            ));
+        }
+        let agent: ureq::Agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .timeout_global(Some(REQUEST_TIMEOUT))
+            .build()
+            .into();
+        let store = CouchStore {
+            db_url: format!("http://{rest}"),
+            agent,
+        };
+        store.ensure_db()?;
+        Ok(store)
+    }
+
+    fn ensure_db(&self) -> Result<(), StoreError> {
+        let reply = self.send(Method::Get, "", &[], None, None, None)?;
+        match reply.status {
+            200 => Ok(()),
+            404 => {
+                let created = self.send(Method::Put, "", &[], None, None, None)?;
+                match created.status {
+                    // 412 = created concurrently by someone else.
+                    201 | 202 | 412 => Ok(()),
+                    _ => Err(self.http_error(None, &created)),
+                }
+            }
+            _ => Err(self.http_error(None, &reply)),
+        }
+    }
+
+    /// `path` is appended to the database URL (`""` = the database itself).
+    fn send(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&Value>,
+        id: Option<&str>,
+        timeout: Option<Duration>,
+    ) -> Result<Reply, StoreError> {
+        let url = if path.is_empty() {
+            self.db_url.clone()
+        } else {
+            format!("{}/{path}", self.db_url)
+        };
+        let timeout = Some(timeout.unwrap_or(REQUEST_TIMEOUT));
+        let query = query.iter().map(|(k, v)| (*k, v.as_str()));
+        let result = match method {
+            Method::Get => self
+                .agent
+                .get(&url)
+                .query_pairs(query)
+                .config()
+                .timeout_global(timeout)
+                .build()
+                .call(),
+            Method::Put | Method::Post => {
+                let request = match method {
+                    Method::Put => self.agent.put(&url),
+                    _ => self.agent.post(&url),
+                };
+                let request = request
+                    .query_pairs(query)
+                    .config()
+                    .timeout_global(timeout)
+                    .build();
+                match body {
+                    Some(body) => request.send_json(body),
+                    None => request.send_empty(),
+                }
+            }
+        };
+        let transport = |source: ureq::Error| StoreError::Transport {
+            url: self.url(),
+            id: id.map(str::to_owned),
+            source: Box::new(source),
+        };
+        let mut response = result.map_err(transport)?;
+        let status = response.status().as_u16();
+        let text = response
+            .body_mut()
+            .with_config()
+            .limit(MAX_BODY)
+            .read_to_string()
+            .map_err(transport)?;
+        let json = if text.trim().is_empty() {
+            Value::Null
+        } else {
+            match serde_json::from_str(&text) {
+                Ok(json) => json,
+                // Error pages from proxies etc.: keep the text for the message.
+                Err(_) if status >= 400 => json!({ "error": "", "reason": truncate(&text, 500) }),
+                Err(e) => {
+                    return Err(self.protocol(id, format!("HTTP {status} body is not JSON: {e}")));
+                }
+            }
+        };
+        Ok(Reply { status, json })
+    }
+
+    fn http_error(&self, id: Option<&str>, reply: &Reply) -> StoreError {
+        let field = |name: &str| match &reply.json[name] {
+            Value::String(s) => s.clone(),
+            Value::Null => String::new(),
+            other => other.to_string(),
+        };
+        StoreError::Http {
+            url: self.url(),
+            id: id.map(str::to_owned),
+            status: reply.status,
+            error: field("error"),
+            reason: field("reason"),
+        }
+    }
+
+    fn protocol(&self, id: Option<&str>, detail: impl Into<String>) -> StoreError {
+        StoreError::Protocol {
+            url: self.url(),
+            id: id.map(str::to_owned),
+            detail: detail.into(),
+        }
+    }
+
+    fn doc_from_json(&self, json: Value) -> Result<Doc, StoreError> {
+        let Value::Object(mut map) = json else {
+            return Err(self.protocol(None, format!("document is {}", json_kind(&json))));
+        };
+        let id = match map.remove("_id") {
+            Some(Value::String(id)) => id,
+            _ => return Err(self.protocol(None, "document without `_id`")),
+        };
+        let rev = match map.remove("_rev") {
+            Some(Value::String(rev)) => Some(rev),
+            _ => None,
+        };
+        let deleted = matches!(map.remove("_deleted"), Some(Value::Bool(true)));
+        Ok(Doc {
+            id,
+            rev,
+            deleted,
+            body: Value::Object(map),
+        })
+    }
+
+    /// The current raw JSON of a document (including `_rev`), if any.
+    fn get_raw(&self, path: &str, id: &str) -> Result<Option<Value>, StoreError> {
+        let reply = self.send(Method::Get, path, &[], None, Some(id), None)?;
+        match reply.status {
+            200 => Ok(Some(reply.json)),
+            404 => Ok(None),
+            _ => Err(self.http_error(Some(id), &reply)),
+        }
+    }
+
+    /// Create or replace the special document at `path` (`_local/…`, `_design/…`)
+    /// with `body`, fetching its current `_rev` and retrying on conflicts.
+    /// Skips the write if the stored body already equals `body`.
+    fn put_special(
+        &self,
+        path: &str,
+        id: &str,
+        body: &Map<String, Value>,
+    ) -> Result<(), StoreError> {
+        let mut last = None;
+        for _ in 0..PUT_ATTEMPTS {
+            let mut doc = body.clone();
+            if let Some(Value::Object(mut current)) = self.get_raw(path, id)? {
+                let rev = current.remove("_rev");
+                current.remove("_id");
+                if &current == body {
+                    return Ok(());
+                }
+                if let Some(rev) = rev {
+                    doc.insert("_rev".to_owned(), rev);
+                }
+            }
+            doc.insert("_id".to_owned(), Value::String(id.to_owned()));
+            let reply = self.send(
+                Method::Put,
+                path,
+                &[],
+                Some(&Value::Object(doc)),
+                Some(id),
+                None,
+            )?;
+            match reply.status {
+                200..=202 => return Ok(()),
+                409 => last = Some(reply),
+                _ => return Err(self.http_error(Some(id), &reply)),
+            }
+        }
+        match last {
+            Some(reply) => Err(self.http_error(Some(id), &reply)),
+            None => Err(self.protocol(Some(id), "no write attempted")),
+        }
+    }
+
+    /// One `_changes` request; with `wait`, a long-poll bounded by `wait` on
+    /// both the server (`timeout`) and the client side.
+    fn changes_request(
+        &self,
+        since: &str,
+        limit: usize,
+        wait: Option<Duration>,
+    ) -> Result<ChangesPage, StoreError> {
+        let mut query = vec![
+            ("since", since.to_owned()),
+            ("limit", limit.max(1).to_string()),
+            ("include_docs", "true".to_owned()),
+        ];
+        let mut timeout = None;
+        if let Some(wait) = wait {
+            // CouchDB treats timeout=0 as "use the default"; ask for at least 1 ms.
+            let millis = wait.as_millis().max(1);
+            query.push(("feed", "longpoll".to_owned()));
+            query.push(("timeout", millis.to_string()));
+            timeout = Some(wait + LONGPOLL_GRACE);
+        }
+        let reply = self.send(Method::Get, "_changes", &query, None, None, timeout)?;
+        if reply.status != 200 {
+            return Err(self.http_error(None, &reply));
+        }
+        let Value::Object(mut body) = reply.json else {
+            return Err(self.protocol(None, "_changes response is not an object"));
+        };
+        let Some(Value::Array(rows)) = body.remove("results") else {
+            return Err(self.protocol(None, "_changes response without `results`"));
+        };
+        let changes = rows
+            .into_iter()
+            .map(|row| self.change_from_json(row))
+            .collect::<Result<Vec<_>, _>>()?;
+        let last_seq = match body.remove("last_seq") {
+            Some(seq) if !seq.is_null() => seq_string(seq),
+            _ => changes
+                .last()
+                .map_or_else(|| since.to_owned(), |c| c.seq.clone()),
+        };
+        Ok(ChangesPage { changes, last_seq })
+    }
+
+    fn change_from_json(&self, row: Value) -> Result<Change, StoreError> {
+        let Value::Object(mut row) = row else {
+            return Err(self.protocol(None, format!("_changes row is {}", json_kind(&row))));
+        };
+        let id = match row.remove("id") {
+            Some(Value::String(id)) => id,
+            _ => return Err(self.protocol(None, "_changes row without `id`")),
+        };
+        let seq = row
+            .remove("seq")
+            .map(seq_string)
+            .ok_or_else(|| self.protocol(Some(&id), "_changes row without `seq`"))?;
+        let rev = row
+            .get("changes")
+            .and_then(|c| c.get(0))
+            .and_then(|c| c.get("rev"))
+            .and_then(Value::as_str)
+            .map(str::to_owned)
+            .ok_or_else(|| self.protocol(Some(&id), "_changes row without `changes[0].rev`"))?;
+        let deleted = matches!(row.get("deleted"), Some(Value::Bool(true)));
+        let doc = match row.remove("doc") {
+            Some(Value::Null) | None => None,
+            Some(doc) => Some(self.doc_from_json(doc)?),
+        };
+        Ok(Change {
+            seq,
+            id,
+            rev,
+            deleted,
+            doc,
+        })
+    }
+}
+
+impl Store for CouchStore {
+    fn url(&self) -> String {
+        redact_url(&self.db_url)
+    }
+
+    fn get(&self, id: &str) -> Result<Option<Doc>, StoreError> {
+        match self.get_raw(&doc_path(id), id)? {
+            Some(json) => Ok(Some(self.doc_from_json(json)?)),
+            None => Ok(None),
+        }
+    }
+
+    fn all_docs(&self, start_after: Option<&str>, limit: usize) -> Result<Vec<Doc>, StoreError> {
+        let limit = limit.max(1);
+        let mut docs = Vec::new();
+        // `startkey` is inclusive; `after` is the id to skip if it comes back.
+        let mut after = start_after.map(str::to_owned);
+        loop {
+            // One extra row covers the inclusive start key.
+            let want = limit - docs.len() + 1;
+            let mut query = vec![
+                ("include_docs", "true".to_owned()),
+                ("limit", want.to_string()),
+            ];
+            if let Some(after) = &after {
+                query.push(("startkey", Value::String(after.clone()).to_string()));
+            }
+            let reply = self.send(
+                Method::Post,
+                "_all_docs",
+                &query,
+                Some(&json!({})),
+                None,
+                None,
+            )?;
+            if reply.status != 200 {
+                return Err(self.http_error(None, &reply));
+            }
+            let Some(Value::Array(rows)) = reply.json.get("rows").cloned() else {
+                return Err(self.protocol(None, "_all_docs response without `rows`"));
+            };
+            let fetched = rows.len();
+            for row in rows {
+                let Some(id) = row.get("id").and_then(Value::as_str).map(str::to_owned) else {
+                    continue;
+                };
+                if after.as_deref() == Some(id.as_str()) {
+                    continue;
+                }
+                after = Some(id.clone());
+                if id.starts_with("_design/") || id.starts_with("_local/") {
+                    continue;
+                }
+                match row.get("doc") {
+                    Some(doc) if !doc.is_null() => docs.push(self.doc_from_json(doc.clone())?),
+                    _ => continue,
+                }
+                if docs.len() == limit {
+                    return Ok(docs);
+                }
+            }
+            if fetched < want {
+                return Ok(docs);
+            }
+        }
+    }
+
+    fn bulk_write(&self, docs: &[Doc]) -> Result<Vec<WriteOutcome>, StoreError> {
+        validate_docs(&self.url(), docs)?;
+        if docs.is_empty() {
+            return Ok(Vec::new());
+        }
+        let payload: Vec<Value> = docs
+            .iter()
+            .map(|doc| {
+                let mut map = Map::new();
+                map.insert("_id".to_owned(), Value::String(doc.id.clone()));
+                if let Some(rev) = &doc.rev {
+                    map.insert("_rev".to_owned(), Value::String(rev.clone()));
+                }
+                if doc.deleted {
+                    map.insert("_deleted".to_owned(), Value::Bool(true));
+                }
+                if let Value::Object(body) = &doc.body {
+                    map.extend(body.iter().map(|(k, v)| (k.clone(), v.clone())));
+                }
+                Value::Object(map)
+            })
+            .collect();
+        let reply = self.send(
+            Method::Post,
+            "_bulk_docs",
+            &[],
+            Some(&json!({ "docs": payload })),
+            None,
+            None,
+        )?;
+        // 417: at least one document was rejected by validate_doc_update; the
+        // body still has one entry per document.
+        let rows = match (reply.status, &reply.json) {
+            (201 | 202 | 417, Value::Array(rows)) => rows,
+            _ => return Err(self.http_error(None, &reply)),
+        };
+        if rows.len() != docs.len() {
+            return Err(self.protocol(
+                None,
+                format!(
+                    "_bulk_docs answered {} results for {} documents",
+                    rows.len(),
+                    docs.len()
+                ),
+            ));
+        }
+        // CouchDB answers in request order, but pouchdb-server lists documents
+        // rejected by validate_doc_update first: match results by id (in order
+        // for repeated ids).
+        let mut by_id: HashMap<&str, VecDeque<&Value>> = HashMap::new();
+        for row in rows {
+            let Some(id) = row.get("id").and_then(Value::as_str) else {
+                return Err(self.protocol(None, format!("_bulk_docs result without `id`: {row}")));
+            };
+            by_id.entry(id).or_default().push_back(row);
+        }
+        let mut outcomes = Vec::with_capacity(docs.len());
+        for doc in docs {
+            let Some(row) = by_id.get_mut(doc.id.as_str()).and_then(VecDeque::pop_front) else {
+                return Err(self.protocol(
+                    Some(&doc.id),
+                    "_bulk_docs returned no result for the document",
+                ));
+            };
+            let id = doc.id.clone();
+            let text = |name: &str| row.get(name).and_then(Value::as_str).map(str::to_owned);
+            let outcome = match (text("error"), text("rev")) {
+                (None, Some(rev)) => WriteOutcome::Written { id, rev },
+                (Some(error), _) if error == "conflict" => WriteOutcome::Conflict { id },
+                (Some(error), _) if error == "forbidden" || error == "unauthorized" => {
+                    WriteOutcome::Rejected {
+                        id,
+                        reason: text("reason").unwrap_or(error),
+                    }
+                }
+                (Some(error), _) => WriteOutcome::Rejected {
+                    id,
+                    reason: match text("reason") {
+                        Some(reason) => format!("{error}: {reason}"),
+                        None => error,
+                    },
+                },
+                (None, None) => {
+                    return Err(self.protocol(
+                        Some(&doc.id),
+                        format!("_bulk_docs result without `rev` or `error`: {row}"),
+                    ));
+                }
+            };
+            outcomes.push(outcome);
+        }
+        Ok(outcomes)
+    }
+
+    fn changes(
+        &self,
+        since: &str,
+        limit: usize,
+        wait: Option<Duration>,
+    ) -> Result<ChangesPage, StoreError> {
+        let started = Instant::now();
+        // Always ask without blocking first: whatever is already there comes
+        // back under the ordinary timeout, so a slow transfer can never be
+        // cut short by the long-poll deadline below.
+        let page = self.changes_request(since, limit, None)?;
+        let Some(wait) = wait else {
+            return Ok(page);
+        };
+        let remaining = wait.saturating_sub(started.elapsed());
+        if !page.changes.is_empty() || remaining.is_zero() {
+            return Ok(page);
+        }
+        // pouchdb-server ignores `timeout` on longpoll feeds (it sends
+        // heartbeat newlines until a change arrives), so the deadline is also
+        // enforced client-side; hitting it just means "nothing changed".
+        match self.changes_request(&page.last_seq, limit, Some(remaining)) {
+            Err(StoreError::Transport { source, .. })
+                if matches!(*source, ureq::Error::Timeout(_)) =>
+            {
+                Ok(ChangesPage {
+                    changes: Vec::new(),
+                    last_seq: page.last_seq,
+                })
+            }
+            other => other,
+        }
+    }
+
+    fn get_local(&self, id: &str) -> Result<Option<Value>, StoreError> {
+        let name = local_name(id);
+        let path = format!("_local/{}", encode_segment(name));
+        match self.get_raw(&path, id)? {
+            Some(Value::Object(mut map)) => {
+                map.remove("_id");
+                map.remove("_rev");
+                Ok(Some(Value::Object(map)))
+            }
+            Some(other) => Err(self.protocol(
+                Some(id),
+                format!("_local document is {}", json_kind(&other)),
+            )),
+            None => Ok(None),
+        }
+    }
+
+    fn put_local(&self, id: &str, value: &Value) -> Result<(), StoreError> {
+        let Some(body) = value.as_object() else {
+            return Err(StoreError::InvalidDoc {
+                url: self.url(),
+                id: Some(id.to_owned()),
+                reason: format!(
+                    "_local document must be a JSON object, got {}",
+                    json_kind(value)
+                ),
+            });
+        };
+        let mut body = body.clone();
+        body.remove("_id");
+        body.remove("_rev");
+        let name = local_name(id);
+        let path = format!("_local/{}", encode_segment(name));
+        self.put_special(&path, &format!("_local/{name}"), &body)
+    }
+
+    fn put_design(&self, id: &str, design: &Value) -> Result<(), StoreError> {
+        let id = design_id(id);
+        let body = design_body(&self.url(), &id, design)?;
+        self.put_special(&doc_path(&id), &id, &body)
+    }
+}
+
+/// The URL path of a document, keeping the `_design/` or `_local/` slash.
+fn doc_path(id: &str) -> String {
+    for prefix in ["_design/", "_local/"] {
+        if let Some(name) = id.strip_prefix(prefix) {
+            return format!("{prefix}{}", encode_segment(name));
+        }
+    }
+    encode_segment(id)
+}
+
+/// Percent-encode everything but RFC 3986 unreserved characters.
+fn encode_segment(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(byte));
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// A sequence as an opaque string: strings verbatim, anything else as JSON.
+fn seq_string(seq: Value) -> String {
+    match seq {
+        Value::String(s) => s,
+        other => other.to_string(),
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    if text.len() <= max {
+        return text.to_owned();
+    }
+    let mut end = max;
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}…", &text[..end])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encodes_doc_paths() {
+        assert_eq!(doc_path("a b/c"), "a%20b%2Fc");
+        assert_eq!(doc_path("_design/x y"), "_design/x%20y");
+        assert_eq!(doc_path("_local/cp"), "_local/cp");
+        assert_eq!(doc_path("é"), "%C3%A9");
+    }
+
+    #[test]
+    fn sequences_are_opaque_strings() {
+        assert_eq!(seq_string(json!(12)), "12");
+        assert_eq!(seq_string(json!("12-g1AAA")), "12-g1AAA");
+    }
+
+    #[test]
+    fn rejects_urls_without_database() {
+        for url in [
+            "http://localhost:5984",
+            "http://localhost:5984/",
+            "http:///db",
+        ] {
+            let err = CouchStore::open(url).unwrap_err();
+            assert!(matches!(err, StoreError::InvalidUrl { .. }), "{url}: {err}");
+        }
+    }
+}

@@ -1,0 +1,457 @@
+//! Document stores: the [`Store`] trait, its shared types and [`open`].
+//!
+//! The contract follows CouchDB semantics so that a migration written against
+//! one store behaves the same against the other:
+//!
+//! - every write names the revision it replaces (`None` = create) and is
+//!   refused with [`WriteOutcome::Conflict`] when that is not the current one;
+//! - writes are atomic per document — a batch may partially succeed, but a
+//!   single document is never half-written;
+//! - the changes feed lists each document once, at its latest revision,
+//!   ordered by an opaque sequence string;
+//! - `_local/` documents (checkpoints) are neither in the changes feed nor in
+//!   [`Store::all_docs`], and `_design/` documents are not in `all_docs`.
+
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub mod couch;
+pub mod sqlite;
+
+pub use couch::CouchStore;
+pub use sqlite::SqliteStore;
+
+/// A document as stored: id, revision and the JSON body.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Doc {
+    pub id: String,
+    /// The current revision when read; the revision being replaced when
+    /// written (`None` = the document is new).
+    pub rev: Option<String>,
+    /// A tombstone. Writing a document with `deleted: true` deletes it.
+    pub deleted: bool,
+    /// The body without `_id`, `_rev` and `_deleted`; always a JSON object.
+    pub body: Value,
+}
+
+impl Doc {
+    /// A document to create.
+    pub fn new(id: impl Into<String>, body: Value) -> Doc {
+        Doc {
+            id: id.into(),
+            rev: None,
+            deleted: false,
+            body,
+        }
+    }
+
+    /// A new revision of `self` with `body`, replacing `self`'s revision.
+    pub fn updated(&self, body: Value) -> Doc {
+        Doc {
+            id: self.id.clone(),
+            rev: self.rev.clone(),
+            deleted: false,
+            body,
+        }
+    }
+
+    /// A tombstone replacing `self`'s revision.
+    pub fn deletion(&self) -> Doc {
+        Doc {
+            id: self.id.clone(),
+            rev: self.rev.clone(),
+            deleted: true,
+            body: Value::Object(serde_json::Map::new()),
+        }
+    }
+}
+
+/// The result of writing one document with [`Store::bulk_write`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WriteOutcome {
+    /// Stored with the new revision `rev`.
+    Written { id: String, rev: String },
+    /// The given revision was not the current one (CouchDB `409 conflict`);
+    /// nothing was written for this document.
+    Conflict { id: String },
+    /// Refused by the store, e.g. a CouchDB `validate_doc_update` function
+    /// (`403 forbidden`); nothing was written for this document.
+    Rejected { id: String, reason: String },
+}
+
+impl WriteOutcome {
+    /// The document id this outcome is about.
+    pub fn id(&self) -> &str {
+        match self {
+            WriteOutcome::Written { id, .. }
+            | WriteOutcome::Conflict { id }
+            | WriteOutcome::Rejected { id, .. } => id,
+        }
+    }
+}
+
+/// One entry of the changes feed: a document at its latest revision.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Change {
+    /// Opaque sequence; pass it as `since` to continue after this change.
+    pub seq: String,
+    pub id: String,
+    pub rev: String,
+    pub deleted: bool,
+    /// The document at `rev` (tombstones included, with `deleted: true`).
+    pub doc: Option<Doc>,
+}
+
+/// A page of the changes feed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChangesPage {
+    pub changes: Vec<Change>,
+    /// Pass as `since` to get the next page.
+    pub last_seq: String,
+}
+
+/// A document store. Object safe; use `Box<dyn Store>` from [`open`].
+pub trait Store: Send {
+    /// The store's URL (credentials redacted).
+    fn url(&self) -> String;
+
+    /// The current revision of `id`, or `None` if it does not exist or is deleted.
+    fn get(&self, id: &str) -> Result<Option<Doc>, StoreError>;
+
+    /// Up to `limit` live documents with ids strictly after `start_after`,
+    /// ordered by id, with bodies; `_design/` and `_local/` documents excluded.
+    fn all_docs(&self, start_after: Option<&str>, limit: usize) -> Result<Vec<Doc>, StoreError>;
+
+    /// Write `docs`, each replacing the revision it names (`None` = create).
+    /// Returns one outcome per document, in order. A stale revision yields
+    /// [`WriteOutcome::Conflict`] for that document only; the others are
+    /// still written. Documents are validated up front: a malformed document
+    /// (non-object body, `_id`/`_rev`/`_deleted` in the body, empty or
+    /// `_local/` id) fails the whole call before anything is written.
+    fn bulk_write(&self, docs: &[Doc]) -> Result<Vec<WriteOutcome>, StoreError>;
+
+    /// Up to `limit` changes after `since` (`"0"` = from the start), each
+    /// document once at its latest revision. With `wait`, long-poll: if there
+    /// is nothing yet, block until something changes or `wait` elapses (then
+    /// the page is empty and `last_seq` is still usable as `since`).
+    fn changes(
+        &self,
+        since: &str,
+        limit: usize,
+        wait: Option<Duration>,
+    ) -> Result<ChangesPage, StoreError>;
+
+    /// A `_local` document (e.g. a checkpoint); `id` may omit the `_local/` prefix.
+    fn get_local(&self, id: &str) -> Result<Option<Value>, StoreError>;
+
+    /// Create or replace a `_local` document; `value` must be a JSON object.
+    fn put_local(&self, id: &str, value: &Value) -> Result<(), StoreError>;
+
+    /// Create or replace design document `_design/<name>` (`id` may be given
+    /// with or without the prefix). Unchanged design documents are not rewritten.
+    fn put_design(&self, id: &str, design: &Value) -> Result<(), StoreError>;
+}
+
+/// Errors from a [`Store`]. Messages name the store URL and, where relevant,
+/// the document id.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum StoreError {
+    #[error(
+        "unsupported store URL `{url}`: expected `sqlite:<path>` or `http://<host>:<port>/<db>`{}",
+        hint_suffix(.hint)
+    )]
+    UnsupportedUrl { url: String, hint: Option<String> },
+
+    #[error("invalid store URL `{url}`: {reason}")]
+    InvalidUrl { url: String, reason: String },
+
+    #[error("SQLite store `{url}`{}: {source}", doc_suffix(.id))]
+    Sqlite {
+        url: String,
+        id: Option<String>,
+        #[source]
+        source: rusqlite::Error,
+    },
+
+    #[error(
+        "`{url}`{} answered HTTP {status}: {}",
+        doc_suffix(.id),
+        couch_error(.error, .reason)
+    )]
+    Http {
+        url: String,
+        id: Option<String>,
+        status: u16,
+        /// CouchDB's `error` field, e.g. `not_found`.
+        error: String,
+        /// CouchDB's `reason` field (or the raw body if it was not JSON).
+        reason: String,
+    },
+
+    #[error("cannot talk to `{url}`{}: {source}", doc_suffix(.id))]
+    Transport {
+        url: String,
+        id: Option<String>,
+        #[source]
+        source: Box<ureq::Error>,
+    },
+
+    #[error("unexpected response from `{url}`{}: {detail}", doc_suffix(.id))]
+    Protocol {
+        url: String,
+        id: Option<String>,
+        detail: String,
+    },
+
+    #[error("store `{url}` holds corrupt data{}: {detail}", doc_suffix(.id))]
+    Corrupt {
+        url: String,
+        id: Option<String>,
+        detail: String,
+    },
+
+    #[error("invalid document{} for store `{url}`: {reason}", doc_suffix(.id))]
+    InvalidDoc {
+        url: String,
+        id: Option<String>,
+        reason: String,
+    },
+
+    #[error("invalid change sequence `{since}` for store `{url}`: {reason}")]
+    InvalidSeq {
+        url: String,
+        since: String,
+        reason: String,
+    },
+}
+
+fn doc_suffix(id: &Option<String>) -> String {
+    match id {
+        Some(id) => format!(" (document `{id}`)"),
+        None => String::new(),
+    }
+}
+
+fn hint_suffix(hint: &Option<String>) -> String {
+    match hint {
+        Some(hint) => format!(" ({hint})"),
+        None => String::new(),
+    }
+}
+
+fn couch_error(error: &str, reason: &str) -> String {
+    match (error.is_empty(), reason.is_empty()) {
+        (true, true) => "(no error details)".to_owned(),
+        (true, false) => reason.to_owned(),
+        (false, true) => error.to_owned(),
+        (false, false) => format!("{error}: {reason}"),
+    }
+}
+
+/// Open a store by URL: `sqlite:<path>` (file created if missing; `sqlite://`
+/// followed by an absolute path also works) or `http://<host>:<port>/<db>`
+/// (database created if missing; `user:password@` credentials are used for
+/// basic auth).
+pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
+    if let Some(rest) = url.strip_prefix("sqlite:") {
+        let path = rest.strip_prefix("//").unwrap_or(rest);
+        if path.is_empty() {
+            return Err(StoreError::InvalidUrl {
+                url: url.to_owned(),
+                reason: "missing file path after `sqlite:`".to_owned(),
+            });
+        }
+        return Ok(Box::new(SqliteStore::open(path)?));
+    }
+    if url.starts_with("http://") {
+        return Ok(Box::new(CouchStore::open(url)?));
+    }
+    let hint = if url.starts_with("https://") {
+        Some("https is not supported: this build has no TLS stack; use http:// or a local TLS-terminating proxy".to_owned())
+    } else if url.ends_with(".db") || url.ends_with(".sqlite") {
+        Some(format!("did you mean `sqlite:{url}`?"))
+    } else {
+        None
+    };
+    Err(StoreError::UnsupportedUrl {
+        url: url.to_owned(),
+        hint,
+    })
+}
+
+/// How many changes [`follow`] asks for per request.
+const FOLLOW_BATCH: usize = 500;
+
+/// Follow the changes feed from `since`, calling `on_change` for every change
+/// in order, long-polling for new ones. Stops when `on_change` returns `false`
+/// (that change counts as handled) or when nothing changed for
+/// `idle_timeout`. Returns the sequence to resume from: the seq of the last
+/// handled change, or the last seen `last_seq`.
+pub fn follow(
+    store: &dyn Store,
+    since: &str,
+    mut on_change: impl FnMut(&Change) -> bool,
+    idle_timeout: Duration,
+) -> Result<String, StoreError> {
+    let mut seq = since.to_owned();
+    let mut idle_since = Instant::now();
+    loop {
+        let remaining = idle_timeout.saturating_sub(idle_since.elapsed());
+        if remaining.is_zero() {
+            return Ok(seq);
+        }
+        let page = store.changes(&seq, FOLLOW_BATCH, Some(remaining))?;
+        if page.changes.is_empty() {
+            // A long-poll with nothing new may still advance `last_seq`
+            // (e.g. past `_local` writes on CouchDB); it never goes backwards.
+            if !page.last_seq.is_empty() {
+                seq = page.last_seq;
+            }
+            continue;
+        }
+        for change in &page.changes {
+            seq.clone_from(&change.seq);
+            if !on_change(change) {
+                return Ok(seq);
+            }
+        }
+        seq = page.last_seq;
+        idle_since = Instant::now();
+    }
+}
+
+/// Reject documents the stores cannot represent faithfully, before writing.
+pub(crate) fn validate_docs(url: &str, docs: &[Doc]) -> Result<(), StoreError> {
+    for doc in docs {
+        let invalid = |reason: String| StoreError::InvalidDoc {
+            url: url.to_owned(),
+            id: Some(doc.id.clone()),
+            reason,
+        };
+        if doc.id.is_empty() {
+            return Err(invalid("document id is empty".to_owned()));
+        }
+        if doc.id.starts_with("_local/") {
+            return Err(invalid(
+                "`_local/` documents are written with put_local".to_owned(),
+            ));
+        }
+        if doc.id.starts_with('_') && !doc.id.starts_with("_design/") {
+            return Err(invalid(
+                "only `_design/` document ids may start with an underscore".to_owned(),
+            ));
+        }
+        let Some(body) = doc.body.as_object() else {
+            return Err(invalid(format!(
+                "body must be a JSON object, got {}",
+                json_kind(&doc.body)
+            )));
+        };
+        for key in ["_id", "_rev", "_deleted"] {
+            if body.contains_key(key) {
+                return Err(invalid(format!(
+                    "body must not contain `{key}`; use Doc::id/rev/deleted"
+                )));
+            }
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn json_kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+/// `id` without a `_local/` prefix.
+pub(crate) fn local_name(id: &str) -> &str {
+    id.strip_prefix("_local/").unwrap_or(id)
+}
+
+/// `id` with a `_design/` prefix.
+pub(crate) fn design_id(id: &str) -> String {
+    if id.starts_with("_design/") {
+        id.to_owned()
+    } else {
+        format!("_design/{id}")
+    }
+}
+
+/// A design document body without the special fields we manage.
+pub(crate) fn design_body(
+    url: &str,
+    id: &str,
+    design: &Value,
+) -> Result<serde_json::Map<String, Value>, StoreError> {
+    let Some(body) = design.as_object() else {
+        return Err(StoreError::InvalidDoc {
+            url: url.to_owned(),
+            id: Some(id.to_owned()),
+            reason: format!(
+                "design document must be a JSON object, got {}",
+                json_kind(design)
+            ),
+        });
+    };
+    let mut body = body.clone();
+    body.remove("_id");
+    body.remove("_rev");
+    Ok(body)
+}
+
+/// `http://user:secret@host/db` → `http://user:***@host/db`.
+pub(crate) fn redact_url(url: &str) -> String {
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url.to_owned();
+    };
+    let authority_end = rest.find('/').unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(authority_end);
+    match authority.rsplit_once('@') {
+        Some((userinfo, host)) => {
+            let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
+            format!("{scheme}://{user}:***@{host}{path}")
+        }
+        None => url.to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_credentials() {
+        assert_eq!(
+            redact_url("http://admin:secret@localhost:5984/db"),
+            "http://admin:***@localhost:5984/db"
+        );
+        assert_eq!(
+            redact_url("http://localhost:5984/db"),
+            "http://localhost:5984/db"
+        );
+    }
+
+    #[test]
+    fn rejects_malformed_docs_up_front() {
+        let bad = [
+            Doc::new("", serde_json::json!({})),
+            Doc::new("_local/x", serde_json::json!({})),
+            Doc::new("_weird", serde_json::json!({})),
+            Doc::new("a", serde_json::json!([1])),
+            Doc::new("a", serde_json::json!({"_rev": "1-x"})),
+        ];
+        for doc in bad {
+            let err = validate_docs("sqlite:x.db", std::slice::from_ref(&doc)).unwrap_err();
+            assert!(err.to_string().contains("sqlite:x.db"), "{err}");
+        }
+        validate_docs("u", &[Doc::new("_design/x", serde_json::json!({}))]).unwrap();
+    }
+}

@@ -1,0 +1,203 @@
+//! Migrating one stored document (and its companion documents) to a target version, as store
+//! writes: the piece every strategy shares.
+
+use std::collections::BTreeMap;
+
+use docver::{DocError, DocumentSet, Family, Parts};
+use serde_json::Value;
+
+use crate::store::{Doc, Store, StoreError};
+
+/// Which stored documents belong to the family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Membership {
+    /// The top-level field naming the document type (`schema`).
+    pub schema_field: String,
+    /// Documents with no type tag at all count as the family's base version (a database that
+    /// holds only this family, written before versioning).
+    pub untagged_as_base: bool,
+}
+
+impl Default for Membership {
+    fn default() -> Self {
+        Membership {
+            schema_field: "schema".to_owned(),
+            untagged_as_base: false,
+        }
+    }
+}
+
+impl Membership {
+    pub fn contains(&self, family: &dyn Family, doc: &Doc) -> bool {
+        if doc.deleted || doc.id.starts_with("_design/") {
+            return false;
+        }
+        match doc.body.get(&self.schema_field) {
+            Some(tag) => tag.as_str() == Some(family.schema_name()),
+            // A companion document (`todo-status:<uuid>`) or another family's untagged
+            // document is not ours.
+            None => self.untagged_as_base && !doc.id.contains(':'),
+        }
+    }
+}
+
+/// A document that could not be migrated: reported with its id and left untouched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MigrationFailure {
+    pub id: String,
+    pub error: String,
+}
+
+/// The store writes that take one document to the target version.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct WritePlan {
+    /// Companion documents to create or update (written first: a crash after them leaves the
+    /// main document unmigrated, and the re-run rewrites the same companions).
+    pub parts: Vec<Doc>,
+    /// The main document, or `None` if it is already at the target.
+    pub main: Option<Doc>,
+    /// Companion documents the target version no longer has (deleted last).
+    pub obsolete: Vec<Doc>,
+    /// The version the document was at.
+    pub from: u32,
+    /// The main document's body after migration (for dry runs and samples).
+    pub after: Option<Value>,
+}
+
+/// The id of a companion document: `<schema>:<uuid>`, as [`Parts::part_id`] builds it.
+pub fn part_id(schema: &str, id: &str) -> String {
+    Parts::new(Some(id.to_owned()))
+        .part_id(schema)
+        .unwrap_or_default()
+}
+
+/// Strips what the store keeps outside the body.
+fn body_of(mut value: Value) -> Value {
+    if let Some(object) = value.as_object_mut() {
+        object.remove("_id");
+        object.remove("_rev");
+        object.remove("_deleted");
+    }
+    value
+}
+
+/// Plans the migration of `doc` to `target`, reading its companion documents from `store`.
+pub fn plan(
+    store: &dyn Store,
+    family: &dyn Family,
+    doc: &Doc,
+    target: u32,
+) -> Result<Result<WritePlan, DocError>, StoreError> {
+    let from = match family.version_of(&doc.body) {
+        Ok(v) => v,
+        Err(e) => return Ok(Err(e)),
+    };
+    if from == target {
+        return Ok(Ok(WritePlan {
+            from,
+            ..WritePlan::default()
+        }));
+    }
+    let mut parts = BTreeMap::new();
+    let mut existing = BTreeMap::new();
+    for schema in family
+        .part_schemas(from)
+        .into_iter()
+        .chain(family.part_schemas(target))
+    {
+        let id = part_id(&schema, &doc.id);
+        if existing.contains_key(&schema) {
+            continue;
+        }
+        let stored = store.get(&id)?;
+        if let Some(stored) = &stored
+            && family.part_schemas(from).contains(&schema)
+        {
+            parts.insert(schema.clone(), stored.body.clone());
+        }
+        existing.insert(schema, stored);
+    }
+    let set = DocumentSet {
+        id: Some(doc.id.clone()),
+        main: doc.body.clone(),
+        parts,
+    };
+    let migrated = match family.migrate(set, target) {
+        Ok(m) => m,
+        Err(e) => return Ok(Err(e)),
+    };
+    let mut plan = WritePlan {
+        from,
+        ..WritePlan::default()
+    };
+    for (schema, body) in migrated.docs.parts {
+        let body = body_of(body);
+        let id = part_id(&schema, &doc.id);
+        match existing.get(&schema).cloned().flatten() {
+            Some(current) if current.body == body => {}
+            Some(current) => plan.parts.push(current.updated(body)),
+            None => plan.parts.push(Doc::new(id, body)),
+        }
+        existing.remove(&schema);
+    }
+    for current in existing.into_values().flatten() {
+        plan.obsolete.push(current.deletion());
+    }
+    let main = body_of(migrated.docs.main);
+    plan.after = Some(main.clone());
+    plan.main = Some(doc.updated(main));
+    Ok(Ok(plan))
+}
+
+/// The version-`target` form of a document whose version-`source.version` form just changed,
+/// given what is stored at `target` now.
+///
+/// Deterministic (same inputs, byte-identical output), so two workers or a re-run agree, and
+/// built so that propagating the result back reproduces what is stored: an older source is
+/// merged into the newer stored form (fields the older version does not know survive, as when
+/// an old app writes back a document it read), a newer source is downgraded.
+pub fn propagate(
+    family: &dyn Family,
+    source: &DocumentSet,
+    target: u32,
+    stored_target: Option<&DocumentSet>,
+) -> Result<DocumentSet, DocError> {
+    let from = family.version_of(&source.main)?;
+    let migrated = family.migrate(source.clone(), target)?.docs;
+    let Some(stored) = stored_target else {
+        return Ok(migrated);
+    };
+    if from >= target {
+        return Ok(migrated);
+    }
+    // The older source is an edit of what the newer stored form looked like at its version.
+    let before = family.migrate(stored.clone(), from)?.docs;
+    if before.main == source.main && before.parts == source.parts {
+        // Nothing was edited: this is the stored form coming back (an echo).
+        return Ok(stored.clone());
+    }
+    let main =
+        docver::document::merge_edit(&stored.main, &before.main, &source.main, &migrated.main);
+    // What the stored form becomes after a round trip through the source's version: a
+    // companion the edit did not affect comes out the same, and the stored one is kept.
+    let round_trip = family.migrate(before.clone(), target)?.docs;
+    let mut parts = stored.parts.clone();
+    for (schema, part) in &migrated.parts {
+        let merged = match (stored.parts.get(schema), source.parts.get(schema)) {
+            (Some(stored_part), Some(source_part)) => {
+                let before_part = before.parts.get(schema).cloned().unwrap_or(Value::Null);
+                docver::document::merge_edit(stored_part, &before_part, source_part, part)
+            }
+            (Some(stored_part), None) if round_trip.parts.get(schema) == Some(part) => {
+                stored_part.clone()
+            }
+            _ => part.clone(),
+        };
+        parts.insert(schema.clone(), merged);
+    }
+    Ok(DocumentSet {
+        id: source.id.clone(),
+        main,
+        parts,
+    })
+}

@@ -1,0 +1,111 @@
+//! The live strategy: no bulk rewrite. Readers use the any-version reader and writers write the
+//! current version, so a document is migrated only when touched; [`stats`] reports how many
+//! documents of each version remain.
+//!
+//! The seed's caveats: old versions never fully disappear (an untouched document stays old
+//! forever), and every reader must carry the adapters for every version it may meet.
+
+use std::collections::BTreeMap;
+
+use docver::{DocError, DocumentSet, Family};
+
+use super::engine::{self, Membership};
+use crate::store::{Doc, Store, StoreError, WriteOutcome};
+
+/// Documents of the family per version (`None`: the version tag could not be read).
+pub fn stats(
+    store: &dyn Store,
+    family: &dyn Family,
+    membership: &Membership,
+) -> Result<BTreeMap<Option<u32>, usize>, StoreError> {
+    let mut counts = BTreeMap::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store.all_docs(after.as_deref(), 1000)?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id.clone());
+        for doc in page.iter().filter(|d| membership.contains(family, d)) {
+            *counts.entry(family.version_of(&doc.body).ok()).or_default() += 1;
+        }
+    }
+    Ok(counts)
+}
+
+/// A document read for an app at version `version`, with what it takes to write it back.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Read {
+    pub doc: Doc,
+    /// The document (and companions) migrated to the reader's version.
+    pub view: DocumentSet,
+}
+
+/// Reads `id` at whatever version it is stored and migrates it, in memory, to `version`.
+pub fn read(
+    store: &dyn Store,
+    family: &dyn Family,
+    id: &str,
+    version: u32,
+) -> Result<Option<Result<Read, DocError>>, StoreError> {
+    let Some(doc) = store.get(id)? else {
+        return Ok(None);
+    };
+    let mut parts = BTreeMap::new();
+    if let Ok(stored_version) = family.version_of(&doc.body) {
+        for schema in family.part_schemas(stored_version) {
+            if let Some(part) = store.get(&engine::part_id(&schema, id))? {
+                parts.insert(schema, part.body);
+            }
+        }
+    }
+    let set = DocumentSet {
+        id: Some(id.to_owned()),
+        main: doc.body.clone(),
+        parts,
+    };
+    Ok(Some(
+        family
+            .migrate(set, version)
+            .map(|m| Read { doc, view: m.docs }),
+    ))
+}
+
+/// Writes `view` (the document and its companions, at the current version, as the app edited
+/// what [`read`] returned) over the revisions read; a document someone wrote in between is
+/// refused with a conflict rather than overwritten.
+pub fn write_current(
+    store: &dyn Store,
+    family: &dyn Family,
+    read: &Read,
+    view: &DocumentSet,
+) -> Result<Result<(), String>, StoreError> {
+    if let Err(e) = family.version_of(&view.main).map(|v| {
+        (v == family.latest()).then_some(()).ok_or(format!(
+            "writers write the current version {}, not {v}",
+            family.latest()
+        ))
+    }) {
+        return Ok(Err(e.to_string()));
+    }
+    let mut writes = Vec::new();
+    for (schema, body) in &view.parts {
+        let id = engine::part_id(schema, &read.doc.id);
+        let mut body = body.clone();
+        if let Some(object) = body.as_object_mut() {
+            object.remove("_id");
+        }
+        writes.push(match store.get(&id)? {
+            Some(current) if current.body == body => continue,
+            Some(current) => current.updated(body),
+            None => Doc::new(id, body),
+        });
+    }
+    writes.push(read.doc.updated(view.main.clone()));
+    for outcome in store.bulk_write(&writes)? {
+        match outcome {
+            WriteOutcome::Written { .. } => {}
+            WriteOutcome::Conflict { id } => return Ok(Err(format!("{id}: conflict"))),
+            WriteOutcome::Rejected { id, reason } => return Ok(Err(format!("{id}: {reason}"))),
+        }
+    }
+    Ok(Ok(()))
+}

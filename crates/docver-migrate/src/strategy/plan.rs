@@ -1,0 +1,170 @@
+//! Choosing a strategy: the seed authors' evaluation matrix, and a recommendation from the
+//! family's declared changes and a few facts about the deployment.
+
+use serde::Serialize;
+
+/// The strategies `plan` weighs (client-side is the transactional engine on a client store).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Strategy {
+    Transactional,
+    Live,
+    PerVersionDatabases,
+    PerVersionDocuments,
+}
+
+impl Strategy {
+    pub const ALL: [Strategy; 4] = [
+        Strategy::Transactional,
+        Strategy::Live,
+        Strategy::PerVersionDatabases,
+        Strategy::PerVersionDocuments,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Strategy::Transactional => "transactional",
+            Strategy::Live => "live",
+            Strategy::PerVersionDatabases => "per-version databases",
+            Strategy::PerVersionDocuments => "per-version documents",
+        }
+    }
+}
+
+/// The seed's matrix: criterion, then stars for transactional, live, per-version databases,
+/// per-version documents (more is better, 0 is none).
+pub const MATRIX: [(&str, [u8; 4]); 9] = [
+    ("drop version support", [3, 0, 3, 2]),
+    ("multiple versions", [0, 2, 2, 3]),
+    ("legacy app support", [0, 0, 3, 3]),
+    ("distributed systems", [0, 1, 3, 3]),
+    ("seamless migration", [0, 0, 1, 3]),
+    ("deduplication", [3, 3, 0, 2]),
+    ("conflict safety", [3, 3, 3, 3]),
+    ("purge version data", [3, 0, 3, 1]),
+    ("simplicity", [3, 1, 2, 3]),
+];
+
+/// What `plan` needs to know about the deployment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct Facts {
+    /// Clients work offline and sync later.
+    pub offline_clients: bool,
+    /// A user has several devices.
+    pub several_devices: bool,
+    /// Old app versions stay in use and cannot be forced to update.
+    pub legacy_apps: bool,
+    /// Old versions' data must be purged eventually.
+    pub must_purge: bool,
+    /// `diff` found the change compatible in the directions the deployment needs.
+    pub compatible: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Recommendation {
+    /// `None` when no migration is needed at all.
+    pub strategy: Option<Strategy>,
+    pub reasons: Vec<String>,
+}
+
+pub fn recommend(facts: &Facts) -> Recommendation {
+    let mut reasons = Vec::new();
+    if facts.compatible {
+        reasons.push(
+            "the change is compatible in the required directions: old and new apps read each \
+             other's documents, so no migration is needed"
+                .to_owned(),
+        );
+        return Recommendation {
+            strategy: None,
+            reasons,
+        };
+    }
+    let strategy = if facts.legacy_apps || facts.offline_clients || facts.several_devices {
+        if facts.legacy_apps {
+            reasons.push("legacy app versions that cannot be forced to update need their own version of every document (legacy app support ***)".into());
+        }
+        if facts.offline_clients {
+            reasons.push("offline clients sync old-version documents after any one-shot migration; a `_changes` worker keeps migrating them (distributed systems ***, seamless migration ***)".into());
+        }
+        if facts.several_devices {
+            reasons.push("several devices per user migrating on their own would create conflicting revisions; server-side transformers with deterministic output do not".into());
+        }
+        if facts.must_purge {
+            reasons.push("old versions must be purged: per-version documents purge a version by deleting its ids (purge version data *); per-version databases drop a database (***) at the cost of deduplication".into());
+        }
+        Strategy::PerVersionDocuments
+    } else if facts.must_purge {
+        reasons.push("all clients are online and update together: a transactional migration is simplest and purges the old version (simplicity ***, purge version data ***)".into());
+        Strategy::Transactional
+    } else {
+        reasons.push("all clients are online and update together, so a one-shot transactional migration is the simplest safe choice; `live` avoids the rewrite if documents may stay old until touched".into());
+        Strategy::Transactional
+    };
+    Recommendation {
+        strategy: Some(strategy),
+        reasons,
+    }
+}
+
+/// The matrix as a Markdown/text table.
+pub fn matrix_table() -> String {
+    let stars = |n: u8| {
+        if n == 0 {
+            "-".to_owned()
+        } else {
+            "*".repeat(n as usize)
+        }
+    };
+    let mut out = String::from(
+        "| criterion | transactional | live | per-version databases | per-version documents |\n|---|---|---|---|---|\n",
+    );
+    for (criterion, scores) in MATRIX {
+        out.push_str(&format!(
+            "| {criterion} | {} | {} | {} | {} |\n",
+            stars(scores[0]),
+            stars(scores[1]),
+            stars(scores[2]),
+            stars(scores[3])
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn compatible_changes_need_no_migration() {
+        let r = recommend(&Facts {
+            compatible: true,
+            legacy_apps: true,
+            ..Facts::default()
+        });
+        assert_eq!(r.strategy, None);
+    }
+
+    #[test]
+    fn offline_legacy_deployments_get_per_version_documents() {
+        let r = recommend(&Facts {
+            offline_clients: true,
+            legacy_apps: true,
+            ..Facts::default()
+        });
+        assert_eq!(r.strategy, Some(Strategy::PerVersionDocuments));
+        assert!(r.reasons.len() >= 2);
+        let r = recommend(&Facts {
+            must_purge: true,
+            ..Facts::default()
+        });
+        assert_eq!(r.strategy, Some(Strategy::Transactional));
+    }
+
+    #[test]
+    fn matrix_is_the_seeds() {
+        let table = matrix_table();
+        assert!(table.contains("| legacy app support | - | - | *** | *** |"));
+        assert!(table.contains("| purge version data | *** | - | *** | * |"));
+    }
+}

@@ -1,0 +1,238 @@
+//! The transactional strategy: migrate every document of a family to a target version.
+//!
+//! In batches of `batch_size` documents (ordered by id), each document written atomically with
+//! its companions; a checkpoint in the store (`_local/docver-migrate-<family>-v<target>`) lets
+//! a crashed run resume where it stopped, and documents already at the target are never
+//! rewritten, so a re-run changes nothing. A write conflict (someone edited the document
+//! meanwhile) is re-read and retried; a document whose migration fails is reported with its id
+//! and left untouched, and the run goes on unless `fail_fast`.
+//!
+//! The seed's caveat holds: this is a one-shot migration. A client that was offline during the
+//! run and syncs an old-version document afterwards brings it back; `live::stats` shows it and
+//! the `_changes` workers of the other strategies handle it.
+
+use std::collections::BTreeMap;
+
+use docver::Family;
+use serde_json::{Value, json};
+
+use super::engine::{self, Membership, MigrationFailure, WritePlan};
+use crate::store::{Doc, Store, StoreError, WriteOutcome};
+
+/// How often a conflicting write is re-read and retried before it counts as a failure.
+const MAX_ATTEMPTS: usize = 5;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    pub target: u32,
+    pub batch_size: usize,
+    /// Count and show a sample, write nothing.
+    pub dry_run: bool,
+    /// Stop at the first failing document.
+    pub fail_fast: bool,
+    pub membership: Membership,
+    /// Only documents whose top-level `field` equals `value` (the client-side strategy: one
+    /// user's documents in a shared local store).
+    pub only: Option<(String, Value)>,
+    /// Show a progress bar on stderr (when it is a terminal).
+    pub progress: bool,
+}
+
+impl Options {
+    pub fn new(target: u32) -> Self {
+        Options {
+            target,
+            batch_size: 200,
+            dry_run: false,
+            fail_fast: false,
+            membership: Membership::default(),
+            only: None,
+            progress: false,
+        }
+    }
+}
+
+/// What a run did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Report {
+    /// Family documents looked at.
+    pub examined: usize,
+    /// Migrated (or, in a dry run, that would be).
+    pub migrated: usize,
+    pub already_at_target: usize,
+    /// Documents per version before the run.
+    pub versions: BTreeMap<u32, usize>,
+    pub failed: Vec<MigrationFailure>,
+    /// Conflicting writes that were re-read and retried.
+    pub retried: usize,
+    /// One document before and after, for a dry run's sample diff.
+    pub sample: Option<(Value, Value)>,
+    /// Whether the run was resumed from a checkpoint.
+    pub resumed: bool,
+}
+
+fn checkpoint_id(family: &dyn Family, target: u32) -> String {
+    format!("docver-migrate-{}-v{target}", family.schema_name())
+}
+
+/// Runs the migration. Store errors (the store is unreachable, say) end the run with an
+/// error; the checkpoint keeps what was done.
+pub fn run(
+    store: &dyn Store,
+    family: &dyn Family,
+    options: &Options,
+) -> Result<Report, StoreError> {
+    let mut report = Report::default();
+    let checkpoint = checkpoint_id(family, options.target);
+    let mut after: Option<String> = match store.get_local(&checkpoint)? {
+        Some(state) => state
+            .get("after")
+            .and_then(Value::as_str)
+            .map(str::to_owned),
+        None => None,
+    };
+    report.resumed = after.is_some();
+    let bar = progress_bar(options.progress);
+    loop {
+        let page = store.all_docs(after.as_deref(), options.batch_size.max(1))?;
+        let Some(last) = page.last() else { break };
+        let last_id = last.id.clone();
+        let members: Vec<&Doc> = page
+            .iter()
+            .filter(|doc| options.membership.contains(family, doc))
+            .filter(|doc| match &options.only {
+                Some((field, value)) => doc.body.get(field) == Some(value),
+                None => true,
+            })
+            .collect();
+        for doc in members {
+            report.examined += 1;
+            if let Ok(v) = family.version_of(&doc.body) {
+                *report.versions.entry(v).or_default() += 1;
+            }
+            migrate_with_retries(store, family, doc, options, &mut report)?;
+            if options.fail_fast && !report.failed.is_empty() {
+                bar.finish_and_clear();
+                return Ok(report);
+            }
+            bar.inc(1);
+        }
+        after = Some(last_id.clone());
+        if !options.dry_run {
+            store.put_local(&checkpoint, &json!({ "after": last_id }))?;
+        }
+    }
+    if !options.dry_run {
+        // A finished run leaves no checkpoint to resume from: the next run starts over, finds
+        // everything at the target and changes nothing.
+        store.put_local(&checkpoint, &json!({ "after": null, "finished": true }))?;
+    }
+    bar.finish_and_clear();
+    Ok(report)
+}
+
+fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
+    use std::io::IsTerminal;
+    if !enabled || !std::io::stderr().is_terminal() {
+        return indicatif::ProgressBar::hidden();
+    }
+    let bar = indicatif::ProgressBar::new_spinner();
+    if let Ok(style) =
+        indicatif::ProgressStyle::with_template("{spinner} {pos} documents migrated ({per_sec})")
+    {
+        bar.set_style(style);
+    }
+    bar
+}
+
+fn migrate_with_retries(
+    store: &dyn Store,
+    family: &dyn Family,
+    doc: &Doc,
+    options: &Options,
+    report: &mut Report,
+) -> Result<(), StoreError> {
+    let mut current = doc.clone();
+    for attempt in 0..MAX_ATTEMPTS {
+        let plan = match engine::plan(store, family, &current, options.target)? {
+            Ok(plan) => plan,
+            Err(e) => {
+                report.failed.push(MigrationFailure {
+                    id: current.id.clone(),
+                    error: e.to_string(),
+                });
+                return Ok(());
+            }
+        };
+        if plan.main.is_none() {
+            report.already_at_target += 1;
+            return Ok(());
+        }
+        if options.dry_run {
+            report.migrated += 1;
+            if report.sample.is_none() {
+                report.sample =
+                    Some((current.body.clone(), plan.after.clone().unwrap_or_default()));
+            }
+            return Ok(());
+        }
+        match write(store, &plan)? {
+            Written::Done => {
+                report.migrated += 1;
+                return Ok(());
+            }
+            Written::Rejected(reason) => {
+                report.failed.push(MigrationFailure {
+                    id: current.id.clone(),
+                    error: reason,
+                });
+                return Ok(());
+            }
+            Written::Conflict => {
+                report.retried += 1;
+                match store.get(&current.id)? {
+                    Some(fresh) => current = fresh,
+                    // Deleted meanwhile: nothing left to migrate.
+                    None => return Ok(()),
+                }
+                let _ = attempt;
+            }
+        }
+    }
+    report.failed.push(MigrationFailure {
+        id: doc.id.clone(),
+        error: format!("still conflicting after {MAX_ATTEMPTS} attempts"),
+    });
+    Ok(())
+}
+
+enum Written {
+    Done,
+    Conflict,
+    Rejected(String),
+}
+
+/// Companions first, then the main document, then obsolete companions: every prefix of this
+/// sequence leaves a state a re-run completes.
+fn write(store: &dyn Store, plan: &WritePlan) -> Result<Written, StoreError> {
+    let groups: [Vec<Doc>; 3] = [
+        plan.parts.clone(),
+        plan.main.iter().cloned().collect(),
+        plan.obsolete.clone(),
+    ];
+    for group in groups {
+        if group.is_empty() {
+            continue;
+        }
+        for outcome in store.bulk_write(&group)? {
+            match outcome {
+                WriteOutcome::Written { .. } => {}
+                WriteOutcome::Conflict { .. } => return Ok(Written::Conflict),
+                WriteOutcome::Rejected { id, reason } => {
+                    return Ok(Written::Rejected(format!("{id}: {reason}")));
+                }
+            }
+        }
+    }
+    Ok(Written::Done)
+}

@@ -1,0 +1,514 @@
+//! The seed's strategies end to end with the todo story (v1 → v4, including the split of the
+//! status into its own document), on both stores: an SQLite file and a real CouchDB-compatible
+//! server (pouchdb-server, installed and started by the test harness). Every document is
+//! checked afterwards. Also the seed's three failure stories.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use docver::Family;
+use docver_migrate::store::{Doc, Store, open};
+use docver_migrate::strategy::engine::Membership;
+use docver_migrate::strategy::{live, per_version_databases, per_version_documents, transactional};
+use docver_testkit::PouchServer;
+use serde_json::{Value, json};
+use todo::TodoFamily;
+
+/// A fresh store of each kind, named `name`.
+struct Stores {
+    _dir: tempfile::TempDir,
+    server: PouchServer,
+}
+
+impl Stores {
+    fn new() -> Stores {
+        let server =
+            PouchServer::start().unwrap_or_else(|e| panic!("pouchdb-server must start: {e}"));
+        Stores {
+            _dir: tempfile::tempdir().unwrap(),
+            server,
+        }
+    }
+
+    fn both(&self, name: &str) -> Vec<Box<dyn Store>> {
+        let sqlite = format!(
+            "sqlite:{}",
+            self._dir.path().join(format!("{name}.db")).display()
+        );
+        let couch = self.server.database_url(name).unwrap();
+        vec![open(&sqlite).unwrap(), open(&couch).unwrap()]
+    }
+}
+
+fn untagged() -> Membership {
+    Membership {
+        untagged_as_base: true,
+        ..Membership::default()
+    }
+}
+
+fn seed_v1(store: &dyn Store, n: usize) {
+    let docs: Vec<Doc> = (0..n)
+        .map(|i| {
+            Doc::new(
+                format!("todo{i:03}"),
+                json!({"title": format!("task {i}"), "status": i % 3 == 0, "note": i}),
+            )
+        })
+        .collect();
+    store.bulk_write(&docs).unwrap();
+}
+
+fn all(store: &dyn Store) -> BTreeMap<String, Value> {
+    store
+        .all_docs(None, 10_000)
+        .unwrap()
+        .into_iter()
+        .map(|d| (d.id, d.body))
+        .collect()
+}
+
+/// Every todo is v4, its status document exists with the right progress, and the unknown
+/// field `note` survived.
+fn assert_todo_v4(store: &dyn Store, n: usize) {
+    let docs = all(store);
+    for i in 0..n {
+        let todo = &docs[&format!("todo{i:03}")];
+        assert_eq!(todo["version"], json!(4), "{todo}");
+        assert_eq!(todo["title"], json!(format!("task {i}")));
+        assert_eq!(todo["note"], json!(i), "unknown field lost: {todo}");
+        assert!(todo.get("status").is_none());
+        let status = &docs[&format!("todo-status:todo{i:03}")];
+        assert_eq!(status["todo"], json!(format!("todo{i:03}")));
+        assert_eq!(
+            status["status"],
+            json!(if i % 3 == 0 { "completed" } else { "open" })
+        );
+    }
+}
+
+#[test]
+fn transactional_migrates_every_document_idempotently_on_both_stores() {
+    let stores = Stores::new();
+    for store in stores.both("transactional") {
+        let store = store.as_ref();
+        seed_v1(store, 30);
+        let options = transactional::Options {
+            batch_size: 7,
+            membership: untagged(),
+            ..transactional::Options::new(4)
+        };
+        let dry = transactional::run(
+            store,
+            &TodoFamily,
+            &transactional::Options {
+                dry_run: true,
+                ..options.clone()
+            },
+        )
+        .unwrap();
+        assert_eq!((dry.examined, dry.migrated), (30, 30));
+        assert!(dry.sample.is_some());
+        assert_eq!(all(store).len(), 30, "a dry run writes nothing");
+        let report = transactional::run(store, &TodoFamily, &options).unwrap();
+        assert_eq!(
+            (report.migrated, report.failed.len()),
+            (30, 0),
+            "{report:?}"
+        );
+        assert_todo_v4(store, 30);
+        let again = transactional::run(store, &TodoFamily, &options).unwrap();
+        assert_eq!(
+            (again.migrated, again.already_at_target),
+            (0, 30),
+            "a re-run changes nothing"
+        );
+        // And back down for a legacy deployment: the status documents fold back in.
+        let down = transactional::run(
+            store,
+            &TodoFamily,
+            &transactional::Options {
+                target: 1,
+                ..options.clone()
+            },
+        )
+        .unwrap();
+        assert_eq!(down.migrated, 30);
+        let docs = all(store);
+        assert_eq!(docs.len(), 30, "obsolete status documents are deleted");
+        assert_eq!(
+            docs["todo003"],
+            json!({"schema": "todo-item", "version": 1, "title": "task 3", "status": true, "note": 3})
+        );
+    }
+}
+
+#[test]
+fn a_failing_document_is_reported_and_left_untouched() {
+    let stores = Stores::new();
+    for store in stores.both("failing") {
+        let store = store.as_ref();
+        seed_v1(store, 5);
+        let bad = json!({"schema": "todo-item", "version": 3, "title": "x", "status": "maybe"});
+        store
+            .bulk_write(&[Doc::new("todo-bad", bad.clone())])
+            .unwrap();
+        let report = transactional::run(
+            store,
+            &TodoFamily,
+            &transactional::Options {
+                membership: untagged(),
+                ..transactional::Options::new(4)
+            },
+        )
+        .unwrap();
+        assert_eq!(report.migrated, 5);
+        assert_eq!(report.failed.len(), 1);
+        assert_eq!(report.failed[0].id, "todo-bad");
+        assert!(
+            report.failed[0].error.contains("/status"),
+            "{}",
+            report.failed[0].error
+        );
+        assert_eq!(store.get("todo-bad").unwrap().unwrap().body, bad);
+        let stop = transactional::run(
+            store,
+            &TodoFamily,
+            &transactional::Options {
+                fail_fast: true,
+                membership: untagged(),
+                ..transactional::Options::new(1)
+            },
+        )
+        .unwrap();
+        assert_eq!(stop.failed.len(), 1);
+    }
+}
+
+#[test]
+fn client_side_migrates_only_the_clients_documents() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&format!("sqlite:{}", dir.path().join("phone.db").display())).unwrap();
+    let docs = vec![
+        Doc::new(
+            "a1",
+            json!({"title": "ana's", "status": false, "owner": "ana"}),
+        ),
+        Doc::new(
+            "b1",
+            json!({"title": "ben's", "status": true, "owner": "ben"}),
+        ),
+    ];
+    store.bulk_write(&docs).unwrap();
+    let options = transactional::Options {
+        membership: untagged(),
+        only: Some(("owner".into(), json!("ana"))),
+        ..transactional::Options::new(2)
+    };
+    let report = transactional::run(store.as_ref(), &TodoFamily, &options).unwrap();
+    assert_eq!(report.migrated, 1);
+    assert_eq!(store.get("a1").unwrap().unwrap().body["version"], json!(2));
+    assert!(
+        store
+            .get("b1")
+            .unwrap()
+            .unwrap()
+            .body
+            .get("version")
+            .is_none()
+    );
+}
+
+#[test]
+fn live_migration_reads_any_version_and_counts_what_remains() {
+    let stores = Stores::new();
+    for store in stores.both("live") {
+        let store = store.as_ref();
+        seed_v1(store, 4);
+        let counts = live::stats(store, &TodoFamily, &untagged()).unwrap();
+        assert_eq!(counts, BTreeMap::from([(Some(1), 4)]));
+        let read = live::read(store, &TodoFamily, "todo001", 4)
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        assert_eq!(read.view.main["version"], json!(4));
+        let mut edited = read.view.clone();
+        edited.main["title"] = json!("edited");
+        live::write_current(store, &TodoFamily, &read, &edited)
+            .unwrap()
+            .unwrap();
+        let counts = live::stats(store, &TodoFamily, &untagged()).unwrap();
+        assert_eq!(counts, BTreeMap::from([(Some(1), 3), (Some(4), 1)]));
+        assert_eq!(
+            store.get("todo-status:todo001").unwrap().unwrap().body["status"],
+            json!("open")
+        );
+    }
+}
+
+#[test]
+fn per_version_databases_sync_both_ways_without_echo() {
+    let stores = Stores::new();
+    let sqlite: Vec<Box<dyn Store>> = (1..=4)
+        .map(|v| stores.both(&format!("todos_v{v}")).remove(0))
+        .collect();
+    let couch: Vec<Box<dyn Store>> = (1..=4)
+        .map(|v| stores.both(&format!("todos_v{v}")).remove(1))
+        .collect();
+    for dbs in [sqlite, couch] {
+        let databases = per_version_databases::Databases {
+            family: &TodoFamily,
+            membership: untagged(),
+            by_version: dbs
+                .iter()
+                .enumerate()
+                .map(|(i, s)| (i as u32 + 1, s.as_ref()))
+                .collect(),
+        };
+        dbs[0]
+            .bulk_write(&[Doc::new("u1", json!({"title": "milk", "status": true}))])
+            .unwrap();
+        let first = databases
+            .sync_until_quiet(10, Duration::from_millis(10))
+            .unwrap();
+        assert!(first.failed.is_empty(), "{first:?}");
+        assert_eq!(
+            dbs[1].get("u1").unwrap().unwrap().body["important"],
+            json!(false)
+        );
+        assert_eq!(
+            dbs[2].get("u1").unwrap().unwrap().body["status"],
+            json!("completed")
+        );
+        assert_eq!(
+            dbs[3].get("todo-status:u1").unwrap().unwrap().body["status"],
+            json!("completed")
+        );
+        // A v3 app blocks it; v1 and v2 see "not done", v4 the blocked status, v3 keeps it.
+        let v3 = dbs[2].get("u1").unwrap().unwrap();
+        let mut body = v3.body.clone();
+        body["status"] = json!("blocked");
+        dbs[2].bulk_write(&[v3.updated(body)]).unwrap();
+        let second = databases
+            .sync_until_quiet(10, Duration::from_millis(10))
+            .unwrap();
+        assert!(second.failed.is_empty(), "{second:?}");
+        assert_eq!(
+            dbs[0].get("u1").unwrap().unwrap().body["status"],
+            json!(false),
+            "{:?}",
+            dbs[0].get("u1").unwrap()
+        );
+        assert_eq!(
+            dbs[3].get("todo-status:u1").unwrap().unwrap().body["status"],
+            json!("blocked")
+        );
+        assert_eq!(
+            dbs[2].get("u1").unwrap().unwrap().body["status"],
+            json!("blocked"),
+            "no echo overwrote the v3 edit"
+        );
+        let quiet = databases.sync_once().unwrap();
+        assert_eq!(quiet.written, 0, "nothing loops");
+    }
+}
+
+fn worker<'a>(store: &'a dyn Store, live: &[u32]) -> per_version_documents::Worker<'a> {
+    per_version_documents::Worker::new(
+        store,
+        &TodoFamily,
+        per_version_documents::Options {
+            live: live.to_vec(),
+            idle_timeout: Duration::from_millis(300),
+        },
+    )
+}
+
+#[test]
+fn per_version_documents_keep_every_live_version_deterministically() {
+    let stores = Stores::new();
+    for store in stores.both("versions") {
+        let store = store.as_ref();
+        store
+            .bulk_write(&[Doc::new(
+                "todo-item@1:u1",
+                json!({"schema": "todo-item", "version": 1, "title": "milk", "status": true}),
+            )])
+            .unwrap();
+        let report = worker(store, &[1, 2, 3, 4]).run().unwrap();
+        assert!(report.failed.is_empty(), "{report:?}");
+        let docs = all(store);
+        assert_eq!(docs["todo-item@3:u1"]["status"], json!("completed"));
+        assert_eq!(docs["todo-item@4:u1"]["title"], json!("milk"));
+        assert_eq!(
+            docs["todo-status@4:u1"]["todo"],
+            json!("u1"),
+            "references use the raw uuid"
+        );
+        // Idempotent, no loops: a second worker run (or a second worker) writes nothing.
+        let again = worker(store, &[1, 2, 3, 4]).run().unwrap();
+        assert_eq!(again.written, 0);
+        let mut fresh = worker(store, &[1, 2, 3, 4]);
+        fresh.options.idle_timeout = Duration::from_millis(100);
+        let mut r = per_version_documents::Report::default();
+        fresh.transform(1, "u1", &mut r).unwrap();
+        assert_eq!(r.written, 0, "the same inputs give byte-identical outputs");
+        // Retire v1, add it back.
+        let w = worker(store, &[2, 3, 4]);
+        assert_eq!(w.purge(1).unwrap(), 1);
+        assert!(!all(store).contains_key("todo-item@1:u1"));
+        let back = worker(store, &[1, 2, 3, 4]).backfill(1).unwrap();
+        assert_eq!(back.written, 1);
+        assert_eq!(all(store)["todo-item@1:u1"]["status"], json!(true));
+    }
+}
+
+/// Failure story: the parts of a split document arrive out of order.
+#[test]
+fn split_parts_arriving_in_any_order_still_yield_the_right_output() {
+    let stores = Stores::new();
+    for store in stores.both("out-of-order") {
+        let store = store.as_ref();
+        // The v4 todo arrives first, its status document later.
+        store
+            .bulk_write(&[Doc::new(
+                "todo-item@4:u2",
+                json!({"schema": "todo-item", "version": 4, "title": "call", "important": true}),
+            )])
+            .unwrap();
+        let first = worker(store, &[3, 4]).run().unwrap();
+        assert_eq!(first.waiting.len(), 1, "v3 waits for the status: {first:?}");
+        assert!(!all(store).contains_key("todo-item@3:u2"));
+        store
+            .bulk_write(&[Doc::new(
+                "todo-status@4:u2",
+                json!({"schema": "todo-status", "version": 1, "todo": "u2", "status": "started"}),
+            )])
+            .unwrap();
+        let second = worker(store, &[3, 4]).run().unwrap();
+        assert!(
+            second.waiting.is_empty() && second.failed.is_empty(),
+            "{second:?}"
+        );
+        assert_eq!(all(store)["todo-item@3:u2"]["status"], json!("started"));
+    }
+}
+
+/// Failure story: an offline client syncs an old-version todo after a transactional migration
+/// finished. The one-shot migration misses it; the `_changes` worker does not.
+#[test]
+fn an_offline_clients_late_document_is_missed_by_the_one_shot_but_not_by_the_worker() {
+    let stores = Stores::new();
+    for store in stores.both("late") {
+        let store = store.as_ref();
+        seed_v1(store, 3);
+        transactional::run(
+            store,
+            &TodoFamily,
+            &transactional::Options {
+                membership: untagged(),
+                ..transactional::Options::new(4)
+            },
+        )
+        .unwrap();
+        // The offline phone comes back with a v1 todo.
+        store
+            .bulk_write(&[Doc::new(
+                "late",
+                json!({"title": "from the train", "status": false}),
+            )])
+            .unwrap();
+        let counts = live::stats(store, &TodoFamily, &untagged()).unwrap();
+        assert_eq!(
+            counts.get(&Some(1)),
+            Some(&1),
+            "the one-shot migration missed it"
+        );
+        // With per-version documents the worker picks it up whenever it arrives.
+        store
+            .bulk_write(&[Doc::new("todo-item@1:late2", json!({"schema": "todo-item", "version": 1, "title": "from the train", "status": false}))])
+            .unwrap();
+        worker(store, &[1, 4]).run().unwrap();
+        assert_eq!(all(store)["todo-item@4:late2"]["version"], json!(4));
+    }
+}
+
+/// Failure story: two devices of one user both run the client-side migration, then sync. The
+/// migration is deterministic, so both produce the same revision: no forked document. (On a
+/// server that computes revisions differently, the second push is a 409 conflict that the
+/// transactional engine re-reads and finds already migrated.)
+#[test]
+fn two_devices_migrating_the_same_document_do_not_fork_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let phone = open(&format!("sqlite:{}", dir.path().join("phone.db").display())).unwrap();
+    let tablet = open(&format!(
+        "sqlite:{}",
+        dir.path().join("tablet.db").display()
+    ))
+    .unwrap();
+    for device in [&phone, &tablet] {
+        device
+            .bulk_write(&[Doc::new("t1", json!({"title": "milk", "status": true}))])
+            .unwrap();
+        transactional::run(
+            device.as_ref(),
+            &TodoFamily,
+            &transactional::Options {
+                membership: untagged(),
+                ..transactional::Options::new(4)
+            },
+        )
+        .unwrap();
+    }
+    let (a, b) = (
+        phone.get("t1").unwrap().unwrap(),
+        tablet.get("t1").unwrap().unwrap(),
+    );
+    assert_eq!(
+        a.rev, b.rev,
+        "identical migrations give identical revisions"
+    );
+    assert_eq!(a.body, b.body);
+    // The server already has the phone's result; the tablet's push conflicts and is detected.
+    let stores = Stores::new();
+    let server = stores.both("devices").remove(1);
+    server
+        .bulk_write(&[Doc::new("t1", json!({"title": "milk", "status": true}))])
+        .unwrap();
+    transactional::run(
+        server.as_ref(),
+        &TodoFamily,
+        &transactional::Options {
+            membership: untagged(),
+            ..transactional::Options::new(4)
+        },
+    )
+    .unwrap();
+    let stale = Doc {
+        rev: None,
+        ..b.clone()
+    };
+    let outcome = server.bulk_write(&[stale]).unwrap();
+    assert!(
+        matches!(outcome[0], docver_migrate::WriteOutcome::Conflict { .. }),
+        "{outcome:?}"
+    );
+    assert_eq!(
+        server.get("t1").unwrap().unwrap().body,
+        a.body,
+        "one document, not a fork"
+    );
+}
+
+#[test]
+fn the_replication_filter_and_supported_versions_document() {
+    let selector = per_version_documents::replication_selector(&TodoFamily, "schema", "version", 2);
+    assert_eq!(
+        selector,
+        json!({"$nor": [{"schema": "todo-item", "version": {"$lt": 2}}]})
+    );
+    let doc = per_version_documents::supported_versions(&TodoFamily, &[4, 2, 3]);
+    assert_eq!(doc.id, "docver-supported-versions:todo-item");
+    assert_eq!(doc.body["oldest"], json!(2));
+    assert_eq!(TodoFamily.latest(), 4);
+}
