@@ -68,8 +68,9 @@ pub struct MigrateArgs {
 
 #[derive(Debug, Args)]
 pub struct WorkerArgs {
-    #[arg(long)]
-    pub store: String,
+    /// The database (repeat for a database per user: the worker follows each in turn).
+    #[arg(long, required = true)]
+    pub store: Vec<String>,
     /// Live versions, e.g. `2,3,4`.
     #[arg(long, value_delimiter = ',', required = true)]
     pub live: Vec<u32>,
@@ -333,19 +334,26 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
 fn with_worker(
     args: &WorkerArgs,
     family: &dyn Family,
-    f: impl FnOnce(&per_version_documents::Worker<'_>) -> Result<i32, crate::StoreError>,
+    f: impl Fn(&per_version_documents::Worker<'_>) -> Result<i32, crate::StoreError>,
 ) -> i32 {
-    let store = match open(&args.store) {
-        Ok(s) => s,
-        Err(e) => return fail(e),
-    };
-    let worker = per_version_documents::Worker::new(
-        store.as_ref(),
-        family,
-        per_version_documents::Options {
-            live: args.live.clone(),
-            idle_timeout: Duration::from_millis(args.idle_ms),
-        },
-    );
-    f(&worker).unwrap_or_else(fail)
+    let mut code = 0;
+    for url in &args.store {
+        let store = match open(url) {
+            Ok(s) => s,
+            Err(e) => return fail(e),
+        };
+        let worker = per_version_documents::Worker::new(
+            store.as_ref(),
+            family,
+            per_version_documents::Options {
+                live: args.live.clone(),
+                idle_timeout: Duration::from_millis(args.idle_ms),
+            },
+        );
+        if args.store.len() > 1 {
+            println!("{}:", store.url());
+        }
+        code = code.max(f(&worker).unwrap_or_else(fail));
+    }
+    code
 }

@@ -512,3 +512,88 @@ fn the_replication_filter_and_supported_versions_document() {
     assert_eq!(doc.body["oldest"], json!(2));
     assert_eq!(TodoFamily.latest(), 4);
 }
+
+/// A store that lets another writer edit `todo002` just before the migration writes it.
+struct Meddler {
+    inner: Box<dyn Store>,
+    fired: std::sync::atomic::AtomicBool,
+}
+
+impl Store for Meddler {
+    fn url(&self) -> String {
+        self.inner.url()
+    }
+    fn get(&self, id: &str) -> Result<Option<Doc>, docver_migrate::StoreError> {
+        self.inner.get(id)
+    }
+    fn all_docs(
+        &self,
+        start_after: Option<&str>,
+        limit: usize,
+    ) -> Result<Vec<Doc>, docver_migrate::StoreError> {
+        self.inner.all_docs(start_after, limit)
+    }
+    fn bulk_write(
+        &self,
+        docs: &[Doc],
+    ) -> Result<Vec<docver_migrate::WriteOutcome>, docver_migrate::StoreError> {
+        use std::sync::atomic::Ordering;
+        if docs.iter().any(|d| d.id == "todo002") && !self.fired.swap(true, Ordering::SeqCst) {
+            let current = self.inner.get("todo002")?.unwrap();
+            let mut body = current.body.clone();
+            body["title"] = json!("edited meanwhile");
+            self.inner.bulk_write(&[current.updated(body)])?;
+        }
+        self.inner.bulk_write(docs)
+    }
+    fn changes(
+        &self,
+        since: &str,
+        limit: usize,
+        wait: Option<Duration>,
+    ) -> Result<docver_migrate::ChangesPage, docver_migrate::StoreError> {
+        self.inner.changes(since, limit, wait)
+    }
+    fn get_local(&self, id: &str) -> Result<Option<Value>, docver_migrate::StoreError> {
+        self.inner.get_local(id)
+    }
+    fn put_local(&self, id: &str, value: &Value) -> Result<(), docver_migrate::StoreError> {
+        self.inner.put_local(id, value)
+    }
+    fn put_design(&self, id: &str, design: &Value) -> Result<(), docver_migrate::StoreError> {
+        self.inner.put_design(id, design)
+    }
+}
+
+#[test]
+fn a_conflicting_write_is_re_read_and_retried_none_lost() {
+    let stores = Stores::new();
+    for inner in stores.both("conflicts") {
+        seed_v1(inner.as_ref(), 5);
+        let store = Meddler {
+            inner,
+            fired: Default::default(),
+        };
+        let report = transactional::run(
+            &store,
+            &TodoFamily,
+            &transactional::Options {
+                membership: untagged(),
+                ..transactional::Options::new(4)
+            },
+        )
+        .unwrap();
+        assert_eq!(
+            (report.migrated, report.retried, report.failed.len()),
+            (5, 1, 0),
+            "{report:?}"
+        );
+        let edited = store.get("todo002").unwrap().unwrap().body;
+        assert_eq!(
+            edited["title"],
+            json!("edited meanwhile"),
+            "the concurrent edit is not lost"
+        );
+        assert_eq!(edited["version"], json!(4));
+    }
+}

@@ -105,17 +105,42 @@ pub fn run(
                 None => true,
             })
             .collect();
+        // Plan the whole batch, then write it in three bulk requests (companions, main
+        // documents, obsolete companions); only conflicting documents go one by one.
+        let mut planned: Vec<(&Doc, WritePlan)> = Vec::new();
         for doc in members {
             report.examined += 1;
             if let Ok(v) = family.version_of(&doc.body) {
                 *report.versions.entry(v).or_default() += 1;
             }
+            match engine::plan(store, family, doc, options.target)? {
+                Err(e) => report.failed.push(MigrationFailure {
+                    id: doc.id.clone(),
+                    error: e.to_string(),
+                }),
+                Ok(plan) if plan.main.is_none() => report.already_at_target += 1,
+                Ok(plan) if options.dry_run => {
+                    report.migrated += 1;
+                    if report.sample.is_none() {
+                        report.sample =
+                            Some((doc.body.clone(), plan.after.clone().unwrap_or_default()));
+                    }
+                }
+                Ok(plan) => planned.push((doc, plan)),
+            }
+            if options.fail_fast && !report.failed.is_empty() {
+                bar.finish_and_clear();
+                return Ok(report);
+            }
+        }
+        let retry = write_batch(store, &planned, &mut report)?;
+        bar.inc(planned.len() as u64);
+        for doc in retry {
             migrate_with_retries(store, family, doc, options, &mut report)?;
             if options.fail_fast && !report.failed.is_empty() {
                 bar.finish_and_clear();
                 return Ok(report);
             }
-            bar.inc(1);
         }
         after = Some(last_id.clone());
         if !options.dry_run {
@@ -204,6 +229,67 @@ fn migrate_with_retries(
         error: format!("still conflicting after {MAX_ATTEMPTS} attempts"),
     });
     Ok(())
+}
+
+/// Writes a batch of plans in three bulk requests (companions, main documents, obsolete
+/// companions); returns the documents that hit a conflict, to retry one by one. A document
+/// whose companion write failed is not written further in this batch.
+fn write_batch<'d>(
+    store: &dyn Store,
+    planned: &[(&'d Doc, WritePlan)],
+    report: &mut Report,
+) -> Result<Vec<&'d Doc>, StoreError> {
+    use std::collections::HashSet;
+    let mut retry: HashSet<String> = HashSet::new();
+    let mut rejected: HashSet<String> = HashSet::new();
+    let phases: [fn(&WritePlan) -> Vec<Doc>; 3] = [
+        |p| p.parts.clone(),
+        |p| p.main.iter().cloned().collect(),
+        |p| p.obsolete.clone(),
+    ];
+    for (phase, select) in phases.iter().enumerate() {
+        let mut docs = Vec::new();
+        let mut owners: Vec<&Doc> = Vec::new();
+        for (doc, plan) in planned {
+            if retry.contains(&doc.id) || rejected.contains(&doc.id) {
+                continue;
+            }
+            for d in select(plan) {
+                docs.push(d);
+                owners.push(doc);
+            }
+        }
+        if docs.is_empty() {
+            continue;
+        }
+        for (outcome, owner) in store.bulk_write(&docs)?.into_iter().zip(owners) {
+            match outcome {
+                WriteOutcome::Written { .. } => {
+                    if phase == 1 {
+                        report.migrated += 1;
+                    }
+                }
+                // An obsolete companion someone rewrote meanwhile is left for the next run.
+                WriteOutcome::Conflict { .. } if phase == 2 => {}
+                WriteOutcome::Conflict { .. } => {
+                    retry.insert(owner.id.clone());
+                }
+                WriteOutcome::Rejected { id, reason } => {
+                    if rejected.insert(owner.id.clone()) {
+                        report.failed.push(MigrationFailure {
+                            id: owner.id.clone(),
+                            error: format!("{id}: {reason}"),
+                        });
+                    }
+                }
+            }
+        }
+    }
+    Ok(planned
+        .iter()
+        .map(|(d, _)| *d)
+        .filter(|d| retry.contains(&d.id))
+        .collect())
 }
 
 enum Written {
