@@ -19,9 +19,12 @@ usage: bench-diff [options]
   --tools DIR           where the peers are installed (.tools)
   --install-peers       install missing peers into --tools first (cargo install, npm install)
   --npm-timeout SECS    time limit per run of the npm peer (120)
-  --npm-sizes LIST      smaller pairs (definitions) to find where the npm peer copes (10,25,50,100)
+  --shapes LIST         pair shapes to measure, the first is the headline (flat,cyclic,tree)
+  --npm-sizes LIST      smaller pairs (definitions) to find where the npm peer copes
+                        (10,25,50,100,250; the tree-shaped ladder stops at 100)
   --crate-timeout SECS  time limit per run of docver and the crate peer (600)
-  --write-doc FILE      also write the results as Markdown to FILE (e.g. docs/benchmarks.md)
+  --write-doc FILE      also write the results as Markdown into FILE (e.g. docs/benchmarks.md),
+                        replacing only the part between the bench-diff markers
 subcommands used by the bench itself:
   measure-self OLD NEW  one docver run (read both, diff), prints figures
   run-child [--timeout-ms N] [--stdout F] [--stderr F] -- CMD ARGS...";
@@ -37,6 +40,7 @@ pub struct Options {
     pub install_peers: bool,
     pub npm_timeout: Duration,
     pub npm_sizes: Vec<usize>,
+    pub shapes: Vec<Shape>,
     pub crate_timeout: Duration,
     pub write_doc: Option<PathBuf>,
     /// The bench's own command line, for the report.
@@ -54,7 +58,8 @@ impl Options {
             tools: PathBuf::from(".tools"),
             install_peers: false,
             npm_timeout: Duration::from_secs(120),
-            npm_sizes: vec![10, 25, 50, 100],
+            npm_sizes: vec![10, 25, 50, 100, 250],
+            shapes: vec![Shape::Flat, Shape::Cyclic, Shape::Tree],
             crate_timeout: Duration::from_secs(600),
             write_doc: None,
             command_line: std::iter::once("bench-diff".to_owned())
@@ -86,6 +91,18 @@ impl Options {
                 "--npm-timeout" => o.npm_timeout = Duration::from_secs(number()?),
                 "--crate-timeout" => o.crate_timeout = Duration::from_secs(number()?),
                 "--write-doc" => o.write_doc = Some(PathBuf::from(value)),
+                "--shapes" => {
+                    o.shapes = value
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(|s| match s.trim() {
+                            "flat" => Ok(Shape::Flat),
+                            "cyclic" => Ok(Shape::Cyclic),
+                            "tree" => Ok(Shape::Tree),
+                            other => Err(format!("--shapes: unknown shape `{other}`")),
+                        })
+                        .collect::<Result<_, _>>()?;
+                }
                 "--npm-sizes" => {
                     o.npm_sizes = value
                         .split(',')
@@ -137,7 +154,15 @@ pub struct PairFiles {
     pub new: PathBuf,
     pub old_bytes: usize,
     pub new_bytes: usize,
+    /// The same pair with `$schema` set to draft-07, for the npm peer: its validator (Ajv in
+    /// draft-07 mode) rejects a draft 2020-12 `$schema` before diffing.
+    pub npm_old: PathBuf,
+    pub npm_new: PathBuf,
 }
+
+/// The `$schema` the generator writes, and what the npm peer's copy says instead.
+pub const DRAFT_2020_12: &str = "https://json-schema.org/draft/2020-12/schema";
+pub const DRAFT_07: &str = "http://json-schema.org/draft-07/schema#";
 
 /// The big pair in one shape and the tools measured on it.
 #[derive(Debug, Clone)]
@@ -145,6 +170,16 @@ pub struct ShapeRun {
     pub shape: Shape,
     pub pair: PairFiles,
     pub tools: Vec<ToolResult>,
+}
+
+/// The largest pair the tree-shaped ladder tries: the crate peer needs minutes beyond it.
+pub const TREE_LADDER_MAX: usize = 100;
+
+/// The ladder of smaller pairs in one shape.
+#[derive(Debug, Clone)]
+pub struct Ladder {
+    pub shape: Shape,
+    pub rows: Vec<LadderRow>,
 }
 
 /// One size of the ladder of smaller pairs.
@@ -160,7 +195,7 @@ pub struct Results {
     pub options: Options,
     /// The big pair in each shape, with every tool's result on it.
     pub shapes: Vec<ShapeRun>,
-    pub ladder: Vec<LadderRow>,
+    pub ladders: Vec<Ladder>,
     pub crate_version: Option<String>,
     pub npm_version: Option<String>,
 }
@@ -186,7 +221,7 @@ pub fn run(o: &Options) -> Result<(), String> {
         install_peers(o, &peers)?;
     }
     let mut shapes = Vec::new();
-    for shape in [Shape::Cyclic, Shape::Tree] {
+    for &shape in &o.shapes {
         let dir = o.out.join(shape.label());
         fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         eprintln!(
@@ -214,57 +249,77 @@ pub fn run(o: &Options) -> Result<(), String> {
         shapes.push(ShapeRun { shape, pair, tools });
     }
 
-    // Both peers reject recursive schemas, so the ladder uses the tree shape.
-    let mut ladder = Vec::new();
+    // Where does the npm peer stop coping? Smaller pairs of the flat shape (and of the tree
+    // shape, which it rejects at any size).
+    let mut ladders = Vec::new();
     if peers.npm_bin.exists() {
-        let mut npm_gave_up = false;
-        for &defs in &o.npm_sizes {
-            let changes = (defs * o.changes / o.defs.max(1)).max(2);
-            let dir = o.out.join(format!("tree-{defs}"));
-            fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-            let small = write_pair(&dir, defs, changes, o.seed, Shape::Tree)?;
-            let mut results = vec![
-                measure_tool(Tool::Docver, &peers, &small, 1, o)?,
-                measure_tool(Tool::Crate, &peers, &small, 1, o)?,
-            ];
-            if npm_gave_up {
-                results.push(ToolResult {
-                    tool: tool_name(Tool::Npm),
-                    command: String::new(),
-                    status: Status::Failed("not run: a smaller pair already timed out".into()),
-                    best: None,
-                    peak_rss_kib: 0,
-                    runs: 0,
-                    count: String::new(),
-                    breakdown: None,
-                });
-            } else {
-                let r = measure_tool(Tool::Npm, &peers, &small, 1, o)?;
-                npm_gave_up = matches!(r.status, Status::TimedOut(_));
-                results.push(r);
-            }
-            ladder.push(LadderRow {
-                pair: small,
-                results,
-            });
+        for &shape in o.shapes.iter().filter(|s| **s != Shape::Cyclic) {
+            let sizes: Vec<usize> = o
+                .npm_sizes
+                .iter()
+                .copied()
+                .filter(|&n| shape != Shape::Tree || n <= TREE_LADDER_MAX)
+                .collect();
+            let rows = ladder(o, &peers, shape, &sizes)?;
+            ladders.push(Ladder { shape, rows });
         }
     }
 
     let results = Results {
         options: o.clone(),
         shapes,
-        ladder,
+        ladders,
         crate_version: version_of_crate_peer(&peers.crate_bin),
         npm_version: version_of_npm_peer(&o.tools),
     };
     let markdown = report::markdown(&results);
     println!("{markdown}");
     if let Some(path) = &o.write_doc {
-        fs::write(path, report::document(&markdown))
-            .map_err(|e| format!("{}: {e}", path.display()))?;
+        crate::common::write_section(path, "bench-diff", &markdown)?;
         eprintln!("wrote {}", path.display());
     }
     Ok(())
+}
+
+fn ladder(
+    o: &Options,
+    peers: &Peers,
+    shape: Shape,
+    sizes: &[usize],
+) -> Result<Vec<LadderRow>, String> {
+    let mut rows = Vec::new();
+    let mut npm_gave_up = false;
+    for &defs in sizes {
+        let changes = (defs * o.changes / o.defs.max(1)).max(2);
+        let dir = o.out.join(format!("{}-{defs}", shape.label()));
+        fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let small = write_pair(&dir, defs, changes, o.seed, shape)?;
+        let mut results = vec![
+            measure_tool(Tool::Docver, peers, &small, 1, o)?,
+            measure_tool(Tool::Crate, peers, &small, 1, o)?,
+        ];
+        if npm_gave_up {
+            results.push(ToolResult {
+                tool: tool_name(Tool::Npm),
+                command: String::new(),
+                status: Status::Failed("not run: a smaller pair already timed out".into()),
+                best: None,
+                peak_rss_kib: 0,
+                runs: 0,
+                count: String::new(),
+                breakdown: None,
+            });
+        } else {
+            let r = measure_tool(Tool::Npm, peers, &small, 1, o)?;
+            npm_gave_up = matches!(r.status, Status::TimedOut(_));
+            results.push(r);
+        }
+        rows.push(LadderRow {
+            pair: small,
+            results,
+        });
+    }
+    Ok(rows)
 }
 
 fn write_pair(
@@ -287,6 +342,10 @@ fn write_pair(
         |p: &Path, text: &str| fs::write(p, text).map_err(|e| format!("{}: {e}", p.display()));
     write(&old_path, &old)?;
     write(&new_path, &new)?;
+    let npm_old = dir.join("old.draft-07.json");
+    let npm_new = dir.join("new.draft-07.json");
+    write(&npm_old, &old.replacen(DRAFT_2020_12, DRAFT_07, 1))?;
+    write(&npm_new, &new.replacen(DRAFT_2020_12, DRAFT_07, 1))?;
     write(&dir.join("changes.txt"), &(changes.join("\n") + "\n"))?;
     Ok(PairFiles {
         defs,
@@ -296,6 +355,8 @@ fn write_pair(
         new: new_path,
         old_bytes: old.len(),
         new_bytes: new.len(),
+        npm_old,
+        npm_new,
     })
 }
 
@@ -315,8 +376,12 @@ fn measure_tool(
     runs: usize,
     o: &Options,
 ) -> Result<ToolResult, String> {
-    let old = pair.old.display().to_string();
-    let new = pair.new.display().to_string();
+    let (old, new) = match tool {
+        Tool::Npm => (&pair.npm_old, &pair.npm_new),
+        _ => (&pair.old, &pair.new),
+    };
+    let old = old.display().to_string();
+    let new = new.display().to_string();
     let self_exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let (program, display_program, timeout, ok_codes): (PathBuf, String, Duration, &[i32]) =
         match tool {
@@ -403,7 +468,15 @@ fn measure_tool(
             result.status = Status::TimedOut(timeout);
             break;
         }
-        let stdout = fs::read_to_string(&stdout_path).unwrap_or_default();
+        let mut stdout = fs::read_to_string(&stdout_path).unwrap_or_default();
+        // The npm peer writes its report to stderr when it exits 1 for "breaking changes
+        // found".
+        if tool == Tool::Npm && stdout.trim().is_empty() {
+            let stderr = fs::read_to_string(&stderr_path).unwrap_or_default();
+            if stderr.trim_start().starts_with("Breaking changes found") {
+                stdout = stderr;
+            }
+        }
         // A non-zero exit without any report is a failure even where the tool uses exit 1
         // for "breaking changes found".
         let failed_quietly = outcome.status != Some(0) && stdout.trim().is_empty();

@@ -1,6 +1,8 @@
 //! Deterministic generator of a large OLD/NEW pair of JSON Schema (draft 2020-12) files.
 //!
-//! Every definition `Def{i}` is an object with about ten properties. `Def{i}` refers to
+//! Every definition `Def{i}` is an object with about ten properties. In the [`Shape::Flat`]
+//! shape the root is an object with one property `p{i}` per definition (`"$ref":
+//! "#/$defs/Def{i}"`) and definitions never refer to each other. Otherwise `Def{i}` refers to
 //! `Def{2i+1}` and `Def{2i+2}` (a binary tree, so every definition is reachable from the
 //! root's `"$ref": "#/$defs/Def0"`); in the [`Shape::Cyclic`] shape also to a few random
 //! other definitions (which makes the graph cyclic). A required reference only ever points to a later definition, so no cycle
@@ -85,6 +87,10 @@ struct Def {
 /// How definitions refer to each other.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shape {
+    /// The root object has one property per definition, each a `$ref` to it; definitions
+    /// hold only primitives, string arrays, enums and nullable primitives: no reference
+    /// between definitions at all.
+    Flat,
     /// Tree edges plus random references to any definition: shared and recursive
     /// definitions, as real schemas have.
     Cyclic,
@@ -96,6 +102,7 @@ pub enum Shape {
 impl Shape {
     pub fn label(self) -> &'static str {
         match self {
+            Shape::Flat => "flat",
             Shape::Cyclic => "cyclic",
             Shape::Tree => "tree",
         }
@@ -124,8 +131,8 @@ pub fn generate(defs: usize, changes: usize, seed: u64, shape: Shape) -> Pair {
     let mut new = old.clone();
     let applied = apply_changes(&mut new, changes, &mut rng);
     Pair {
-        old: render(&old),
-        new: render(&new),
+        old: render(&old, shape),
+        new: render(&new, shape),
         defs,
         properties: old.iter().map(|d| d.props.len()).sum(),
         changes: applied,
@@ -136,7 +143,7 @@ fn make_def(i: usize, defs: usize, shape: Shape, rng: &mut Rng) -> Def {
     let count = 8 + rng.below(5); // 8..=12, about 10 on average
     let mut props = Vec::with_capacity(count);
     for (slot, child) in [2 * i + 1, 2 * i + 2].into_iter().enumerate() {
-        if child < defs {
+        if child < defs && shape != Shape::Flat {
             let kind = if slot == 0 {
                 Kind::Ref(child)
             } else {
@@ -386,7 +393,7 @@ fn def_name_of(line: &str) -> String {
     after_dot.split_once(':').map_or("", |(n, _)| n).to_owned()
 }
 
-fn render(defs: &[Def]) -> String {
+fn render(defs: &[Def], shape: Shape) -> String {
     let mut all = Map::new();
     for (i, def) in defs.iter().enumerate() {
         let mut properties = Map::new();
@@ -407,11 +414,23 @@ fn render(defs: &[Def]) -> String {
         }
         all.insert(format!("Def{i}"), Value::Object(object));
     }
-    let root = json!({
-        "$schema": "https://json-schema.org/draft/2020-12/schema",
-        "$ref": "#/$defs/Def0",
-        "$defs": Value::Object(all),
-    });
+    let root = if shape == Shape::Flat {
+        let properties: Map<String, Value> = (0..defs.len())
+            .map(|i| (format!("p{i}"), render_kind(&Kind::Ref(i))))
+            .collect();
+        json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "type": "object",
+            "properties": Value::Object(properties),
+            "$defs": Value::Object(all),
+        })
+    } else {
+        json!({
+            "$schema": "https://json-schema.org/draft/2020-12/schema",
+            "$ref": "#/$defs/Def0",
+            "$defs": Value::Object(all),
+        })
+    };
     let mut text = serde_json::to_string_pretty(&root).expect("a Value always serialises");
     text.push('\n');
     text
@@ -456,7 +475,7 @@ mod tests {
         assert_ne!(a.old, a.new);
         assert_ne!(generate(40, 12, 8, Shape::Cyclic).old, a.old);
 
-        for shape in [Shape::Cyclic, Shape::Tree] {
+        for shape in [Shape::Flat, Shape::Cyclic, Shape::Tree] {
             let pair = generate(40, 12, 7, shape);
             let old = docver::read_schema("old.json", &pair.old).expect("OLD reads");
             let new = docver::read_schema("new.json", &pair.new).expect("NEW reads");
@@ -467,14 +486,14 @@ mod tests {
 
     #[test]
     fn every_definition_is_referenced() {
-        for shape in [Shape::Cyclic, Shape::Tree] {
+        for shape in [Shape::Flat, Shape::Cyclic, Shape::Tree] {
             let pair = generate(25, 0, 1, shape);
             for i in 1..25 {
                 let pointer = format!("\"#/$defs/Def{i}\"");
                 let uses = pair.old.matches(&pointer).count();
                 assert!(uses >= 1, "Def{i} unreferenced");
-                if shape == Shape::Tree {
-                    assert_eq!(uses, 1, "Def{i} referenced more than once in a tree");
+                if shape != Shape::Cyclic {
+                    assert_eq!(uses, 1, "Def{i} referenced more than once");
                 }
             }
         }

@@ -11,6 +11,7 @@
 //! ```
 
 mod bench;
+mod common;
 mod generate;
 mod measure;
 mod report;

@@ -1,21 +1,10 @@
 //! Markdown for the terminal and for `docs/benchmarks.md`.
 
 use std::fmt::Write as _;
-use std::process::Command;
-use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::bench::{Results, Status, ToolResult};
+use crate::common::{command_output, machine, today};
 use crate::generate::Shape;
-
-/// A whole `docs/benchmarks.md` around one section.
-pub fn document(section: &str) -> String {
-    format!(
-        "# Benchmarks\n\n\
-         Figures produced by `crates/docver-bench` (`bench-diff`). Re-run the command shown in a \
-         section to reproduce it; absolute times depend on the machine, the ratios much less.\n\n\
-         {section}"
-    )
-}
 
 /// The section for one run of the bench.
 pub fn markdown(r: &Results) -> String {
@@ -43,6 +32,12 @@ pub fn markdown(r: &Results) -> String {
     for run in &r.shapes {
         let p = &run.pair;
         let what = match run.shape {
+            Shape::Flat => {
+                "the root object has one property `p{i}` = `{\"$ref\": \"#/$defs/Def{i}\"}` per \
+                 definition; definitions hold strings (some with `maxLength`), enums, integers, \
+                 booleans, string arrays and nullable (`anyOf` with `null`) primitives, and no \
+                 reference to another definition"
+            }
             Shape::Cyclic => {
                 "each definition refers to two children (a tree rooted at `Def0`) and to a few \
                  random other definitions, so definitions are shared and recursive"
@@ -81,6 +76,8 @@ pub fn markdown(r: &Results) -> String {
          largest over the runs."
     );
 
+    headline(&mut s, first);
+
     for run in &r.shapes {
         let _ = writeln!(s, "\n### Pair `{}`\n", run.shape.label());
         let docver = run.tools.iter().find(|t| t.tool == "docver");
@@ -102,33 +99,44 @@ pub fn markdown(r: &Results) -> String {
         }
     }
 
-    if !r.ladder.is_empty() {
+    for ladder in &r.ladders {
         let _ = writeln!(
             s,
-            "\n### Smaller pairs: where the npm peer stops coping\n\n\
-             Same generator and seed, `tree` shape, one run each, npm timeout {} s.\n",
-            r.options.npm_timeout.as_secs()
+            "\n### Smaller `{}` pairs: where the npm peer stops coping\n\n\
+             Same generator and seed, `{}` shape, one run each, npm timeout {} s, crate timeout {} s.\n",
+            ladder.shape.label(),
+            ladder.shape.label(),
+            r.options.npm_timeout.as_secs(),
+            r.options.crate_timeout.as_secs()
         );
         let _ = writeln!(
             s,
-            "| definitions | properties | changes | docver (s) | crate peer (s) | npm peer (s) | npm peak RSS (MiB) |"
+            "| definitions | properties | changes | docver (s) | crate peer (s) | npm peer (s) | npm peak RSS (MiB) | npm verdict / failure |"
         );
-        let _ = writeln!(s, "|---:|---:|---:|---:|---:|---:|---:|");
-        for l in &r.ladder {
+        let _ = writeln!(s, "|---:|---:|---:|---:|---:|---:|---:|---|");
+        for l in &ladder.rows {
             let cell = |i: usize| l.results.get(i).map_or_else(|| "-".into(), time_cell);
-            let npm_rss = l.results.get(2).filter(|t| t.runs > 0).map_or_else(
+            let npm = l.results.get(2);
+            let npm_rss = npm.filter(|t| t.runs > 0).map_or_else(
                 || "-".into(),
                 |t| format!("{:.1}", t.peak_rss_kib as f64 / 1024.0),
             );
+            let verdict = npm.map_or_else(String::new, |t| match &t.status {
+                Status::Done => t.count.clone(),
+                Status::TimedOut(_) => "timed out".into(),
+                Status::Failed(why) => why.clone(),
+                Status::NotInstalled(_) => "not installed".into(),
+            });
             let _ = writeln!(
                 s,
-                "| {} | {} | {} | {} | {} | {} | {npm_rss} |",
+                "| {} | {} | {} | {} | {} | {} | {npm_rss} | {} |",
                 l.pair.defs,
                 l.pair.properties,
                 l.pair.changes,
                 cell(0),
                 cell(1),
-                cell(2)
+                cell(2),
+                verdict.replace('|', "\\|")
             );
         }
     }
@@ -146,6 +154,54 @@ pub fn markdown(r: &Results) -> String {
          verdict line, not a count."
     );
     s
+}
+
+/// The headline: docver against the crate peer on the first pair, in the same run.
+fn headline(s: &mut String, run: &crate::bench::ShapeRun) {
+    let docver = run.tools.iter().find(|t| t.tool == "docver");
+    let peer = run
+        .tools
+        .iter()
+        .find(|t| t.tool == "json-schema-diff (crate)");
+    let (Some(d), Some(p)) = (docver, peer) else {
+        return;
+    };
+    let Some(db) = &d.best else {
+        return;
+    };
+    let dsecs = db.wall.as_secs_f64().max(1e-9);
+    let peer_text = match (&p.status, &p.best) {
+        (Status::Done, Some(pb)) => format!(
+            "the json-schema-diff crate {:.3} s and {:.1} MiB, so docver is **{:.1}x faster** \
+             and uses {:.2}x the crate's peak memory",
+            pb.wall.as_secs_f64(),
+            p.peak_rss_kib as f64 / 1024.0,
+            pb.wall.as_secs_f64() / dsecs,
+            d.peak_rss_kib as f64 / p.peak_rss_kib.max(1) as f64
+        ),
+        (Status::TimedOut(limit), _) => format!(
+            "the json-schema-diff crate timed out after {} s (> {:.0}x docver's time)",
+            limit.as_secs(),
+            limit.as_secs_f64() / dsecs
+        ),
+        _ => format!("the json-schema-diff crate: {}", time_cell(p)),
+    };
+    let inside = d.breakdown.map_or_else(String::new, |(read, diff)| {
+        format!(
+            " Inside docver's process: reading both schemas {:.3} s, diff {:.3} s.",
+            read.as_secs_f64(),
+            diff.as_secs_f64()
+        )
+    });
+    let _ = writeln!(
+        s,
+        "\n**Headline (pair `{}`, same run, same machine):** docver {:.3} s (best of {}), peak RSS \
+         {:.1} MiB; {peer_text}.{inside}",
+        run.shape.label(),
+        db.wall.as_secs_f64(),
+        d.runs,
+        d.peak_rss_kib as f64 / 1024.0,
+    );
 }
 
 fn row(s: &mut String, t: &ToolResult, docver: Option<&ToolResult>) {
@@ -234,64 +290,12 @@ fn round_to(n: usize, step: usize) -> usize {
     (n + step / 2) / step * step
 }
 
-fn command_output(program: &str, args: &[&str]) -> Option<String> {
-    let out = Command::new(program).args(args).output().ok()?;
-    out.status
-        .success()
-        .then(|| String::from_utf8_lossy(&out.stdout).trim().to_owned())
-}
-
-fn machine() -> String {
-    let nproc = command_output("nproc", &[]).unwrap_or_else(|| {
-        std::thread::available_parallelism().map_or_else(|_| "?".into(), |n| n.to_string())
-    });
-    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let model = cpuinfo
-        .lines()
-        .find_map(|l| l.strip_prefix("model name")?.split_once(':'))
-        .map_or_else(|| "unknown CPU".into(), |(_, m)| m.trim().to_owned());
-    let meminfo = std::fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    let memory = meminfo
-        .lines()
-        .find_map(|l| l.strip_prefix("MemTotal:"))
-        .and_then(|v| v.split_whitespace().next()?.parse::<u64>().ok())
-        .map_or_else(String::new, |kib| {
-            format!(", {:.1} GiB RAM", kib as f64 / 1048576.0)
-        });
-    let rustc = command_output("rustc", &["--version"]).unwrap_or_else(|| "rustc ?".into());
-    format!("`nproc` = {nproc}, CPU model \"{model}\"{memory}, {rustc}")
-}
-
-/// Today's date (UTC) as YYYY-MM-DD.
-fn today() -> String {
-    let secs = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs());
-    let (y, m, d) = civil_from_days((secs / 86_400) as i64);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-/// Howard Hinnant's days-since-1970 → (year, month, day).
-fn civil_from_days(z: i64) -> (i64, u32, u32) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
     fn dates_and_numbers() {
-        assert_eq!(civil_from_days(0), (1970, 1, 1));
-        assert_eq!(civil_from_days(19_782), (2024, 2, 29));
         assert_eq!(thousands(50_123), "50,123");
         assert_eq!(thousands(999), "999");
         assert_eq!(round_to(50_123, 1000), 50_000);

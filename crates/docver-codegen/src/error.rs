@@ -11,4 +11,14 @@ pub enum CodegenError {
     UntaggedWithoutBase { family: String },
     #[error("family `{family}`: base version {base} is not among the live versions")]
     BaseNotLive { family: String, base: u32 },
+    /// A schema that cannot be read (the message names the file, line and column).
+    #[error("{message}")]
+    Schema { name: String, message: String },
+    #[error("`{name}` is not a module name (expected a snake-case Rust identifier)")]
+    ModuleName { name: String },
+    #[error("{path}: {message}")]
+    Io { path: String, message: String },
+    /// A bug in the generator, not in the input.
+    #[error("internal error: {message}")]
+    Internal { message: String },
 }

@@ -2,7 +2,10 @@
 //!
 //! - [`couchdb`]: a CouchDB design document whose `validate_doc_update` accepts every live
 //!   version of a family and rejects documents that match none of them.
+//! - [`adapters`]: a Rust module with the types of two schema versions and the upgrade and
+//!   downgrade functions between them, with a `Decisions` trait for every breaking change.
 
+pub mod adapters;
 pub mod couchdb;
 pub mod error;
 

@@ -112,9 +112,12 @@ pub struct PlanArgs {
     pub legacy_apps: bool,
     #[arg(long)]
     pub must_purge: bool,
-    /// `docver diff` found the change compatible in the required directions.
-    #[arg(long)]
-    pub compatible: bool,
+    /// The live versions whose steps are checked (default: all the family's versions).
+    #[arg(long, value_delimiter = ',')]
+    pub live: Vec<u32>,
+    /// Directions that must stay compatible: backward, forward or full.
+    #[arg(long, default_value = "full")]
+    pub mode: String,
 }
 
 fn fail(message: impl std::fmt::Display) -> i32 {
@@ -310,12 +313,48 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
             Ok(0)
         }),
         Command::Plan(args) => {
+            let live = if args.live.is_empty() {
+                family.versions().to_vec()
+            } else {
+                args.live.clone()
+            };
+            let (backward, forward) = match args.mode.as_str() {
+                "backward" => (true, false),
+                "forward" => (false, true),
+                "full" => (true, true),
+                other => {
+                    return fail(format!(
+                        "--mode is backward, forward or full, not `{other}`"
+                    ));
+                }
+            };
+            let Some(steps) = plan::breaking_steps(family, &live, backward, forward) else {
+                return fail(format!(
+                    "`{}` exports no schemas to check",
+                    family.schema_name()
+                ));
+            };
+            if steps.is_empty() {
+                println!(
+                    "every step between versions {live:?} is compatible ({} mode)",
+                    args.mode
+                );
+            }
+            for step in &steps {
+                println!(
+                    "v{} → v{}: breaks {} ({})",
+                    step.from,
+                    step.to,
+                    step.direction,
+                    step.rules.join(", ")
+                );
+            }
             let facts = plan::Facts {
                 offline_clients: args.offline_clients,
                 several_devices: args.several_devices,
                 legacy_apps: args.legacy_apps,
                 must_purge: args.must_purge,
-                compatible: args.compatible,
+                compatible: steps.is_empty(),
             };
             let recommendation = plan::recommend(&facts);
             match recommendation.strategy {

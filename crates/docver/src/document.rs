@@ -36,21 +36,46 @@ pub trait Versioned: Serialize + DeserializeOwned {
     /// The document as stored: tag fields first, then this version's fields, then the unknown
     /// ones.
     fn to_document(&self) -> Value {
-        let mut doc = Map::new();
-        doc.insert(
+        // Serializing a derived struct into a Value cannot fail (string keys only).
+        let mut doc = match serde_json::to_value(self) {
+            Ok(Value::Object(body)) => body,
+            _ => Map::new(),
+        };
+        doc.shift_insert(
+            0,
             Self::SCHEMA_FIELD.to_owned(),
             Value::from(Self::SCHEMA_NAME),
         );
-        doc.insert(Self::VERSION_FIELD.to_owned(), Value::from(Self::VERSION));
-        // Serializing a derived struct into a Value cannot fail (string keys only).
-        if let Ok(Value::Object(body)) = serde_json::to_value(self) {
-            for (key, value) in body {
-                if key != Self::SCHEMA_FIELD && key != Self::VERSION_FIELD {
-                    doc.insert(key, value);
-                }
+        doc.shift_insert(
+            1,
+            Self::VERSION_FIELD.to_owned(),
+            Value::from(Self::VERSION),
+        );
+        Value::Object(doc)
+    }
+
+    /// The document as JSON text, tag fields first, serialized in one pass (no intermediate
+    /// `Value`).
+    fn to_json(&self) -> String {
+        let body = serde_json::to_string(self).unwrap_or_else(|_| "{}".to_owned());
+        let mut out = String::with_capacity(body.len() + Self::SCHEMA_NAME.len() + 40);
+        out.push('{');
+        out.push_str(&Value::from(Self::SCHEMA_FIELD).to_string());
+        out.push(':');
+        out.push_str(&Value::from(Self::SCHEMA_NAME).to_string());
+        out.push(',');
+        out.push_str(&Value::from(Self::VERSION_FIELD).to_string());
+        out.push(':');
+        out.push_str(&Self::VERSION.to_string());
+        // A derived struct serializes as an object: `{}` or `{"field":…}`.
+        match body.strip_prefix('{') {
+            Some("}") | None => out.push('}'),
+            Some(rest) => {
+                out.push(',');
+                out.push_str(rest);
             }
         }
-        Value::Object(doc)
+        out
     }
 
     /// Reads a document that must be of exactly this version (or untagged, if this is the base

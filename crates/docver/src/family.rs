@@ -93,6 +93,13 @@ pub trait Family: Send + Sync {
     /// declared base version; without one, that is an error).
     fn version_of(&self, doc: &Value) -> Result<u32, DocError>;
 
+    /// The JSON Schema of `version`, as its reader accepts or its writer emits documents (for
+    /// checks such as `plan`); `None` if the family does not export schemas.
+    fn json_schema(&self, version: u32, contract: crate::document::Contract) -> Option<Value> {
+        let _ = (version, contract);
+        None
+    }
+
     /// Reads `docs` at whatever version they are tagged with and migrates them (up or down,
     /// step by step) to `target`. Unknown fields survive; the result's `loss` says what a
     /// downgrade could not keep.

@@ -298,3 +298,46 @@ fn a_50_megabyte_schema_is_read_and_compared() {
     assert_eq!(code(&out), 0, "{}", stderr(&out));
     assert!(json(&out)["changes"].as_array().unwrap().is_empty());
 }
+
+#[test]
+fn generate_couchdb_validation_for_the_todo_versions() {
+    let out = docver(&[
+        "generate",
+        "couchdb-validation",
+        "examples/todo/schemas/v1.json",
+        "examples/todo/schemas/v2.json",
+        "examples/todo/schemas/v3.json",
+        "examples/todo/schemas/v4.json",
+        "--base",
+        "1",
+    ]);
+    assert_eq!(code(&out), 0, "{}", stderr(&out));
+    let design = json(&out);
+    assert_eq!(design["_id"], "_design/todo-item");
+    assert!(
+        design["validate_doc_update"]
+            .as_str()
+            .unwrap()
+            .starts_with("function (newDoc")
+    );
+    // Bad input: a schema without a version constant, a base that is not live.
+    let bad = docver(&[
+        "generate",
+        "couchdb-validation",
+        "tests/fixtures/type-changed/old.json",
+    ]);
+    assert_eq!(code(&bad), 2);
+    assert!(
+        stderr(&bad).contains("declares no version"),
+        "{}",
+        stderr(&bad)
+    );
+    let not_live = docver(&[
+        "generate",
+        "couchdb-validation",
+        "examples/todo/schemas/v2.json",
+        "--base",
+        "1",
+    ]);
+    assert_eq!(code(&not_live), 2);
+}

@@ -326,6 +326,24 @@ fn any_enum(family: &Family) -> TokenStream {
         let (var, ty) = (variant(*v), family.version_ident(*v));
         quote!(#v => <#ty as ::docver::Versioned>::from_document(doc).map(#any::#var),)
     });
+    let json_arms = versions.iter().map(|v| {
+        let (var, ty) = (variant(*v), family.version_ident(*v));
+        quote! {
+            #v => ::docver::__private::serde_json::from_str::<#ty>(text).ok().map(|mut d| {
+                d.unknown.remove(#schema_field);
+                d.unknown.remove(#version_field);
+                #any::#var(d)
+            }),
+        }
+    });
+    let unknown_arms = versions.iter().map(|v| {
+        let var = variant(*v);
+        quote!(#any::#var(d) => &d.unknown,)
+    });
+    let json_out_arms = versions.iter().map(|v| {
+        let var = variant(*v);
+        quote!(#any::#var(d) => ::docver::Versioned::to_json(d),)
+    });
     let doc_arms = versions.iter().map(|v| {
         let var = variant(*v);
         quote!(#any::#var(d) => ::docver::Versioned::to_document(d),)
@@ -435,8 +453,34 @@ fn any_enum(family: &Family) -> TokenStream {
                 }
             }
 
-            /// Parses JSON text and reads it as [`Self::from_document`] does.
+            /// Parses JSON text and reads it as [`Self::from_document`] does: the tag first, then
+            /// the text straight into that version's type (no intermediate `Value`); a document
+            /// that does not read is re-read the slow way for an error with its field path.
             pub fn from_json(text: &str) -> ::core::result::Result<Self, ::docver::DocError> {
+                #[derive(::docver::__private::serde::Deserialize)]
+                #[serde(crate = "::docver::__private::serde")]
+                struct Tag<'a> {
+                    #[serde(rename = #schema_field, borrow, default)]
+                    schema: ::core::option::Option<::std::borrow::Cow<'a, str>>,
+                    #[serde(rename = #version_field, default)]
+                    version: ::core::option::Option<u64>,
+                }
+                let fast = ::docver::__private::serde_json::from_str::<Tag<'_>>(text).ok().and_then(|tag| {
+                    if tag.schema.as_deref().is_some_and(|s| s != #schema) {
+                        return ::core::option::Option::None;
+                    }
+                    let version = match tag.version {
+                        ::core::option::Option::Some(v) => u32::try_from(v).ok()?,
+                        ::core::option::Option::None => Self::BASE_VERSION?,
+                    };
+                    match version {
+                        #(#json_arms)*
+                        _ => ::core::option::Option::None,
+                    }
+                });
+                if let ::core::option::Option::Some(read) = fast {
+                    return ::core::result::Result::Ok(read);
+                }
                 let doc: ::docver::__private::serde_json::Value = ::docver::__private::serde_json::from_str(text).map_err(|e| ::docver::DocError::Invalid {
                     id: ::core::option::Option::None,
                     schema: ::std::string::String::from(#schema),
@@ -445,6 +489,21 @@ fn any_enum(family: &Family) -> TokenStream {
                     message: ::std::format!("not JSON: {e}"),
                 })?;
                 Self::from_document(&doc)
+            }
+
+            /// The stored document's id (`_id`, kept among the unknown fields), if any.
+            pub fn id(&self) -> ::core::option::Option<::std::string::String> {
+                let unknown = match self {
+                    #(#unknown_arms)*
+                };
+                unknown.get("_id").and_then(|v| v.as_str()).map(::std::borrow::ToOwned::to_owned)
+            }
+
+            /// The document as JSON text, with its type and version tag.
+            pub fn to_json(&self) -> ::std::string::String {
+                match self {
+                    #(#json_out_arms)*
+                }
             }
 
             /// The document as stored, with its type and version tag.
@@ -551,6 +610,10 @@ fn any_enum(family: &Family) -> TokenStream {
 
             fn part_schemas(&self, version: u32) -> ::std::vec::Vec<::std::string::String> {
                 #any::part_schemas(version)
+            }
+
+            fn json_schema(&self, version: u32, contract: ::docver::Contract) -> ::core::option::Option<::docver::__private::serde_json::Value> {
+                #any::json_schema(version, contract)
             }
 
             fn version_of(&self, doc: &::docver::__private::serde_json::Value) -> ::core::result::Result<u32, ::docver::DocError> {

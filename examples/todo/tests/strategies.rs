@@ -597,3 +597,28 @@ fn a_conflicting_write_is_re_read_and_retried_none_lost() {
         assert_eq!(edited["version"], json!(4));
     }
 }
+
+#[test]
+fn plan_reads_the_familys_declared_changes() {
+    use docver_migrate::strategy::plan;
+    let steps = plan::breaking_steps(&TodoFamily, &[1, 2], true, true).unwrap();
+    assert!(
+        steps.is_empty(),
+        "adding `important` needs no migration: {steps:?}"
+    );
+    let steps = plan::breaking_steps(&TodoFamily, &[1, 2, 3, 4], true, true).unwrap();
+    let summary: Vec<_> = steps.iter().map(|s| (s.from, s.to, s.direction)).collect();
+    assert_eq!(
+        summary,
+        vec![(2, 3, "backward"), (2, 3, "forward"), (3, 4, "forward")]
+    );
+    let recommendation = plan::recommend(&plan::Facts {
+        offline_clients: true,
+        compatible: steps.is_empty(),
+        ..plan::Facts::default()
+    });
+    assert_eq!(
+        recommendation.strategy,
+        Some(plan::Strategy::PerVersionDocuments)
+    );
+}

@@ -107,6 +107,76 @@ pub fn recommend(facts: &Facts) -> Recommendation {
     }
 }
 
+/// One step between live versions that `diff` finds breaking, in the given direction.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct BreakingStep {
+    pub from: u32,
+    pub to: u32,
+    pub direction: &'static str,
+    pub rules: Vec<String>,
+}
+
+/// Reads the family's declared changes: every step between the `live` versions, checked the
+/// precise way (does the newer reader accept what the older writer wrote — backward — and the
+/// older reader what the newer writer writes — forward). `None` if the family exports no
+/// schemas.
+pub fn breaking_steps(
+    family: &dyn docver::Family,
+    live: &[u32],
+    backward: bool,
+    forward: bool,
+) -> Option<Vec<BreakingStep>> {
+    use docver::{Contract, DiffOptions, diff, read_schema};
+    let schema = |v: u32, c: Contract| -> Option<docver::Schema> {
+        let text = serde_json::to_string(&family.json_schema(v, c)?).ok()?;
+        read_schema(&format!("v{v}"), &text).ok()
+    };
+    let mut steps = Vec::new();
+    for pair in live.windows(2) {
+        let (from, to) = (pair[0], pair[1]);
+        let checks = [
+            (
+                backward,
+                "backward",
+                schema(from, Contract::Writer)?,
+                schema(to, Contract::Reader)?,
+            ),
+            (
+                forward,
+                "forward",
+                schema(from, Contract::Reader)?,
+                schema(to, Contract::Writer)?,
+            ),
+        ];
+        for (wanted, direction, old, new) in checks {
+            if !wanted {
+                continue;
+            }
+            let report = diff(&old, &new, &DiffOptions::default());
+            let dir = if direction == "backward" {
+                docver::Direction::Backward
+            } else {
+                docver::Direction::Forward
+            };
+            let rules: Vec<String> = report
+                .findings
+                .iter()
+                .filter(|f| f.verdict(dir).is_breaking())
+                .map(|f| f.rule.clone())
+                .collect();
+            if !rules.is_empty() {
+                steps.push(BreakingStep {
+                    from,
+                    to,
+                    direction,
+                    rules,
+                });
+            }
+        }
+    }
+    Some(steps)
+}
+
 /// The matrix as a Markdown/text table.
 pub fn matrix_table() -> String {
     let stars = |n: u8| {

@@ -19,6 +19,32 @@ pub struct GenerateArgs {
 pub enum Generate {
     /// A CouchDB design document whose validate_doc_update accepts every live version.
     CouchdbValidation(CouchdbArgs),
+    /// A Rust module with the types of two schema versions, upgrade and downgrade functions,
+    /// and a Decisions trait method for every breaking change.
+    Adapters(AdaptersArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct AdaptersArgs {
+    /// The older schema.
+    #[arg(value_name = "OLD")]
+    pub old: PathBuf,
+    /// The newer schema.
+    #[arg(value_name = "NEW")]
+    pub new: PathBuf,
+    /// Wrap the code in `pub mod NAME { … }` (for `include!`) instead of emitting a file
+    /// module (to save as `src/NAME.rs`).
+    #[arg(long, value_name = "NAME")]
+    pub module: Option<String>,
+    /// Pure instance-set inclusion instead of tolerant-reader (serde) semantics.
+    #[arg(long)]
+    pub strict: bool,
+    /// Top-level property holding the version tag; '' compares it like any constant.
+    #[arg(long, default_value = "version", value_name = "NAME")]
+    pub version_field: String,
+    /// Write the module here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -47,7 +73,38 @@ pub struct CouchdbArgs {
 pub fn run(args: &GenerateArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     match &args.what {
         Generate::CouchdbValidation(args) => couchdb(args, out),
+        Generate::Adapters(args) => adapters(args, out),
     }
+}
+
+fn adapters(args: &AdaptersArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    // Read through the schema model first: the same located errors as `diff`.
+    let old = crate::input::SchemaFile::load(&args.old)?;
+    let new = crate::input::SchemaFile::load(&args.new)?;
+    let options = docver_codegen::adapters::Options {
+        module: args.module.clone(),
+        strict: args.strict,
+        version_field: (!args.version_field.is_empty()).then(|| args.version_field.clone()),
+    };
+    let code =
+        docver_codegen::adapters::generate(&old.name, &old.text, &new.name, &new.text, &options)
+            .map_err(|e| CliError(e.to_string()))?;
+    write_output(args.out.as_deref(), &code, out)
+}
+
+fn write_output(
+    path: Option<&std::path::Path>,
+    text: &str,
+    out: &mut dyn Write,
+) -> Result<i32, CliError> {
+    match path {
+        Some(path) => std::fs::write(path, text)
+            .map_err(|e| CliError(format!("{}: cannot write: {e}", path.display())))?,
+        None => out
+            .write_all(text.as_bytes())
+            .map_err(|e| CliError(format!("cannot write: {e}")))?,
+    }
+    Ok(EXIT_OK)
 }
 
 fn couchdb(args: &CouchdbArgs, out: &mut dyn Write) -> Result<i32, CliError> {
@@ -113,4 +170,79 @@ fn couchdb(args: &CouchdbArgs, out: &mut dyn Write) -> Result<i32, CliError> {
             .map_err(|e| CliError(format!("cannot write: {e}")))?,
     }
     Ok(EXIT_OK)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fixture(rule: &str, which: &str) -> PathBuf {
+        PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures")
+            .join(rule)
+            .join(format!("{which}.json"))
+    }
+
+    fn args(old: PathBuf, new: PathBuf, out: Option<PathBuf>) -> AdaptersArgs {
+        AdaptersArgs {
+            old,
+            new,
+            module: None,
+            strict: false,
+            version_field: "version".into(),
+            out,
+        }
+    }
+
+    #[test]
+    fn adapters_to_stdout() {
+        let mut out = Vec::new();
+        let a = args(
+            fixture("type-changed", "old"),
+            fixture("type-changed", "new"),
+            None,
+        );
+        assert_eq!(adapters(&a, &mut out).unwrap(), EXIT_OK);
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("fn upgrade_status(&self, old: &old::Todo) -> String;"),
+            "{text}"
+        );
+        assert!(
+            text.contains("`type-changed` at `/properties/status`"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn adapters_to_a_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("adapters.rs");
+        let a = args(
+            fixture("property-added-optional", "old"),
+            fixture("property-added-optional", "new"),
+            Some(path.clone()),
+        );
+        assert_eq!(adapters(&a, &mut Vec::new()).unwrap(), EXIT_OK);
+        let text = std::fs::read_to_string(path).unwrap();
+        assert!(text.contains("impl Decisions for () {}"), "{text}");
+    }
+
+    #[test]
+    fn bad_input_is_located() {
+        let dir = tempfile::tempdir().unwrap();
+        let bad = dir.path().join("bad.json");
+        std::fs::write(&bad, "{\n  \"type\": \"object\",\n  oops\n}").unwrap();
+        let a = args(fixture("type-changed", "old"), bad, None);
+        let err = adapters(&a, &mut Vec::new()).unwrap_err();
+        assert!(err.0.contains("bad.json:3:"), "{err}");
+        let code = crate::run([
+            "docver",
+            "generate",
+            "adapters",
+            "missing-old.json",
+            "missing-new.json",
+        ]);
+        assert_eq!(code, crate::EXIT_BAD_INPUT);
+    }
 }

@@ -1,0 +1,287 @@
+//! Adapter generation: determinism, and what the todo example's steps and the rule fixtures
+//! generate. That the output compiles (and passes clippy) is tested by the
+//! `adapters-compile-test` crate in `tests/adapters/`, which includes it.
+
+use std::path::PathBuf;
+
+use docver_codegen::CodegenError;
+use docver_codegen::adapters::{Builder, Options, generate};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn read(path: &str) -> String {
+    std::fs::read_to_string(root().join(path)).unwrap()
+}
+
+fn pair(old: &str, new: &str) -> String {
+    generate(old, &read(old), new, &read(new), &Options::default()).unwrap()
+}
+
+fn todo(from: u32, to: u32) -> String {
+    pair(
+        &format!("examples/todo/schemas/v{from}.json"),
+        &format!("examples/todo/schemas/v{to}.json"),
+    )
+}
+
+fn fixture(rule: &str) -> String {
+    pair(
+        &format!("tests/fixtures/{rule}/old.json"),
+        &format!("tests/fixtures/{rule}/new.json"),
+    )
+}
+
+/// The doc comment and signature of the trait method `name`.
+fn method<'a>(code: &'a str, name: &str) -> &'a str {
+    let needle = format!("fn {name}(");
+    let sig = code
+        .match_indices(&needle)
+        .map(|(i, _)| i)
+        .find(|&i| code[i + needle.len()..].trim_start().starts_with("&self"))
+        .unwrap_or_else(|| panic!("no method `{name}` in\n{code}"));
+    // Back to the end of the previous item (`;` or `{`).
+    let start = code[..sig].rfind([';', '{']).map_or(0, |i| i + 1);
+    let end = sig + code[sig..].find(';').unwrap();
+    &code[start..=end]
+}
+
+#[test]
+fn output_is_deterministic() {
+    for (from, to) in [(1, 2), (2, 3), (3, 4)] {
+        assert_eq!(todo(from, to), todo(from, to));
+    }
+    for entry in std::fs::read_dir(root().join("tests/fixtures")).unwrap() {
+        let rule = entry.unwrap().file_name().to_string_lossy().into_owned();
+        assert_eq!(fixture(&rule), fixture(&rule), "{rule}");
+    }
+}
+
+#[test]
+fn todo_v1_v2_needs_no_decisions() {
+    let code = todo(1, 2);
+    assert!(code.contains("pub mod old {"), "{code}");
+    assert!(code.contains("pub mod new {"), "{code}");
+    assert!(code.contains("pub trait Decisions {}"), "{code}");
+    assert!(code.contains("impl Decisions for () {}"), "{code}");
+    assert!(code.contains(
+        "pub fn upgrade(old: old::TodoItem, decisions: &impl Decisions) -> new::TodoItem"
+    ));
+    assert!(code.contains(
+        "pub fn downgrade(new: new::TodoItem, decisions: &impl Decisions) -> old::TodoItem"
+    ));
+    // The added property: a default function, filled in on upgrade, kept on downgrade.
+    assert!(code.contains("#[serde(default = \"default_todo_item_important\")]"));
+    assert!(code.contains("pub fn default_todo_item_important() -> bool"));
+    assert!(code.contains("`property-added-optional` at `/properties/important`"));
+    assert!(code.contains("stash_unknown(&mut unknown, \"important\", &new.important);"));
+    // The version tag is set, and the rule cited.
+    assert!(code.contains("version: 2,"), "{code}");
+    assert!(code.contains("version: 1,"), "{code}");
+    assert!(code.contains("`version-tag-changed` at `/properties/version`"));
+    assert!(!code.contains("todo!"));
+    assert!(!code.contains("unimplemented!"));
+}
+
+#[test]
+fn todo_v2_v3_asks_for_the_status_both_ways() {
+    let code = todo(2, 3);
+    let up = method(&code, "upgrade_status");
+    assert!(
+        up.contains("fn upgrade_status(&self, old: &old::TodoItem) -> new::Progress;"),
+        "{up}"
+    );
+    assert!(up.contains("`type-changed` at `/$defs/Progress`"), "{up}");
+    assert!(up.contains("type changed from boolean to string"), "{up}");
+    assert!(up.contains("at `/status` in documents"), "{up}");
+    let down = method(&code, "downgrade_status");
+    assert!(
+        down.contains("fn downgrade_status(&self, new: &new::TodoItem) -> bool;"),
+        "{down}"
+    );
+    assert!(
+        down.contains("`type-changed` at `/$defs/Progress`"),
+        "{down}"
+    );
+    // The enum, with the JSON spelling of every value.
+    assert!(code.contains("pub enum Progress {"), "{code}");
+    for value in ["open", "started", "blocked", "rejected", "completed"] {
+        assert!(
+            code.contains(&format!("#[serde(rename = \"{value}\")]")),
+            "{value}"
+        );
+    }
+    assert!(code.contains("let decided_status = decisions.upgrade_status(&old);"));
+    assert!(code.contains("status: decided_status,"));
+    // Only the two decisions.
+    assert_eq!(code.matches("(&self,").count(), 2, "{code}");
+}
+
+#[test]
+fn todo_v3_v4_keeps_the_removed_status() {
+    let code = todo(3, 4);
+    assert!(
+        code.contains("stash_unknown(&mut unknown, \"status\", &old.status);"),
+        "{code}"
+    );
+    let down = method(&code, "downgrade_status");
+    assert!(down.contains("-> old::Progress;"), "{down}");
+    assert!(
+        down.contains("`property-removed-required` at `/properties/status`"),
+        "{down}"
+    );
+    assert!(!code.contains("fn upgrade_status(&self"), "{code}");
+}
+
+#[test]
+fn breaking_fixture_changes_become_decisions() {
+    let cases = [
+        (
+            "type-changed",
+            "fn upgrade_status(&self, old: &old::Todo) -> String;",
+        ),
+        (
+            "type-changed",
+            "fn downgrade_status(&self, new: &new::Todo) -> bool;",
+        ),
+        (
+            "property-added-required",
+            "fn upgrade_important(&self, old: &old::Todo) -> bool;",
+        ),
+        (
+            "property-renamed",
+            "fn upgrade_completed(&self, old: &old::Todo) -> bool;",
+        ),
+        (
+            "property-renamed",
+            "fn downgrade_done(&self, new: &new::Todo) -> bool;",
+        ),
+        (
+            "required-added",
+            "fn upgrade_important(&self, old: &old::Todo) -> bool;",
+        ),
+        (
+            "type-widened",
+            "fn downgrade_priority(&self, new: &new::Todo) -> i64;",
+        ),
+        (
+            "nullable-added",
+            "fn downgrade_due(&self, new: &new::Todo) -> String;",
+        ),
+        (
+            "enum-value-added",
+            "fn downgrade_status(&self, new: &new::Todo) -> old::Status;",
+        ),
+        (
+            "numeric-bound-tightened",
+            "fn upgrade_priority(&self, old: &old::Todo) -> i64;",
+        ),
+        (
+            "variant-added",
+            "fn downgrade_document(&self, new: &new::Status) -> old::Status;",
+        ),
+    ];
+    for (rule, signature) in cases {
+        let code = fixture(rule);
+        assert!(
+            code.contains(signature),
+            "{rule}: no `{signature}` in\n{code}"
+        );
+        assert!(
+            code.contains(&format!("`{rule}` at ")),
+            "{rule}: not cited in\n{code}"
+        );
+    }
+    let code = fixture("object-closed");
+    let m = method(&code, "upgrade_unknown_fields");
+    assert!(m.contains("`object-closed` at the root"), "{m}");
+    assert!(
+        m.contains("-> serde_json::Map<String, serde_json::Value>;"),
+        "{m}"
+    );
+}
+
+#[test]
+fn compatible_fixture_changes_are_filled_in() {
+    for rule in [
+        "annotation-changed",
+        "default-changed",
+        "property-added-optional",
+        "property-removed-optional",
+        "ref-target-changed",
+        "version-tag-changed",
+    ] {
+        let code = fixture(rule);
+        assert!(code.contains("pub trait Decisions {}"), "{rule}:\n{code}");
+    }
+    let code = fixture("type-widened");
+    assert!(code.contains("priority: old.priority as f64,"), "{code}");
+    let code = fixture("nullable-added");
+    assert!(code.contains("due: Some(old.due),"), "{code}");
+    let code = fixture("enum-value-added");
+    assert!(
+        code.contains("old::Status::Open => new::Status::Open,"),
+        "{code}"
+    );
+}
+
+#[test]
+fn unions_become_values_with_a_reason() {
+    let code = fixture("variant-added");
+    assert!(
+        code.contains("pub type Status = serde_json::Value;"),
+        "{code}"
+    );
+    assert!(
+        code.contains("unions are not mapped to Rust types"),
+        "{code}"
+    );
+}
+
+#[test]
+fn bad_input_names_the_file_and_place() {
+    let err = generate(
+        "old.json",
+        "{\n  \"type\": \"object\",\n  oops\n}",
+        "new.json",
+        "{}",
+        &Options::default(),
+    )
+    .unwrap_err();
+    assert!(matches!(err, CodegenError::Schema { ref name, .. } if name == "old.json"));
+    assert!(err.to_string().starts_with("old.json:3:"), "{err}");
+    let options = Options {
+        module: Some("Not A Module".into()),
+        ..Options::default()
+    };
+    let err = generate("a.json", "{}", "b.json", "{}", &options).unwrap_err();
+    assert!(matches!(err, CodegenError::ModuleName { .. }), "{err}");
+}
+
+#[test]
+fn builder_writes_one_module_per_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = Builder::new()
+        .pair(
+            "todo_v2_v3",
+            root().join("examples/todo/schemas/v2.json"),
+            root().join("examples/todo/schemas/v3.json"),
+        )
+        .write_to(dir.path())
+        .unwrap();
+    assert_eq!(written, vec![dir.path().join("todo_v2_v3.rs")]);
+    let code = std::fs::read_to_string(&written[0]).unwrap();
+    assert!(code.starts_with("pub mod todo_v2_v3 {"), "{code}");
+    assert!(code.contains("#![allow("), "{code}");
+
+    let err = Builder::new()
+        .pair(
+            "missing",
+            dir.path().join("nope.json"),
+            dir.path().join("nope.json"),
+        )
+        .write_to(dir.path())
+        .unwrap_err();
+    assert!(matches!(err, CodegenError::Io { .. }), "{err}");
+}
