@@ -64,6 +64,9 @@ pub struct MigrateArgs {
     /// Only documents with this top-level field value, e.g. `owner=ana` (client-side).
     #[arg(long, value_name = "FIELD=VALUE")]
     pub only: Option<String>,
+    /// Documents between two checkpoints (what a crashed run re-examines at most).
+    #[arg(long, default_value_t = 2000)]
+    pub checkpoint_every: usize,
 }
 
 #[derive(Debug, Args)]
@@ -165,6 +168,7 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
                 membership: membership(args.store.untagged_as_base),
                 only,
                 progress: true,
+                checkpoint_every: args.checkpoint_every.max(1),
                 ..transactional::Options::new(args.to)
             };
             match transactional::run(store.as_ref(), family, &options) {

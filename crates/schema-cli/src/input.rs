@@ -20,6 +20,9 @@ pub struct SchemaFile {
     /// Built on first use: most files need no line numbers.
     lines: std::sync::OnceLock<LineIndex>,
     pub schema: Schema,
+    /// What reports call this file when it stands for one version of a family in a Rust
+    /// source file (`todo-item v3`); `None` for schema files.
+    pub version_label: Option<String>,
 }
 
 impl SchemaFile {
@@ -53,7 +56,29 @@ impl SchemaFile {
             text,
             lines: std::sync::OnceLock::new(),
             schema,
+            version_label: None,
         })
+    }
+
+    /// A Rust source file standing for one version of a family: diagnostics point into `text`
+    /// (the `.rs` file), `schema` is the version's derived schema.
+    pub fn rust_version(path: &Path, text: String, schema: Schema, label: String) -> SchemaFile {
+        SchemaFile {
+            path: path.to_owned(),
+            name: display_name(path),
+            text,
+            lines: std::sync::OnceLock::new(),
+            schema,
+            version_label: Some(label),
+        }
+    }
+
+    /// How summaries name this file: the path, with the family version for Rust sources.
+    pub fn label(&self) -> String {
+        match &self.version_label {
+            Some(v) => format!("{} ({v})", self.name),
+            None => self.name.clone(),
+        }
     }
 
     /// 1-based line and column of a byte offset.

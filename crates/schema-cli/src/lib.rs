@@ -7,6 +7,7 @@
 
 pub mod baseline;
 pub mod command;
+pub mod config;
 pub mod input;
 pub mod report;
 
@@ -33,6 +34,8 @@ pub enum Command {
     Diff(command::diff::DiffArgs),
     /// Print the rule catalog.
     ListRules(command::list_rules::ListRulesArgs),
+    /// Check versioned families in Rust source (and against a git ref), without compiling.
+    Check(command::check::CheckArgs),
     /// Generate code from schema versions.
     Generate(command::generate::GenerateArgs),
 }
@@ -66,6 +69,7 @@ where
         Command::Diff(args) => command::diff::run(args, &mut out),
         Command::ListRules(args) => command::list_rules::run(args, &mut out),
         Command::Generate(args) => command::generate::run(args, &mut out),
+        Command::Check(args) => command::check::run(args, &mut out),
     };
     let _ = out.flush();
     match result {

@@ -256,20 +256,25 @@ impl Store for SqliteStore {
         let conn = self.conn();
         let mut stmt = conn
             .prepare_cached(
+                // `id > ?1` with an empty string for "from the start": an `?1 IS NULL OR`
+                // would stop SQLite from searching the primary key, and every page would scan
+                // from the first document (every id is longer than "").
                 "SELECT id, rev, body FROM docs
-                 WHERE deleted = 0 AND substr(id, 1, 8) <> '_design/'
-                   AND (?1 IS NULL OR id > ?1)
+                 WHERE id > ?1 AND deleted = 0 AND substr(id, 1, 8) <> '_design/'
                  ORDER BY id LIMIT ?2",
             )
             .map_err(self.sql_err(None))?;
         let rows = stmt
-            .query_map(params![start_after, sql_limit(limit)], |row| {
-                Ok((
-                    row.get::<_, String>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                ))
-            })
+            .query_map(
+                params![start_after.unwrap_or(""), sql_limit(limit)],
+                |row| {
+                    Ok((
+                        row.get::<_, String>(0)?,
+                        row.get::<_, String>(1)?,
+                        row.get::<_, String>(2)?,
+                    ))
+                },
+            )
             .map_err(self.sql_err(None))?;
         let mut docs = Vec::new();
         for row in rows {

@@ -36,6 +36,9 @@ pub struct Options {
     pub only: Option<(String, Value)>,
     /// Show a progress bar on stderr (when it is a terminal).
     pub progress: bool,
+    /// Documents examined between two checkpoints: a crash re-examines at most that many (and
+    /// re-examining skips what is already at the target).
+    pub checkpoint_every: usize,
 }
 
 impl Options {
@@ -48,6 +51,7 @@ impl Options {
             membership: Membership::default(),
             only: None,
             progress: false,
+            checkpoint_every: 2000,
         }
     }
 }
@@ -93,6 +97,7 @@ pub fn run(
     };
     report.resumed = after.is_some();
     let bar = progress_bar(options.progress);
+    let mut since_checkpoint = 0;
     loop {
         let page = store.all_docs(after.as_deref(), options.batch_size.max(1))?;
         let Some(last) = page.last() else { break };
@@ -143,8 +148,10 @@ pub fn run(
             }
         }
         after = Some(last_id.clone());
-        if !options.dry_run {
+        since_checkpoint += page.len();
+        if !options.dry_run && since_checkpoint >= options.checkpoint_every {
             store.put_local(&checkpoint, &json!({ "after": last_id }))?;
+            since_checkpoint = 0;
         }
     }
     if !options.dry_run {

@@ -25,6 +25,8 @@ pub enum Format {
     Github,
     /// A Markdown summary table for a pull-request comment or job summary.
     Markdown,
+    /// JUnit XML for CI test reports.
+    Junit,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -122,6 +124,7 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<i32, CliError> {
         Format::Sarif => report::sarif::render(&output, out),
         Format::Github => report::github::render(&output, out),
         Format::Markdown => report::markdown::render(&output, out),
+        Format::Junit => report::junit::render(&output, out),
     };
     written.map_err(|e| CliError(format!("cannot write the report: {e}")))?;
     Ok(if output.passes() {
@@ -131,7 +134,11 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     })
 }
 
-fn render_text(output: &DiffOutput<'_>, color: Color, out: &mut dyn Write) -> std::io::Result<()> {
+pub(crate) fn render_text(
+    output: &DiffOutput<'_>,
+    color: Color,
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
     use std::io::IsTerminal;
     let choice = match color {
         Color::Always => ColorChoice::Always,

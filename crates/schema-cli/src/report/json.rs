@@ -86,6 +86,8 @@ pub fn to_value(output: &DiffOutput<'_>) -> Value {
             json!({
                 "old_file": c.old.name,
                 "new_file": c.new.name,
+                "old_version": c.old.version_label,
+                "new_version": c.new.version_label,
                 "backward": overall(c.report.backward),
                 "forward": overall(c.report.forward),
                 "changes": c.report.findings.len(),

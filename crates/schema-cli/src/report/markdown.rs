@@ -35,7 +35,8 @@ pub fn render(output: &DiffOutput<'_>, out: &mut dyn std::io::Write) -> std::io:
         writeln!(
             out,
             "#### `{}` → `{}`\n",
-            comparison.old.name, comparison.new.name
+            comparison.old.label(),
+            comparison.new.label()
         )?;
         if comparison.report.findings.is_empty() {
             writeln!(out, "No changes.\n")?;

@@ -3,6 +3,7 @@
 
 pub mod github;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod sarif;
 pub mod text;
@@ -14,7 +15,9 @@ use docver::{DiffReport, Direction, Finding, Verdict};
 use crate::input::SchemaFile;
 
 /// Which directions must be compatible for the check to pass.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum, serde::Serialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Mode {
     /// New readers must accept old documents.

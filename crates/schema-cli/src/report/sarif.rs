@@ -105,8 +105,17 @@ pub fn to_value(output: &DiffOutput<'_>) -> Value {
                 },
             })
         })
+        .chain(crate::command::check::CHECK_RULES.iter().map(|(id, summary)| {
+            json!({
+                "id": id,
+                "name": id,
+                "shortDescription": { "text": summary },
+                "defaultConfiguration": { "level": "error" },
+                "properties": { "category": "history" },
+            })
+        }))
         .collect();
-    let index = |id: &str| rule_catalog().position(|r| r.id == id).unwrap_or(0);
+    let index = |id: &str| rules.iter().position(|r| r["id"] == id).unwrap_or(0);
     let results: Vec<Value> = output
         .findings()
         .map(|(c, f)| result(output, c, f, index(&f.rule)))

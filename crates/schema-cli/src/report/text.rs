@@ -108,7 +108,7 @@ fn summary(
         .iter()
         .filter(|f| output.severity(f) == Severity::Error)
         .count();
-    let label = |file: &SchemaFile| file.name.clone();
+    let label = |file: &SchemaFile| file.label();
     let verdict = |d: Direction| {
         findings
             .iter()

@@ -1,0 +1,111 @@
+//! The source path and the compiled path agree: the schemas derived from
+//! `examples/todo/src/lib.rs` without compiling equal those the derive exports via schemars
+//! (`examples/todo/schemas/`), checked with `docver diff` in both directions. Documented
+//! differences: annotations (descriptions, `default` values, titles) are not derived from
+//! source, so only annotation rules may differ.
+
+use std::path::Path;
+
+use docver::{Contract, DiffOptions, diff, read_schema};
+use docver_rust::schema::version_schema;
+use docver_rust::{SourceFile, scan_file};
+
+const ANNOTATION_RULES: &[&str] = &[
+    "annotation-changed",
+    "default-changed",
+    "ref-target-changed",
+];
+
+#[test]
+fn source_schemas_equal_the_exported_ones_for_the_todo_example() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+    let text = std::fs::read_to_string(root.join("examples/todo/src/lib.rs")).unwrap();
+    let file = SourceFile::new("examples/todo/src/lib.rs", text);
+    let (families, errors, items) = scan_file(&file).unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    let todo = families
+        .iter()
+        .find(|f| f.schema.value() == "todo-item")
+        .expect("the todo family");
+    assert_eq!(todo.version_numbers(), vec![1, 2, 3, 4]);
+    for version in 1..=4 {
+        for (contract, suffix) in [(Contract::Reader, ""), (Contract::Writer, ".writer")] {
+            let exported_path = root.join(format!("examples/todo/schemas/v{version}{suffix}.json"));
+            let exported_path = if exported_path.exists() {
+                exported_path
+            } else {
+                root.join(format!("examples/todo/schemas/v{version}.json"))
+            };
+            let exported = read_schema(
+                "exported",
+                &std::fs::read_to_string(&exported_path).unwrap(),
+            )
+            .unwrap();
+            let derived = version_schema(todo, version, &items, contract);
+            assert!(derived.warnings.is_empty(), "{:?}", derived.warnings);
+            let derived = read_schema("derived", &derived.schema.to_string()).unwrap();
+            for (a, b) in [(&exported, &derived), (&derived, &exported)] {
+                let report = diff(a, b, &DiffOptions::default());
+                let real: Vec<_> = report
+                    .findings
+                    .iter()
+                    .filter(|f| !ANNOTATION_RULES.contains(&f.rule.as_str()))
+                    .collect();
+                assert!(real.is_empty(), "v{version} {contract:?}: {real:#?}");
+            }
+        }
+    }
+}
+
+#[test]
+fn serde_attributes_shape_the_derived_schema() {
+    let source = r#"
+        #[derive(Serialize, Deserialize, JsonSchema)]
+        #[serde(rename_all = "camelCase", deny_unknown_fields)]
+        pub struct Meta { pub due_date: Option<String>, #[serde(skip)] pub cache: u8 }
+        #[derive(Serialize, Deserialize, JsonSchema)]
+        #[serde(tag = "kind", rename_all = "snake_case")]
+        pub enum Shape { Circle { radius: f64 }, Unit }
+        pub type Tags = Vec<String>;
+        #[versioned(schema = "thing", versions = 1..=2)]
+        #[serde(rename_all = "camelCase")]
+        pub struct Thing {
+            pub display_name: String,
+            #[serde(rename = "n")]
+            pub count: u32,
+            pub meta: Meta,
+            pub shape: Shape,
+            pub tags: Tags,
+            #[docver(since = 2, default)]
+            pub is_new: bool,
+            pub when: chrono::DateTime<chrono::Utc>,
+        }
+    "#;
+    let file = SourceFile::new("lib.rs", source.to_owned());
+    let (families, errors, items) = scan_file(&file).unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    let derived = version_schema(&families[0], 2, &items, Contract::Reader);
+    let s = &derived.schema;
+    assert_eq!(
+        s["properties"]["displayName"],
+        serde_json::json!({"type": "string"})
+    );
+    assert_eq!(s["properties"]["n"]["minimum"], 0);
+    assert!(
+        !s["required"].as_array().unwrap().contains(&"isNew".into()),
+        "defaulted fields are optional to readers"
+    );
+    assert_eq!(s["$defs"]["Meta"]["additionalProperties"], false);
+    assert!(s["$defs"]["Meta"]["properties"].get("cache").is_none());
+    assert!(s["$defs"]["Meta"]["properties"].get("dueDate").is_some());
+    assert_eq!(
+        s["$defs"]["Shape"]["oneOf"][0]["properties"]["kind"]["const"],
+        "circle"
+    );
+    assert_eq!(s["properties"]["tags"]["items"]["type"], "string");
+    // An unresolvable type is a located warning, never a guess.
+    assert_eq!(derived.warnings.len(), 1);
+    let (span, message) = &derived.warnings[0];
+    assert!(message.contains("DateTime"), "{message}");
+    assert_eq!(file.line_col(file.span(*span).start).0, 20);
+}

@@ -1,0 +1,633 @@
+//! `docver check [PATHS…] [--against REF]`: the review-bot workflow on annotated Rust source,
+//! without compiling. Every `#[versioned]` family found in the `.rs` files gets each version's
+//! schema derived from source (as the derive and serde would), and every adjacent pair and
+//! every pair of live versions is checked the precise way: does the newer reader accept what
+//! the older writer wrote (backward), and the older reader what the newer writer writes
+//! (forward). Diagnostics point into the `.rs` file. With `--against`, the same paths at a git
+//! ref are read from the repository (no git binary needed) and history is checked too.
+
+use std::collections::{BTreeMap, HashSet};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use clap::Args;
+use docver::{
+    Contract, DiffOptions, DiffReport, Direction, Finding, Location, Schema, Span, Verdict,
+    Witness, diff, read_schema,
+};
+use docver_attr::Family;
+use docver_rust::schema::{Derived, version_schema};
+use docver_rust::{SourceFile, scan_file};
+
+use super::diff::{Color, Format};
+use crate::config::{Config, Level};
+use crate::input::SchemaFile;
+use crate::report::{self, Comparison, DiffOutput, Mode};
+use crate::{CliError, EXIT_BREAKING, EXIT_OK};
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or directories to scan for `.rs` files (default: the current directory).
+    #[arg(value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    /// Compare with the same paths at this git ref or commit (e.g. `main`, `HEAD~1`).
+    #[arg(long, value_name = "REF")]
+    pub against: Option<String>,
+    /// Overrides every family's mode from the config.
+    #[arg(long, value_enum)]
+    pub mode: Option<Mode>,
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+    /// The policy file (default: docver.toml in the current directory, if present).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Print the compatibility matrix of each family (writer version × reader version) instead.
+    #[arg(long)]
+    pub matrix: bool,
+    #[arg(long, value_enum, default_value_t = Color::Auto)]
+    pub color: Color,
+}
+
+/// Check-level rules (about history, not about one schema change).
+pub const CHECK_RULES: &[(&str, &str)] = &[
+    (
+        "version-edited-in-place",
+        "A released version's shape changed: apps already running it read and write the old shape.",
+    ),
+    (
+        "live-version-removed",
+        "A version was removed while the policy still declares it live.",
+    ),
+    (
+        "field-name-reused",
+        "A field name was removed and later declared again with another type.",
+    ),
+];
+
+fn rust_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, CliError> {
+    let mut out = Vec::new();
+    let mut stack: Vec<PathBuf> = if paths.is_empty() {
+        vec![PathBuf::from(".")]
+    } else {
+        paths.to_vec()
+    };
+    while let Some(path) = stack.pop() {
+        let meta =
+            std::fs::metadata(&path).map_err(|e| CliError(format!("{}: {e}", path.display())))?;
+        if meta.is_dir() {
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if path != Path::new(".")
+                && (name.starts_with('.') || name == "target" || name == "node_modules")
+            {
+                continue;
+            }
+            let mut entries: Vec<PathBuf> = std::fs::read_dir(&path)
+                .map_err(|e| CliError(format!("{}: {e}", path.display())))?
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .collect();
+            entries.sort();
+            stack.extend(entries.into_iter().rev());
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+    Ok(out)
+}
+
+fn clean(path: &Path) -> String {
+    let s = path.to_string_lossy().replace('\\', "/");
+    s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
+}
+
+/// The families of a set of files, with every struct and enum they define.
+struct Sources {
+    files: Vec<SourceFile>,
+    /// (file index, family)
+    families: Vec<(usize, Family)>,
+    items: BTreeMap<String, syn::Item>,
+    errors: Vec<String>,
+}
+
+fn scan(files: Vec<SourceFile>) -> Sources {
+    let mut families = Vec::new();
+    let mut items = BTreeMap::new();
+    let mut errors = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        match scan_file(file) {
+            Ok((found, invalid, defined)) => {
+                families.extend(found.into_iter().map(|f| (i, f)));
+                items.extend(defined);
+                for e in invalid {
+                    let (line, column) = file.line_col(e.span.start);
+                    errors.push(format!("{}:{line}:{column}: {}", file.name, e.message));
+                }
+            }
+            Err(e) => {
+                let (line, column) = file.line_col(e.span.start);
+                errors.push(format!("{}:{line}:{column}: {}", file.name, e.message));
+            }
+        }
+    }
+    Sources {
+        files,
+        families,
+        items,
+        errors,
+    }
+}
+
+fn derive(
+    sources: &Sources,
+    family: &Family,
+    version: u32,
+    contract: Contract,
+) -> Result<(Derived, Schema), CliError> {
+    let derived = version_schema(family, version, &sources.items, contract);
+    let schema = read_schema(
+        &format!("{} v{version}", family.schema.value()),
+        &derived.schema.to_string(),
+    )
+    .map_err(|e| {
+        CliError(format!(
+            "internal: the schema derived for {} v{version} does not read: {e}",
+            family.schema.value()
+        ))
+    })?;
+    Ok((derived, schema))
+}
+
+/// Where a finding points in the `.rs` file: the field its first document-path segment names
+/// in that version, or the family's name.
+fn rust_location(
+    file: &SourceFile,
+    family: &Family,
+    derived: &Derived,
+    finding_location: &Option<Location>,
+    instance_path: &str,
+) -> Option<Location> {
+    finding_location.as_ref()?;
+    let first = instance_path
+        .trim_start_matches('/')
+        .split('/')
+        .next()
+        .unwrap_or("")
+        .replace("~1", "/")
+        .replace("~0", "~");
+    let span = match derived.fields.get(&first) {
+        Some(span) => *span,
+        // A property this version does not declare: the other version's declaration says it.
+        None if !first.is_empty()
+            && first != family.schema_field
+            && first != family.version_field =>
+        {
+            return None;
+        }
+        None => family.ident.span(),
+    };
+    Some(Location {
+        pointer: finding_location
+            .as_ref()
+            .map(|l| l.pointer.clone())
+            .unwrap_or_default(),
+        span: file.span(span),
+        key_span: None,
+    })
+}
+
+/// Backward from writer(old) → reader(new), forward from reader(old) → writer(new), merged.
+fn precise_diff(
+    old: &(Derived, Schema, Derived, Schema),
+    new: &(Derived, Schema, Derived, Schema),
+) -> DiffReport {
+    let options = DiffOptions::default();
+    let backward = diff(&old.3, &new.1, &options);
+    let forward = diff(&old.1, &new.3, &options);
+    let mut merged: Vec<Finding> = Vec::new();
+    for mut f in backward.findings {
+        f.forward = Verdict::Compatible;
+        f.witnesses.retain(|w| w.direction == Direction::Backward);
+        merged.push(f);
+    }
+    // From the forward check only what breaks forward: its compatible notes repeat the
+    // backward check's in the writer's terms.
+    for f in forward
+        .findings
+        .into_iter()
+        .filter(|f| f.forward.is_breaking())
+    {
+        match merged
+            .iter_mut()
+            .find(|m| m.rule == f.rule && m.pointer == f.pointer && m.detail == f.detail)
+        {
+            Some(m) => {
+                m.forward = f.forward;
+                m.witnesses.extend(
+                    f.witnesses
+                        .into_iter()
+                        .filter(|w: &Witness| w.direction == Direction::Forward),
+                );
+            }
+            None => {
+                let mut f = f;
+                f.backward = Verdict::Compatible;
+                f.witnesses.retain(|w| w.direction == Direction::Forward);
+                merged.push(f);
+            }
+        }
+    }
+    let worst = |d: Direction| {
+        merged
+            .iter()
+            .fold(Verdict::Compatible, |v, f| v.worst(f.verdict(d)))
+    };
+    DiffReport {
+        backward: worst(Direction::Backward),
+        forward: worst(Direction::Forward),
+        findings: merged,
+    }
+}
+
+fn read_at_ref(reference: &str, paths: &[PathBuf]) -> Result<Vec<SourceFile>, CliError> {
+    let repo = gix::discover(".")
+        .map_err(|e| CliError(format!("--against: not in a git repository: {e}")))?;
+    let workdir = repo
+        .workdir()
+        .map(Path::to_path_buf)
+        .ok_or_else(|| CliError("--against: the repository has no work tree".into()))?;
+    let id = repo
+        .rev_parse_single(reference)
+        .map_err(|e| CliError(format!("--against: cannot resolve `{reference}`: {e}")))?;
+    let object = id
+        .object()
+        .map_err(|e| CliError(format!("--against: {e}")))?;
+    let commit = object
+        .peel_to_commit()
+        .map_err(|e| CliError(format!("--against: `{reference}` is not a commit: {e}")))?;
+    let tree = commit
+        .tree()
+        .map_err(|e| CliError(format!("--against: {e}")))?;
+    let cwd = std::env::current_dir().map_err(|e| CliError(e.to_string()))?;
+    let mut out = Vec::new();
+    for path in paths {
+        let absolute = cwd.join(path);
+        let relative = absolute
+            .strip_prefix(&workdir)
+            .unwrap_or(path)
+            .to_string_lossy()
+            .replace('\\', "/");
+        let relative = relative.strip_prefix("./").unwrap_or(&relative).to_owned();
+        let entry = tree
+            .lookup_entry_by_path(&relative)
+            .map_err(|e| CliError(format!("--against: {relative}: {e}")))?;
+        let Some(entry) = entry else { continue };
+        let blob = entry
+            .object()
+            .map_err(|e| CliError(format!("--against: {relative}: {e}")))?;
+        let text = String::from_utf8_lossy(&blob.data).into_owned();
+        out.push(SourceFile::new(clean(path), text));
+    }
+    Ok(out)
+}
+
+pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    let config = match &args.config {
+        Some(path) => Config::load(path, true)?,
+        None => Config::load(Path::new("docver.toml"), false)?,
+    };
+    let paths = rust_files(&args.paths)?;
+    let mut head_files = Vec::new();
+    for path in &paths {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| CliError(format!("{}: cannot read: {e}", path.display())))?;
+        head_files.push(SourceFile::new(clean(path), text));
+    }
+    let head = scan(head_files);
+    if !head.errors.is_empty() {
+        return Err(CliError(format!(
+            "the families do not validate (the derive would refuse them too):\n{}",
+            head.errors.join("\n")
+        )));
+    }
+    let base = match &args.against {
+        Some(reference) => Some(scan(read_at_ref(reference, &paths)?)),
+        None => None,
+    };
+    if args.matrix {
+        return matrix(&head, args.format, out);
+    }
+    // Every (family, version) as a "file" the reports can point into.
+    let mut files: Vec<SchemaFile> = Vec::new();
+    let mut index: BTreeMap<(usize, u32), usize> = BTreeMap::new();
+    let mut schemas: BTreeMap<(usize, u32), (Derived, Schema, Derived, Schema)> = BTreeMap::new();
+    for (fi, (file_index, family)) in head.families.iter().enumerate() {
+        let file = &head.files[*file_index];
+        for version in family.version_numbers() {
+            let (reader_d, reader) = derive(&head, family, version, Contract::Reader)?;
+            let (writer_d, writer) = derive(&head, family, version, Contract::Writer)?;
+            for (span, message) in &reader_d.warnings {
+                let (line, column) = file.line_col(file.span(*span).start);
+                eprintln!("warning: {}:{line}:{column}: {message}", file.name);
+            }
+            index.insert((fi, version), files.len());
+            files.push(SchemaFile::rust_version(
+                Path::new(&file.name),
+                file.text.clone(),
+                read_schema("empty", "{}").expect("an empty schema reads"),
+                format!("{} v{version}", family.schema.value()),
+            ));
+            schemas.insert((fi, version), (reader_d, reader, writer_d, writer));
+        }
+    }
+    let mut comparisons: Vec<(usize, usize, DiffReport)> = Vec::new();
+    let mut warning_level = HashSet::new();
+    for (fi, (file_index, family)) in head.families.iter().enumerate() {
+        let file = &head.files[*file_index];
+        let policy = config
+            .families
+            .get(&family.schema.value())
+            .cloned()
+            .unwrap_or_default();
+        let declared = family.version_numbers();
+        let live = policy.live.clone().unwrap_or_else(|| declared.clone());
+        // Versions older than the oldest live one are no longer in any store: not checked.
+        let oldest = live.iter().copied().min().unwrap_or(0);
+        let versions: Vec<u32> = declared.iter().copied().filter(|v| *v >= oldest).collect();
+        let mut pairs: Vec<(u32, u32)> = versions.windows(2).map(|w| (w[0], w[1])).collect();
+        if policy.transitive.unwrap_or(true) {
+            for (i, a) in live.iter().enumerate() {
+                for b in &live[i + 1..] {
+                    if !pairs.contains(&(*a, *b)) && versions.contains(a) && versions.contains(b) {
+                        pairs.push((*a, *b));
+                    }
+                }
+            }
+        }
+        for (a, b) in pairs {
+            let (old, new) = (&schemas[&(fi, a)], &schemas[&(fi, b)]);
+            let mut report = precise_diff(old, new);
+            for f in &mut report.findings {
+                f.old = rust_location(file, family, &old.0, &f.old, &f.instance_path);
+                f.new = rust_location(file, family, &new.0, &f.new, &f.instance_path);
+            }
+            comparisons.push((index[&(fi, a)], index[&(fi, b)], report));
+        }
+        if let Some(base) = &base {
+            let checks = history(&head, base, fi, family, &live, &schemas)?;
+            if !checks.findings.is_empty() {
+                let last = *declared.last().unwrap_or(&0);
+                comparisons.push((index[&(fi, last)], index[&(fi, last)], checks));
+            }
+        }
+    }
+    // Rule levels and ignores from the policy.
+    for (_, new_index, report) in &mut comparisons {
+        let name = files[*new_index].name.clone();
+        report
+            .findings
+            .retain(|f| config.level(&f.rule, &name) != Level::Ignore);
+        for f in &report.findings {
+            if config.level(&f.rule, &name) == Level::Warning {
+                warning_level.insert(f.fingerprint());
+            }
+        }
+    }
+    let mode = args.mode.unwrap_or_else(|| {
+        // A single family's configured mode applies; with several, the strictest (full).
+        let modes: HashSet<_> = config.families.values().filter_map(|p| p.mode).collect();
+        if modes.len() == 1 {
+            *modes.iter().next().unwrap_or(&Mode::Full)
+        } else {
+            Mode::Full
+        }
+    });
+    let output = DiffOutput {
+        comparisons: comparisons
+            .into_iter()
+            .map(|(o, n, report)| Comparison {
+                old: &files[o],
+                new: &files[n],
+                report,
+            })
+            .collect(),
+        mode,
+        strict: false,
+        accepted: warning_level,
+        files: &[],
+    };
+    let written = match args.format {
+        Format::Text => super::diff::render_text(&output, args.color, out),
+        Format::Json => report::json::render(&output, out),
+        Format::Sarif => report::sarif::render(&output, out),
+        Format::Github => report::github::render(&output, out),
+        Format::Markdown => report::markdown::render(&output, out),
+        Format::Junit => report::junit::render(&output, out),
+    };
+    written.map_err(|e| CliError(format!("cannot write the report: {e}")))?;
+    Ok(if output.passes() {
+        EXIT_OK
+    } else {
+        EXIT_BREAKING
+    })
+}
+
+fn check_finding(
+    rule: &str,
+    message: String,
+    detail: String,
+    location: Option<Location>,
+) -> Finding {
+    Finding {
+        rule: rule.to_owned(),
+        pointer: String::new(),
+        instance_path: String::new(),
+        backward: Verdict::Breaking,
+        forward: Verdict::Breaking,
+        message,
+        detail,
+        old: None,
+        new: location,
+        witnesses: Vec::new(),
+    }
+}
+
+/// History against the base ref: released versions edited in place, live versions removed,
+/// field names reused with another type.
+fn history(
+    head: &Sources,
+    base: &Sources,
+    fi: usize,
+    family: &Family,
+    live: &[u32],
+    schemas: &BTreeMap<(usize, u32), (Derived, Schema, Derived, Schema)>,
+) -> Result<DiffReport, CliError> {
+    let file = &head.files[head.families[fi].0];
+    let at = |span: proc_macro2::Span| {
+        Some(Location {
+            pointer: String::new(),
+            span: file.span(span),
+            key_span: None,
+        })
+    };
+    let mut findings = Vec::new();
+    let name = family.schema.value();
+    let Some((_, old_family)) = base.families.iter().find(|(_, f)| f.schema.value() == name) else {
+        return Ok(DiffReport {
+            findings,
+            backward: Verdict::Compatible,
+            forward: Verdict::Compatible,
+        });
+    };
+    let head_versions = family.version_numbers();
+    for version in old_family.version_numbers() {
+        if !head_versions.contains(&version) {
+            if live.contains(&version) {
+                findings.push(check_finding(
+                    "live-version-removed",
+                    format!("version {version} of `{name}` was removed while it is still live"),
+                    format!("v{version}"),
+                    at(family.ident.span()),
+                ));
+            }
+            continue;
+        }
+        let (_, before) = derive(base, old_family, version, Contract::Reader)?;
+        let after = &schemas[&(fi, version)];
+        let report = diff(&before, &after.1, &DiffOptions::default());
+        let real: Vec<&Finding> = report
+            .findings
+            .iter()
+            .filter(|f| {
+                !matches!(
+                    f.rule.as_str(),
+                    "annotation-changed" | "default-changed" | "ref-target-changed"
+                )
+            })
+            .collect();
+        for f in real {
+            let location = rust_location(
+                file,
+                family,
+                &after.0,
+                &Some(Location {
+                    pointer: f.pointer.clone(),
+                    span: Span::default(),
+                    key_span: None,
+                }),
+                &f.instance_path,
+            );
+            findings.push(check_finding(
+                "version-edited-in-place",
+                format!("released version {version} of `{name}` was edited in place: {} (at {}); add a new version instead", f.message, report::document_path(&f.instance_path)),
+                format!("v{version}:{}:{}:{}", f.rule, f.pointer, f.detail),
+                location,
+            ));
+        }
+    }
+    // A name declared again with another type after a gap, in this history or the base's.
+    let mut types: BTreeMap<String, Vec<(u32, String)>> = BTreeMap::new();
+    for fam in [old_family, family] {
+        for version in fam.version_numbers() {
+            for field in fam.fields_in(version) {
+                types
+                    .entry(field.name())
+                    .or_default()
+                    .push((version, field.type_text()));
+            }
+        }
+    }
+    for field in &family.fields {
+        let Some(since) = field.docver.since.map(|s| s.value) else {
+            continue;
+        };
+        let previous = head_versions.iter().copied().filter(|v| *v < since).max();
+        let declared_just_before =
+            previous.is_some_and(|p| family.field_in(p, &field.name()).is_some());
+        if declared_just_before {
+            continue;
+        }
+        let earlier = types.get(&field.name()).and_then(|t| {
+            t.iter()
+                .find(|(v, ty)| *v < since && *ty != field.type_text())
+                .cloned()
+        });
+        if let Some((version, ty)) = earlier {
+            findings.push(check_finding(
+                "field-name-reused",
+                format!("field `{}` is declared again in v{since} as `{}` after it was removed; v{version} had it as `{ty}` (old documents may still carry that)", field.name(), field.type_text()),
+                format!("{}:{since}", field.name()),
+                at(field.ident.span()),
+            ));
+        }
+    }
+    let breaking = if findings.is_empty() {
+        Verdict::Compatible
+    } else {
+        Verdict::Breaking
+    };
+    Ok(DiffReport {
+        findings,
+        backward: breaking,
+        forward: breaking,
+    })
+}
+
+/// Writer version × reader version: compatible, or needs an adapter (the derive generates the
+/// migration chain, so no cell is left without one).
+fn matrix(head: &Sources, format: Format, out: &mut dyn Write) -> Result<i32, CliError> {
+    let mut all = Vec::new();
+    for (_, family) in &head.families {
+        let versions = family.version_numbers();
+        let mut cells = Vec::new();
+        for &writer in &versions {
+            let mut row = Vec::new();
+            for &reader in &versions {
+                let cell = if writer == reader {
+                    "compatible"
+                } else {
+                    let (_, w) = derive(head, family, writer, Contract::Writer)?;
+                    let (_, r) = derive(head, family, reader, Contract::Reader)?;
+                    let report = diff(&w, &r, &DiffOptions::default());
+                    // diff(w, r): `backward` asks whether r's reader accepts w's documents.
+                    if report.backward.is_breaking() {
+                        "needs adapter"
+                    } else {
+                        "compatible"
+                    }
+                };
+                row.push(cell);
+            }
+            cells.push(row);
+        }
+        all.push((family.schema.value(), versions, cells));
+    }
+    let io = |e: std::io::Error| CliError(format!("cannot write: {e}"));
+    if format == Format::Json {
+        let value: Vec<_> = all
+            .iter()
+            .map(|(name, versions, cells)| serde_json::json!({"family": name, "versions": versions, "writer_by_reader": cells}))
+            .collect();
+        serde_json::to_writer_pretty(&mut *out, &value).map_err(|e| CliError(e.to_string()))?;
+        writeln!(out).map_err(io)?;
+    } else {
+        for (name, versions, cells) in &all {
+            writeln!(
+                out,
+                "{name}: writer version (rows) × reader version (columns)"
+            )
+            .map_err(io)?;
+            write!(out, "{:>8}", "").map_err(io)?;
+            for v in versions {
+                write!(out, " {:>14}", format!("v{v}")).map_err(io)?;
+            }
+            writeln!(out).map_err(io)?;
+            for (v, row) in versions.iter().zip(cells) {
+                write!(out, "{:>8}", format!("v{v}")).map_err(io)?;
+                for cell in row {
+                    write!(out, " {cell:>14}").map_err(io)?;
+                }
+                writeln!(out).map_err(io)?;
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}

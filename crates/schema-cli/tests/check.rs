@@ -1,0 +1,246 @@
+//! `docver check` on annotated Rust source: diagnostics in the `.rs` file, the policy file,
+//! formats, the matrix, and history against a git ref.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use serde_json::Value;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn docver_in(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_docver"))
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .unwrap()
+}
+
+fn code(o: &Output) -> i32 {
+    o.status.code().unwrap()
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn the_todo_source_breaks_at_v3_with_diagnostics_in_the_rust_file() {
+    let out = docver_in(&root(), &["check", "examples/todo/src", "--format", "json"]);
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let change = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["rule"] == "type-changed")
+        .unwrap();
+    assert_eq!(change["new_file"], "examples/todo/src/lib.rs");
+    let lib = std::fs::read_to_string(root().join("examples/todo/src/lib.rs")).unwrap();
+    let line = lib
+        .lines()
+        .position(|l| l.contains("pub status: Progress"))
+        .unwrap()
+        + 1;
+    assert_eq!(change["new_span"]["line"], line);
+    let sarif: Value = serde_json::from_slice(
+        &docver_in(
+            &root(),
+            &["check", "examples/todo/src", "--format", "sarif"],
+        )
+        .stdout,
+    )
+    .unwrap();
+    let result = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["ruleId"] == "type-changed")
+        .unwrap();
+    assert_eq!(
+        result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "examples/todo/src/lib.rs"
+    );
+    let junit = stdout(&docver_in(
+        &root(),
+        &["check", "examples/todo/src", "--format", "junit"],
+    ));
+    assert!(
+        junit.starts_with("<?xml")
+            && junit.contains("<failure message=\"type changed from boolean to string\""),
+        "{junit}"
+    );
+}
+
+#[test]
+fn the_policy_file_sets_live_versions_mode_and_rule_levels() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("examples/todo/src/lib.rs"),
+        dir.path().join("lib.rs"),
+    )
+    .unwrap();
+    // Only v3 and v4 are live, and only new apps reading old documents matters.
+    std::fs::write(
+        dir.path().join("docver.toml"),
+        "[families.todo-item]\nlive = [3, 4]\nmode = \"backward\"\n",
+    )
+    .unwrap();
+    let out = docver_in(dir.path(), &["check", "lib.rs"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    // Full mode over the same live versions fails on v3 → v4 (old readers miss `status`)…
+    std::fs::write(
+        dir.path().join("docver.toml"),
+        "[families.todo-item]\nlive = [3, 4]\n",
+    )
+    .unwrap();
+    assert_eq!(code(&docver_in(dir.path(), &["check", "lib.rs"])), 1);
+    // …unless that rule is only a warning.
+    std::fs::write(
+        dir.path().join("docver.toml"),
+        "[families.todo-item]\nlive = [3, 4]\n[rules]\nproperty-removed-required = \"warning\"\n",
+    )
+    .unwrap();
+    assert_eq!(code(&docver_in(dir.path(), &["check", "lib.rs"])), 0);
+    std::fs::write(
+        dir.path().join("docver.toml"),
+        "[families.todo-item]\nlive = \"all\"\n",
+    )
+    .unwrap();
+    let bad = docver_in(dir.path(), &["check", "lib.rs"]);
+    assert_eq!(code(&bad), 2);
+    assert!(stderr(&bad).contains("docver.toml:2:"), "{}", stderr(&bad));
+}
+
+#[test]
+fn the_matrix_shows_which_pairs_need_an_adapter() {
+    let out = docver_in(
+        &root(),
+        &["check", "examples/todo/src", "--matrix", "--format", "json"],
+    );
+    assert_eq!(code(&out), 0);
+    let matrix: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let todo = matrix
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["family"] == "todo-item")
+        .unwrap();
+    // Row = writer, column = reader. A v1 writer read by v2: compatible; by v3: needs adapter.
+    assert_eq!(todo["writer_by_reader"][0][1], "compatible");
+    assert_eq!(todo["writer_by_reader"][0][2], "needs adapter");
+    assert_eq!(todo["writer_by_reader"][3][2], "needs adapter");
+}
+
+const V1: &str = r#"
+use docver::versioned;
+#[versioned(schema = "note", versions = 1..=2)]
+#[derive(Debug)]
+pub struct Note {
+    pub text: String,
+    #[docver(since = 2, default)]
+    pub pinned: bool,
+}
+"#;
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "t")
+        .env("GIT_AUTHOR_EMAIL", "t@example.com")
+        .env("GIT_COMMITTER_NAME", "t")
+        .env("GIT_COMMITTER_EMAIL", "t@example.com")
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+#[test]
+fn against_a_git_ref_flags_history_offences() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    std::fs::write(d.join("model.rs"), V1).unwrap();
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "v1 and v2"]);
+    // Nothing changed: clean.
+    assert_eq!(
+        code(&docver_in(d, &["check", "model.rs", "--against", "main"])),
+        0
+    );
+    // A released version edited in place: `text` becomes a number in v1 and v2.
+    std::fs::write(
+        d.join("model.rs"),
+        V1.replace("pub text: String", "pub text: u32"),
+    )
+    .unwrap();
+    let out = docver_in(
+        d,
+        &["check", "model.rs", "--against", "main", "--format", "json"],
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let edited: Vec<_> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["rule"] == "version-edited-in-place")
+        .collect();
+    assert_eq!(edited.len(), 2, "{report:#}");
+    assert_eq!(edited[0]["new_span"]["line"], 6);
+    // A live version removed, and a field name reused with another type after removal.
+    let base = r#"
+#[versioned(schema = "note", versions = 1..=3)]
+pub struct Note {
+    pub text: String,
+    #[docver(until = 2, default)]
+    pub tag: Option<String>,
+    #[docver(since = 2, default)]
+    pub pinned: bool,
+}
+"#;
+    std::fs::write(d.join("model.rs"), base).unwrap();
+    git(d, &["commit", "-q", "-am", "a tag in v1 only"]);
+    let head = r#"
+#[versioned(schema = "note", versions = 2..=4)]
+pub struct Note {
+    pub text: String,
+    pub pinned: bool,
+    #[docver(since = 4, default)]
+    pub tag: u32,
+}
+"#;
+    std::fs::write(d.join("model.rs"), head).unwrap();
+    std::fs::write(
+        d.join("docver.toml"),
+        "[families.note]\nlive = [1, 2, 3, 4]\n",
+    )
+    .unwrap();
+    let out = docver_in(
+        d,
+        &["check", "model.rs", "--against", "HEAD", "--format", "json"],
+    );
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}{}", stdout(&out), stderr(&out)));
+    let rules: Vec<&str> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["rule"].as_str().unwrap())
+        .collect();
+    assert!(rules.contains(&"live-version-removed"), "{rules:?}");
+    assert!(rules.contains(&"field-name-reused"), "{rules:?}");
+    assert_eq!(code(&out), 1);
+    // A ref that does not exist is bad input.
+    let bad = docver_in(d, &["check", "model.rs", "--against", "no-such-branch"]);
+    assert_eq!(code(&bad), 2);
+    assert!(stderr(&bad).contains("no-such-branch"), "{}", stderr(&bad));
+}
