@@ -45,6 +45,22 @@ fn main() {
         .unwrap();
     }
     builder.write_to_out_dir().expect("generating adapters");
+    // Types taken from this crate instead of generated: `Progress` by the type map (in the
+    // todo v2 → v3 step and in `mapped-*.json`), `Person` by `x-rust-type` in the schemas.
+    Builder::new()
+        .type_map("Progress", "crate::Progress")
+        .pair(
+            "todo_v2_v3_mapped",
+            "../../examples/todo/schemas/v2.json",
+            "../../examples/todo/schemas/v3.json",
+        )
+        .pair(
+            "mapped_types",
+            "schemas/mapped-old.json",
+            "schemas/mapped-new.json",
+        )
+        .write_to_out_dir()
+        .expect("generating adapters with mapped types");
     let out_dir = std::env::var("OUT_DIR").unwrap();
     let path = Path::new(&out_dir).join("fixtures.rs");
     if std::fs::read_to_string(&path).ok().as_deref() != Some(includes.as_str()) {

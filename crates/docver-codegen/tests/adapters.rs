@@ -285,3 +285,166 @@ fn builder_writes_one_module_per_pair() {
         .unwrap_err();
     assert!(matches!(err, CodegenError::Io { .. }), "{err}");
 }
+
+fn mapped(old: &str, new: &str, map: &[(&str, &str)]) -> String {
+    let options = Options {
+        type_map: map
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect(),
+        ..Options::default()
+    };
+    generate("old.json", old, "new.json", new, &options).unwrap()
+}
+
+/// A task whose `status` is a `$defs/Progress` enum with `values`.
+fn task(version: u32, values: &[&str], extra: &str) -> String {
+    let values: Vec<String> = values.iter().map(|v| format!("\"{v}\"")).collect();
+    format!(
+        r##"{{"title": "Task", "type": "object",
+            "properties": {{"version": {{"const": {version}}},
+                "status": {{"$ref": "#/$defs/Progress"}},
+                "history": {{"type": "array", "items": {{"$ref": "#/$defs/Progress"}}}}{extra}}},
+            "required": ["version", "status"],
+            "$defs": {{"Progress": {{"type": "string", "enum": [{}]}}}}}}"##,
+        values.join(", ")
+    )
+}
+
+#[test]
+fn type_map_refers_to_the_existing_type() {
+    let old = read("examples/todo/schemas/v2.json");
+    let new = read("examples/todo/schemas/v3.json");
+    let code = mapped(&old, &new, &[("Progress", "crate::model::Progress")]);
+    // Not generated; re-exported under its name in `new`, and used by that name.
+    assert!(!code.contains("pub enum Progress"), "{code}");
+    assert!(code.contains("pub use crate::model::Progress;"), "{code}");
+    assert!(code.contains("pub status: Progress,"), "{code}");
+    // The breaking type change still needs its decisions, now in terms of the mapped type.
+    let up = method(&code, "upgrade_status");
+    assert!(up.contains("-> new::Progress;"), "{up}");
+    assert!(up.contains("`type-changed` at `/$defs/Progress`"), "{up}");
+    assert!(method(&code, "downgrade_status").contains("-> bool;"));
+    assert_eq!(
+        code,
+        mapped(&old, &new, &[("Progress", "crate::model::Progress")])
+    );
+    // Keyed by the `$defs` key as well, and by the title; another name maps nothing.
+    let by_title = r#"{"title": "Task", "type": "object",
+        "properties": {"owner": {"title": "person-ref", "type": "object",
+            "properties": {"name": {"type": "string"}}}}}"#;
+    let code = mapped(by_title, by_title, &[("person-ref", "crate::Person")]);
+    assert!(
+        code.contains("pub use crate::Person as PersonRef;"),
+        "{code}"
+    );
+    assert!(!code.contains("pub struct PersonRef"), "{code}");
+    let code = mapped(by_title, by_title, &[("Other", "crate::Person")]);
+    assert!(code.contains("pub struct PersonRef"), "{code}");
+}
+
+#[test]
+fn the_same_mapped_type_on_both_sides_is_moved() {
+    let values = ["open", "done"];
+    let old = task(1, &values, "");
+    let new = task(2, &values, r#", "note": {"type": "string"}"#);
+    let unmapped = mapped(&old, &new, &[]);
+    assert!(unmapped.contains("fn upgrade_progress("), "{unmapped}");
+    let code = mapped(&old, &new, &[("Progress", "crate::Progress")]);
+    assert_eq!(
+        code.matches("pub use crate::Progress;").count(),
+        2,
+        "{code}"
+    );
+    // No per-pair conversion, no decision: the value is moved.
+    assert!(!code.contains("fn upgrade_progress("), "{code}");
+    assert!(!code.contains("fn downgrade_progress("), "{code}");
+    assert!(code.contains("pub trait Decisions {}"), "{code}");
+    assert!(code.contains("status: old.status,"), "{code}");
+    assert!(code.contains("history: old.history,"), "{code}");
+    assert!(code.contains("status: new.status,"), "{code}");
+    assert!(code.contains("- `status`: moved."), "{code}");
+}
+
+#[test]
+fn a_breaking_change_to_a_mapped_type_keeps_its_decision() {
+    let old = task(1, &["open", "blocked", "done"], "");
+    let new = task(2, &["open", "done"], "");
+    let code = mapped(&old, &new, &[("Progress", "crate::Progress")]);
+    assert!(!code.contains("pub enum Progress"), "{code}");
+    let up = method(&code, "upgrade_status");
+    assert!(up.contains("-> new::Progress;"), "{up}");
+    assert!(up.contains("`enum-value-removed`"), "{up}");
+    assert!(
+        code.contains("let decided_status = decisions.upgrade_status(&old);"),
+        "{code}"
+    );
+    // The direction nothing breaks is still a move.
+    assert!(code.contains("status: new.status,"), "{code}");
+    assert!(!code.contains("fn downgrade_status(&self"), "{code}");
+}
+
+#[test]
+fn x_rust_type_in_the_schema_maps_like_the_type_map() {
+    let schema = |person: &str| {
+        format!(
+            r##"{{"title": "Task", "type": "object",
+                "properties": {{
+                    "owner": {{"$ref": "#/$defs/Person"}},
+                    "tags": {{"type": "array", "items": {{"type": "string"}},
+                              "x-rust-type": "std::collections::BTreeSet<String>"}}}},
+                "required": ["owner"],
+                "$defs": {{"Person": {{"type": "object", {person}
+                    "properties": {{"name": {{"type": "string"}}}}}}}}}}"##
+        )
+    };
+    let with = schema(r#""x-rust-type": "crate::people::Person","#);
+    let code = mapped(&with, &with, &[]);
+    assert!(code.contains("pub use crate::people::Person;"), "{code}");
+    assert!(!code.contains("pub struct Person"), "{code}");
+    assert!(code.contains("(`x-rust-type`)"), "{code}");
+    // Not a plain path: an alias.
+    assert!(
+        code.contains("pub type Tags = std::collections::BTreeSet<String>;"),
+        "{code}"
+    );
+    assert!(code.contains("owner: old.owner,"), "{code}");
+    assert!(code.contains("tags: old.tags,"), "{code}");
+    assert!(code.contains("pub trait Decisions {}"), "{code}");
+
+    // Mapped on one side only: no mechanical conversion, so a decision.
+    let without = schema("");
+    let code = mapped(&with, &without, &[]);
+    let up = method(&code, "upgrade_owner");
+    assert!(up.contains("-> new::Person;"), "{up}");
+    assert!(up.contains("has no mechanical conversion"), "{up}");
+
+    // Not a Rust type: an error naming the file and the place.
+    let bad = schema(r#""x-rust-type": "not a type!","#);
+    let err = generate("old.json", &bad, "new.json", &with, &Options::default()).unwrap_err();
+    assert!(matches!(err, CodegenError::Schema { ref name, .. } if name == "old.json"));
+    let text = err.to_string();
+    assert!(text.starts_with("old.json: `x-rust-type` maps"), "{text}");
+    assert!(text.contains("`/properties/owner`"), "{text}");
+}
+
+#[test]
+fn builder_type_map_applies_to_every_pair() {
+    let dir = tempfile::tempdir().unwrap();
+    let written = Builder::new()
+        .type_map("Progress", "crate::Progress")
+        .pair(
+            "todo_v3_v4",
+            root().join("examples/todo/schemas/v3.json"),
+            root().join("examples/todo/schemas/v4.json"),
+        )
+        .write_to(dir.path())
+        .unwrap();
+    let code = std::fs::read_to_string(&written[0]).unwrap();
+    assert!(code.contains("pub use crate::Progress;"), "{code}");
+    assert!(!code.contains("pub enum Progress"), "{code}");
+    assert!(
+        method(&code, "downgrade_status").contains("-> old::Progress;"),
+        "{code}"
+    );
+}

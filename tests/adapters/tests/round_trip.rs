@@ -1,6 +1,9 @@
 //! Documents through the generated adapters: the todo example's steps.
 
-use adapters_compile_test::{edge_cases, todo_v1_v2, todo_v2_v3, todo_v3_v4};
+use adapters_compile_test::{
+    Person, Progress, edge_cases, mapped_types, todo_v1_v2, todo_v2_v3, todo_v2_v3_mapped,
+    todo_v3_v4,
+};
 use serde_json::{Value, json};
 
 #[test]
@@ -185,5 +188,83 @@ fn edge_cases_convert_nested_shapes() {
     assert_eq!(value["meta"]["note"], json!("kept"));
     let back = edge_cases::downgrade(new, &Narrow);
     assert_eq!(back, old);
+    assert_eq!(serde_json::to_value(&back).unwrap(), doc);
+}
+
+/// `todo_v2_v3_mapped`: v2 → v3 with `Progress` mapped to the hand-written `crate::Progress`,
+/// so the decision returns that type itself.
+struct DoneIsCompletedMapped;
+
+impl todo_v2_v3_mapped::Decisions for DoneIsCompletedMapped {
+    fn upgrade_status(&self, old: &todo_v2_v3_mapped::old::TodoItem) -> Progress {
+        if old.status {
+            Progress::Completed
+        } else {
+            Progress::Open
+        }
+    }
+
+    fn downgrade_status(&self, new: &todo_v2_v3_mapped::new::TodoItem) -> bool {
+        new.status.is_done()
+    }
+}
+
+#[test]
+fn mapped_progress_is_the_crate_type_and_round_trips() {
+    let v2: todo_v2_v3_mapped::old::TodoItem = serde_json::from_value(json!({
+        "schema": "todo-item", "version": 2, "title": "Ship it", "status": true,
+        "important": true, "owner": "ana"
+    }))
+    .unwrap();
+    let v3 = todo_v2_v3_mapped::upgrade(v2.clone(), &DoneIsCompletedMapped);
+    // The generated field is `crate::Progress`: its own methods apply.
+    let status: Progress = v3.status;
+    assert!(status.is_done());
+    assert_eq!(
+        serde_json::to_value(&v3).unwrap(),
+        json!({"schema": "todo-item", "version": 3, "title": "Ship it", "important": true,
+               "status": "completed", "owner": "ana"})
+    );
+    assert_eq!(todo_v2_v3_mapped::downgrade(v3, &DoneIsCompletedMapped), v2);
+
+    // The same JSON as the generated enum of the unmapped module.
+    for doc in [
+        json!({"schema": "todo-item", "version": 3, "title": "Wait", "status": "blocked"}),
+        json!({"schema": "todo-item", "version": 3, "title": "Go", "status": "started",
+               "important": true}),
+    ] {
+        let mapped: todo_v2_v3_mapped::new::TodoItem = serde_json::from_value(doc.clone()).unwrap();
+        let generated: todo_v2_v3::new::TodoItem = serde_json::from_value(doc).unwrap();
+        assert_eq!(
+            serde_json::to_value(&mapped).unwrap(),
+            serde_json::to_value(&generated).unwrap()
+        );
+    }
+}
+
+#[test]
+fn mapped_types_move_without_decisions() {
+    let doc = json!({
+        "schema": "task", "version": 1, "title": "Ship it", "status": "started",
+        "history": ["open", "blocked", "started"], "owner": {"name": "ana"},
+        "previous": "blocked", "extra": 1
+    });
+    let v1: mapped_types::old::Task = serde_json::from_value(doc.clone()).unwrap();
+    assert_eq!(v1.owner, Person { name: "ana".into() });
+    // No decisions: `Progress` and `Person` are the same Rust types on both sides.
+    let v2 = mapped_types::upgrade(v1.clone(), &());
+    assert_eq!(v2.status, Progress::Started);
+    assert_eq!(
+        v2.previous,
+        Some(Progress::Blocked),
+        "read from the unknown fields"
+    );
+    assert_eq!(
+        v2.history.as_deref(),
+        Some(&[Progress::Open, Progress::Blocked, Progress::Started][..])
+    );
+    assert_eq!(v2.owner.name, "ana");
+    let back = mapped_types::downgrade(v2, &());
+    assert_eq!(back, v1);
     assert_eq!(serde_json::to_value(&back).unwrap(), doc);
 }

@@ -144,19 +144,22 @@ fn display(module: &Module, prefix: &str, ty: &Ty) -> String {
         Ty::Option(t) => format!("Option<{}>", display(module, prefix, t)),
         Ty::Struct(i) => format!("{prefix}::{}", module.structs[*i].name),
         Ty::Enum(i) => format!("{prefix}::{}", module.enums[*i].name),
+        Ty::Extern(i) => format!("{prefix}::{}", module.externs[*i].name),
     }
 }
 
-/// Whether values convert without code: the same shape and no generated types in it.
-fn identity(s: &Ty, d: &Ty) -> bool {
+/// Whether values convert without code: the same shape and no generated types in it (types
+/// both versions map to the same existing Rust type are the same type).
+fn identity(side: Side<'_>, s: &Ty, d: &Ty) -> bool {
     match (s, d) {
         (Ty::Bool, Ty::Bool)
         | (Ty::I64, Ty::I64)
         | (Ty::F64, Ty::F64)
         | (Ty::String, Ty::String)
         | (Ty::Value, Ty::Value) => true,
+        (Ty::Extern(i), Ty::Extern(j)) => side.src.externs[*i].key == side.dst.externs[*j].key,
         (Ty::Vec(a), Ty::Vec(b)) | (Ty::Map(a), Ty::Map(b)) | (Ty::Option(a), Ty::Option(b)) => {
-            identity(a, b)
+            identity(side, a, b)
         }
         _ => false,
     }
@@ -329,7 +332,7 @@ impl<'a> Generator<'a> {
 
     fn feasible(&self, side: Side<'_>, s: &Ty, d: &Ty) -> bool {
         match (s, d) {
-            _ if identity(s, d) => true,
+            _ if identity(side, s, d) => true,
             (Ty::I64, Ty::F64) => true,
             (Ty::Bool | Ty::I64 | Ty::F64 | Ty::String, Ty::Value) => true,
             (Ty::Option(a), Ty::Option(b)) => self.feasible(side, a, b),
@@ -374,7 +377,7 @@ impl<'a> Generator<'a> {
 
     /// The expression converting `e` (of `s`) to `d`; `feasible(s, d)` must hold.
     fn conv(&mut self, side: Side<'_>, e: TokenStream, s: &Ty, d: &Ty, path: &str) -> TokenStream {
-        if identity(s, d) {
+        if identity(side, s, d) {
             return e;
         }
         if let Some(f) = self.unary(side, s, d) {
@@ -666,7 +669,7 @@ impl<'a> Generator<'a> {
                     let sid = ident(&sf.ident);
                     let expr = self.mechanical_expr(side, quote!(#var.#sid), sf, f, &q);
                     inits.push(quote!(#fid: #expr));
-                    let how = if identity(&sf.ty, &f.ty) {
+                    let how = if identity(side, &sf.ty, &f.ty) {
                         "moved"
                     } else {
                         "converted"
@@ -845,7 +848,7 @@ impl<'a> Generator<'a> {
         };
         let dst_mod = side.dst_mod();
         let dfn = format_ident!("{}", d.name);
-        let mapped = if identity(a, &f.ty) {
+        let mapped = if identity(side, a, &f.ty) {
             e
         } else {
             let m = self.mapper(side, a, &f.ty, path);
@@ -1178,7 +1181,37 @@ fn emit_module(module: &Module, mod_name: &str, doc: &str) -> TokenStream {
             }
         });
     }
-    if !matches!(module.root, Ty::Struct(_) | Ty::Enum(_)) {
+    for def in &module.externs {
+        let doc = doc_attrs(&[format!(
+            "Schema: `{}`. The existing type `{}` ({}): not generated here.",
+            pointer_or_root(&def.pointer),
+            def.path,
+            def.source
+        )]);
+        let name = ident(&def.name);
+        // A plain path is re-exported (`pub use crate::Progress;`); anything else, such as a
+        // generic type, is an alias.
+        let item = match syn::parse_str::<syn::Type>(&def.path) {
+            Ok(syn::Type::Path(p)) if p.qself.is_none() && plain_path(&p.path) => {
+                let path = &p.path;
+                let last = p.path.segments.last().map(|s| s.ident.to_string());
+                if last.as_deref() == Some(name.to_string().as_str()) {
+                    quote!(pub use #path;)
+                } else {
+                    quote!(pub use #path as #name;)
+                }
+            }
+            _ => {
+                let ty = def.ty();
+                quote!(pub type #name = #ty;)
+            }
+        };
+        items.push(quote! {
+            #doc
+            #item
+        });
+    }
+    if !matches!(module.root, Ty::Struct(_) | Ty::Enum(_) | Ty::Extern(_)) {
         let mut lines = Vec::new();
         if let Some(d) = &module.root_description {
             lines.push(d.clone());
@@ -1205,6 +1238,15 @@ fn emit_module(module: &Module, mod_name: &str, doc: &str) -> TokenStream {
             #(#items)*
         }
     }
+}
+
+/// A path `use` can import: no generic arguments, at least two segments.
+fn plain_path(path: &syn::Path) -> bool {
+    path.segments.len() > 1
+        && path
+            .segments
+            .iter()
+            .all(|s| matches!(s.arguments, syn::PathArguments::None))
 }
 
 fn pointer_or_root(pointer: &str) -> &str {

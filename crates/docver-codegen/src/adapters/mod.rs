@@ -31,6 +31,28 @@
 //! Generated comments (rustdoc) on each conversion function list how every property was
 //! handled and which findings (rule id, pointer) were taken into account.
 //!
+//! # Existing Rust types
+//!
+//! A schema type can be taken from existing code instead of generated: an entry of
+//! [`Options::type_map`] (`Progress` → `crate::model::Progress`; [`Builder::type_map`];
+//! `--type Progress=crate::model::Progress` on the command line), or `"x-rust-type":
+//! "crate::model::Progress"` in the schema itself. Then:
+//!
+//! - `old` and `new` do not define the type; each refers to it under the name it would have
+//!   had (`pub use crate::model::Progress;`, or `pub type Name = …;` for a type that is not a
+//!   plain path), so `new::Progress` still names it. Nothing the mapped schema node contains is
+//!   generated for it.
+//! - A value whose old and new types map to the same Rust type is moved as it is: no
+//!   conversion function and no decision, unless a finding breaking in that direction touches
+//!   it; then the decision for the property returns the mapped type as usual. Mapped to
+//!   different Rust types, or mapped on one side only, the property needs a decision.
+//! - The Rust type must be written so it resolves inside `old` and `new` (`crate::…`, `::…`
+//!   or a dependency's name, not `super::…`), have the same serde representation as the
+//!   schema, and implement `Debug`, `Clone`, `PartialEq`, `serde::Serialize`,
+//!   `serde::Deserialize` and `schemars::JsonSchema`, as the generated types around it derive
+//!   them. A property of a mapped type with a `default` is an `Option` (the default is not
+//!   written as a Rust value).
+//!
 //! # Example
 //!
 //! ```
@@ -73,6 +95,7 @@ mod generate;
 mod names;
 mod types;
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::CodegenError;
@@ -88,6 +111,18 @@ pub struct Options {
     /// The top-level property holding the version tag (`version`), whose change between
     /// versions is expected.
     pub version_field: Option<String>,
+    /// Schema types to take from existing Rust code instead of generating them: a schema
+    /// type's name → the Rust type to use (`"Progress"` → `"crate::model::Progress"`). The
+    /// name is matched against a node's `$defs` key, its title, or the name its generated
+    /// struct or enum would have (`Progress`). One map serves both versions.
+    ///
+    /// A schema can also say so itself: a node with `"x-rust-type": "crate::model::Progress"`
+    /// (on the definition, or next to a `$ref` to it) is mapped the same way, ahead of this
+    /// map.
+    ///
+    /// See [the module docs](self#existing-rust-types) for what the generated code does with
+    /// a mapped type.
+    pub type_map: BTreeMap<String, String>,
 }
 
 impl Default for Options {
@@ -96,6 +131,7 @@ impl Default for Options {
             module: None,
             strict: false,
             version_field: Some("version".to_owned()),
+            type_map: BTreeMap::new(),
         }
     }
 }
@@ -122,8 +158,24 @@ pub fn generate(
         version_field: options.version_field.clone(),
     };
     let report = docver::diff(&old, &new, &diff_options);
-    let old_types = types::Module::build(&old);
-    let new_types = types::Module::build(&new);
+    let build = |name: &str, text: &str, schema: &docver::Schema| {
+        // `x-rust-type` is a vendor keyword the schema model does not keep: read the JSON.
+        let raw: serde_json::Value =
+            serde_json::from_str(text).map_err(|e| CodegenError::Schema {
+                name: name.to_owned(),
+                message: format!("{name}: {e}"),
+            })?;
+        let mapping = types::Mapping {
+            type_map: &options.type_map,
+            raw: &raw,
+        };
+        types::Module::build(schema, &mapping).map_err(|message| CodegenError::Schema {
+            name: name.to_owned(),
+            message: format!("{name}: {message}"),
+        })
+    };
+    let old_types = build(old_name, old_text, &old)?;
+    let new_types = build(new_name, new_text, &new)?;
     let body =
         generate::Generator::new(&old_types, &new_types, old_name, new_name, &report.findings)
             .generate();
@@ -184,6 +236,14 @@ impl Builder {
     /// Options for every pair (`module` is set per pair and ignored here).
     pub fn options(mut self, options: Options) -> Builder {
         self.options = options;
+        self
+    }
+
+    /// Takes the schema type `name` from the existing Rust type `rust_type` in every pair
+    /// instead of generating it (an entry of [`Options::type_map`]); call after
+    /// [`Builder::options`], which replaces the whole map.
+    pub fn type_map(mut self, name: impl Into<String>, rust_type: impl Into<String>) -> Builder {
+        self.options.type_map.insert(name.into(), rust_type.into());
         self
     }
 

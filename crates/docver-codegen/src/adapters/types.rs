@@ -27,6 +27,9 @@ pub(crate) enum Ty {
     Option(Box<Ty>),
     Struct(usize),
     Enum(usize),
+    /// An existing Rust type the generated module refers to instead of defining one (a type
+    /// map entry or `x-rust-type`).
+    Extern(usize),
 }
 
 impl Ty {
@@ -93,11 +96,42 @@ impl EnumDef {
     }
 }
 
+/// A schema type mapped to an existing Rust type: the module refers to it by `name`
+/// (`pub use path as name;`) and does not define it.
+#[derive(Debug, Clone)]
+pub(crate) struct ExternDef {
+    pub name: String,
+    /// The Rust type as given (`crate::model::Progress`).
+    pub path: String,
+    /// `path` as normalized tokens: two externs with equal keys are the same Rust type.
+    pub key: String,
+    pub pointer: String,
+    /// How the mapping was asked for (`the type map entry `Progress``, `` `x-rust-type` ``).
+    pub source: String,
+}
+
+impl ExternDef {
+    /// The type's tokens (`path` was checked to parse when the def was made).
+    pub(crate) fn ty(&self) -> TokenStream {
+        syn::parse_str::<syn::Type>(&self.path)
+            .map(|t| quote!(#t))
+            .unwrap_or_else(|_| quote!(compile_error!("docver: mapped type")))
+    }
+}
+
+/// Where schema types map to existing Rust types: `type_map` (keyed by `$defs` key, title or
+/// generated type name) and `x-rust-type` in the raw schema JSON.
+pub(crate) struct Mapping<'a> {
+    pub type_map: &'a BTreeMap<String, String>,
+    pub raw: &'a Value,
+}
+
 /// All types of one schema version.
 #[derive(Debug)]
 pub(crate) struct Module {
     pub structs: Vec<StructDef>,
     pub enums: Vec<EnumDef>,
+    pub externs: Vec<ExternDef>,
     pub root: Ty,
     /// The name of the root type: the struct's name, or a type alias for anything else.
     pub root_name: String,
@@ -106,9 +140,14 @@ pub(crate) struct Module {
 }
 
 impl Module {
-    pub(crate) fn build(schema: &Schema) -> Module {
+    /// The types of `schema`; an error names a mapping whose Rust type does not parse.
+    pub(crate) fn build(schema: &Schema, mapping: &Mapping<'_>) -> Result<Module, String> {
         let mut b = TypeBuilder {
             schema,
+            mapping,
+            error: None,
+            externs: Vec::new(),
+            extern_by_key: BTreeMap::new(),
             structs: Vec::new(),
             enums: Vec::new(),
             types: Namespace::types(),
@@ -119,9 +158,13 @@ impl Module {
         let root_node = schema.resolve(schema.root());
         let mut root_notes = Vec::new();
         let root = b.ty_of(schema.root(), &[], false, &mut root_notes);
+        if let Some(error) = b.error {
+            return Err(error);
+        }
         let root_name = match &root {
             Ty::Struct(i) => b.structs[*i].name.clone(),
             Ty::Enum(i) => b.enums[*i].name.clone(),
+            Ty::Extern(i) => b.externs[*i].name.clone(),
             _ => {
                 let base = root_node
                     .origin
@@ -132,14 +175,15 @@ impl Module {
                 b.types.claim(&base)
             }
         };
-        Module {
+        Ok(Module {
             structs: b.structs,
             enums: b.enums,
+            externs: b.externs,
             root,
             root_name,
             root_notes,
             root_description: root_node.origin.description.clone(),
-        }
+        })
     }
 
     /// The type as written inside the module (`prefix` = None) or outside (`old::Todo`).
@@ -169,6 +213,10 @@ impl Module {
             }
             Ty::Enum(i) => {
                 let name = names::ident(&self.enums[*i].name);
+                quote!(#p #name)
+            }
+            Ty::Extern(i) => {
+                let name = names::ident(&self.externs[*i].name);
                 quote!(#p #name)
             }
         }
@@ -226,6 +274,12 @@ impl Module {
 
 struct TypeBuilder<'a> {
     schema: &'a Schema,
+    mapping: &'a Mapping<'a>,
+    /// The first mapping whose Rust type does not parse.
+    error: Option<String>,
+    externs: Vec<ExternDef>,
+    /// Externs by normalized Rust type: one alias per Rust type.
+    extern_by_key: BTreeMap<String, usize>,
     structs: Vec<StructDef>,
     enums: Vec<EnumDef>,
     types: Namespace,
@@ -234,39 +288,140 @@ struct TypeBuilder<'a> {
     in_progress: BTreeSet<usize>,
 }
 
-impl TypeBuilder<'_> {
-    /// A type name for the node at `id`: its title when that reads as a name, else its `$defs`
-    /// key, else the property path.
-    fn name_for(&mut self, id: NodeId, path: &[String], fallback: &str) -> String {
+impl<'a> TypeBuilder<'a> {
+    /// The `$defs` key of the node at `id` (resolved), when it is a definition.
+    fn def_key(&self, id: NodeId) -> Option<String> {
         let r = self.schema.resolve(id);
-        let title = r
-            .node
+        let segments: Vec<&str> = r.node.pointer.split('/').collect();
+        match segments.as_slice() {
+            [.., parent, key] if *parent == "$defs" || *parent == "definitions" => {
+                Some(key.replace("~1", "/").replace("~0", "~"))
+            }
+            _ => None,
+        }
+    }
+
+    /// The node's name-like title, if any.
+    fn title(&self, id: NodeId) -> Option<&'a str> {
+        let r = self.schema.resolve(id);
+        r.node
             .title
             .as_deref()
             .or(r.origin.title.as_deref())
-            .filter(|t| names::is_name_like(t));
-        let def_key = {
-            let segments: Vec<&str> = r.node.pointer.split('/').collect();
-            match segments.as_slice() {
-                [.., parent, key] if *parent == "$defs" || *parent == "definitions" => {
-                    Some(key.replace("~1", "/").replace("~0", "~"))
-                }
-                _ => None,
-            }
-        };
-        let base = match (title, def_key) {
+            .filter(|t| names::is_name_like(t))
+    }
+
+    /// The name a type for the node at `id` gets before deduplication: its title when that
+    /// reads as a name, else its `$defs` key, else the property path.
+    fn base_name(&self, id: NodeId, path: &[String], fallback: &str) -> String {
+        match (self.title(id), self.def_key(id)) {
             (Some(t), _) => names::pascal(t),
             (None, Some(k)) => names::pascal(&k),
             (None, None) if path.is_empty() => fallback.to_owned(),
             (None, None) => names::pascal(&path.join(" ")),
-        };
+        }
+    }
+
+    /// A type name for the node at `id` (see [`Self::base_name`]), deduplicated.
+    fn name_for(&mut self, id: NodeId, path: &[String], fallback: &str) -> String {
+        let base = self.base_name(id, path, fallback);
         self.types.claim(&base)
+    }
+
+    /// The existing Rust type the node at `id` maps to, with how the mapping was asked for:
+    /// `x-rust-type` on the node (or on the `$ref` to it), else a type map entry for its
+    /// `$defs` key, its title, or (for a node that would be a generated struct or enum) its
+    /// generated name.
+    fn mapped(&self, id: NodeId, path: &[String]) -> Option<(String, String)> {
+        let r = self.schema.resolve(id);
+        for node in [r.origin, r.node] {
+            if let Some(Value::String(ty)) = self
+                .mapping
+                .raw
+                .pointer(&node.pointer)
+                .and_then(|v| v.get("x-rust-type"))
+            {
+                return Some((ty.clone(), "`x-rust-type`".to_owned()));
+            }
+        }
+        let map = self.mapping.type_map;
+        if map.is_empty() {
+            return None;
+        }
+        let entry = |key: &str| {
+            map.get(key)
+                .map(|ty| (ty.clone(), format!("the type map entry `{key}`")))
+        };
+        if let Some(found) = self.def_key(id).and_then(|k| entry(&k)) {
+            return Some(found);
+        }
+        if let Some(found) = self.title(id).and_then(entry) {
+            return Some(found);
+        }
+        let node = r.node;
+        let named = if node.rejects_all || node.variants.is_some() {
+            None
+        } else if let Some(values) = &node.values {
+            let strings: Vec<&Value> = values.iter().filter(|v| !v.is_null()).collect();
+            (!node.is_const && !strings.is_empty() && strings.iter().all(|v| v.is_string()))
+                .then_some("Value")
+        } else {
+            node.types
+                .filter(|t| {
+                    t.without(JsonType::Null).iter().collect::<Vec<_>>() == [JsonType::Object]
+                })
+                .filter(|_| !node.object.properties.is_empty())
+                .map(|_| "Root")
+        };
+        named.and_then(|fallback| entry(&self.base_name(id, path, fallback)))
+    }
+
+    /// The extern type for a mapped node; one per Rust type however many nodes map to it.
+    fn extern_of(&mut self, id: NodeId, path: &[String], ty: &str, source: String) -> Ty {
+        let r = self.schema.resolve(id);
+        let key = match syn::parse_str::<syn::Type>(ty) {
+            Ok(parsed) => quote!(#parsed).to_string(),
+            Err(e) => {
+                let at = if r.origin.pointer.is_empty() {
+                    "the root".to_owned()
+                } else {
+                    format!("`{}`", r.origin.pointer)
+                };
+                self.error.get_or_insert(format!(
+                    "{source} maps {at} to `{ty}`, which is not a Rust type: {e}"
+                ));
+                return Ty::Value;
+            }
+        };
+        if let Some(&i) = self.extern_by_key.get(&key) {
+            return Ty::Extern(i);
+        }
+        let name = self.name_for(id, path, "Document");
+        self.externs.push(ExternDef {
+            name,
+            path: ty.trim().to_owned(),
+            key: key.clone(),
+            pointer: r.node.pointer.clone(),
+            source,
+        });
+        let index = self.externs.len() - 1;
+        self.extern_by_key.insert(key, index);
+        Ty::Extern(index)
     }
 
     fn ty_of(&mut self, id: NodeId, path: &[String], heap: bool, notes: &mut Vec<String>) -> Ty {
         let r = self.schema.resolve(id);
         let node = r.node;
         let mut nullable = r.admits_null;
+        if let Some((ty, source)) = self.mapped(id, path) {
+            let ty = self.extern_of(id, path, &ty, source);
+            nullable |= node.types.is_some_and(|t| t.contains(JsonType::Null))
+                || node
+                    .values
+                    .as_ref()
+                    .is_some_and(|v| v.contains(&Value::Null));
+            return if nullable { ty.option() } else { ty };
+        }
         if node.rejects_all {
             notes.push("the schema admits no value (`false`)".to_owned());
             return Ty::Value;

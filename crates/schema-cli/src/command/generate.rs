@@ -45,6 +45,23 @@ pub struct AdaptersArgs {
     /// Write the module here instead of stdout.
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
+    /// Take the schema type NAME (a `$defs` key, title or generated type name) from the
+    /// existing Rust type PATH (e.g. `Progress=crate::model::Progress`) instead of generating
+    /// it, in both versions. Repeatable. Schemas can also say `"x-rust-type": "PATH"`.
+    #[arg(long = "type", value_name = "NAME=PATH", value_parser = type_mapping)]
+    pub types: Vec<(String, String)>,
+}
+
+/// `NAME=PATH` of `--type`.
+fn type_mapping(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((name, path)) if !name.trim().is_empty() && !path.trim().is_empty() => {
+            Ok((name.trim().to_owned(), path.trim().to_owned()))
+        }
+        _ => Err(format!(
+            "expected NAME=PATH (e.g. `Progress=crate::model::Progress`), got `{text}`"
+        )),
+    }
 }
 
 #[derive(Debug, Args)]
@@ -85,6 +102,7 @@ fn adapters(args: &AdaptersArgs, out: &mut dyn Write) -> Result<i32, CliError> {
         module: args.module.clone(),
         strict: args.strict,
         version_field: (!args.version_field.is_empty()).then(|| args.version_field.clone()),
+        type_map: args.types.iter().cloned().collect(),
     };
     let code =
         docver_codegen::adapters::generate(&old.name, &old.text, &new.name, &new.text, &options)
@@ -191,6 +209,7 @@ mod tests {
             strict: false,
             version_field: "version".into(),
             out,
+            types: Vec::new(),
         }
     }
 
@@ -226,6 +245,40 @@ mod tests {
         assert_eq!(adapters(&a, &mut Vec::new()).unwrap(), EXIT_OK);
         let text = std::fs::read_to_string(path).unwrap();
         assert!(text.contains("impl Decisions for () {}"), "{text}");
+    }
+
+    #[test]
+    fn adapters_with_a_type_mapping() {
+        let todo = |v: u32| {
+            PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                .join(format!("../../examples/todo/schemas/v{v}.json"))
+        };
+        let code = crate::run([
+            "docver",
+            "generate",
+            "adapters",
+            "--type",
+            "Nope",
+            todo(2).to_str().unwrap(),
+            todo(3).to_str().unwrap(),
+        ]);
+        assert_eq!(
+            code,
+            crate::EXIT_BAD_INPUT,
+            "`--type` without `=` is refused"
+        );
+
+        let mut a = args(todo(2), todo(3), None);
+        a.types = vec![type_mapping("Progress=crate::model::Progress").unwrap()];
+        let mut out = Vec::new();
+        assert_eq!(adapters(&a, &mut out).unwrap(), EXIT_OK);
+        let text = String::from_utf8(out).unwrap();
+        assert!(text.contains("pub use crate::model::Progress;"), "{text}");
+        assert!(!text.contains("pub enum Progress"), "{text}");
+        assert!(
+            text.contains("fn upgrade_status(&self, old: &old::TodoItem) -> new::Progress;"),
+            "{text}"
+        );
     }
 
     #[test]
