@@ -109,3 +109,50 @@ fn serde_attributes_shape_the_derived_schema() {
     assert!(message.contains("DateTime"), "{message}");
     assert_eq!(file.line_col(file.span(*span).start).0, 20);
 }
+
+#[path = "fixtures/families.rs"]
+mod families;
+
+/// The fixture set of structs: compiled here (the derive exports each version's schema via
+/// schemars) and read as text by the checker; both must describe the same documents.
+#[test]
+fn source_schemas_equal_the_compiled_ones_for_the_fixture_families() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/families.rs");
+    let file = SourceFile::new("families.rs", std::fs::read_to_string(path).unwrap());
+    let (found, errors, items) = scan_file(&file).unwrap();
+    assert!(errors.is_empty(), "{errors:?}");
+    let contact = found
+        .iter()
+        .find(|f| f.schema.value() == "contact")
+        .unwrap();
+    for version in families::AnyContact::VERSIONS.iter().copied() {
+        for contract in [Contract::Reader, Contract::Writer] {
+            let compiled = families::AnyContact::json_schema(version, contract).unwrap();
+            let compiled = read_schema("compiled", &compiled.to_string()).unwrap();
+            let derived = version_schema(contact, version, &items, contract);
+            assert!(derived.warnings.is_empty(), "{:?}", derived.warnings);
+            let derived = read_schema("derived", &derived.schema.to_string()).unwrap();
+            for (a, b) in [(&compiled, &derived), (&derived, &compiled)] {
+                for strict in [false, true] {
+                    let report = diff(
+                        a,
+                        b,
+                        &DiffOptions {
+                            strict,
+                            ..DiffOptions::default()
+                        },
+                    );
+                    let real: Vec<_> = report
+                        .findings
+                        .iter()
+                        .filter(|f| !ANNOTATION_RULES.contains(&f.rule.as_str()))
+                        .collect();
+                    assert!(
+                        real.is_empty(),
+                        "contact v{version} {contract:?} strict={strict}: {real:#?}"
+                    );
+                }
+            }
+        }
+    }
+}

@@ -53,9 +53,11 @@ fn version_struct(family: &Family, version: u32) -> TokenStream {
         let default = serde_default(f);
         quote! { #(#attrs)* #default #vis #name: #ty, }
     });
+    // The serde and schemars derives come first: the user's `#[serde(...)]` container
+    // attributes are helpers of those derives and must follow them.
     quote! {
-        #(#attrs)*
         #[derive(::docver::__private::serde::Serialize, ::docver::__private::serde::Deserialize, ::docver::__private::schemars::JsonSchema)]
+        #(#attrs)*
         #[serde(crate = "::docver::__private::serde")]
         #[schemars(crate = "::docver::__private::schemars")]
         #vis struct #ident {
