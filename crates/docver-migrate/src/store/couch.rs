@@ -310,6 +310,77 @@ impl CouchStore {
         Ok(ChangesPage { changes, last_seq })
     }
 
+    /// `_changes?feed=continuous`: one change per line as it happens, heartbeats in between;
+    /// stops when `on_change` says so or nothing arrived for `idle_timeout` (checked at each
+    /// heartbeat, so the server need not honour `timeout`).
+    fn follow_continuous(
+        &self,
+        since: &str,
+        on_change: &mut dyn FnMut(&Change) -> bool,
+        idle_timeout: Duration,
+    ) -> Result<String, StoreError> {
+        use std::io::BufRead;
+        let heartbeat = (idle_timeout / 4).clamp(Duration::from_millis(50), Duration::from_secs(5));
+        let url = format!("{}/_changes", self.db_url);
+        let query = [
+            ("feed", "continuous".to_owned()),
+            ("since", since.to_owned()),
+            ("include_docs", "true".to_owned()),
+            ("heartbeat", heartbeat.as_millis().to_string()),
+            ("timeout", idle_timeout.as_millis().max(1).to_string()),
+        ];
+        let transport = |source: ureq::Error| StoreError::Transport {
+            url: self.url(),
+            id: None,
+            source: Box::new(source),
+        };
+        let response = self
+            .agent
+            .get(&url)
+            .query_pairs(query.iter().map(|(k, v)| (*k, v.as_str())))
+            .call()
+            .map_err(transport)?;
+        if response.status().as_u16() != 200 {
+            let status = response.status().as_u16();
+            return Err(self.protocol(None, format!("_changes (continuous) answered {status}")));
+        }
+        let reader = std::io::BufReader::new(response.into_body().into_reader());
+        let mut seq = since.to_owned();
+        let mut last_change = Instant::now();
+        for line in reader.lines() {
+            let line = match line {
+                Ok(line) => line,
+                // The server closing the feed (its own `timeout`) ends it like idleness.
+                Err(_) => break,
+            };
+            let line = line.trim();
+            if line.is_empty() {
+                if last_change.elapsed() >= idle_timeout {
+                    break;
+                }
+                continue;
+            }
+            let value: Value = serde_json::from_str(line)
+                .map_err(|e| self.protocol(None, format!("_changes line is not JSON: {e}")))?;
+            if let Some(last) = value.get("last_seq") {
+                if !last.is_null() {
+                    seq = seq_string(last.clone());
+                }
+                break;
+            }
+            let change = self.change_from_json(value)?;
+            seq.clone_from(&change.seq);
+            last_change = Instant::now();
+            if !on_change(&change) {
+                break;
+            }
+            if last_change.elapsed() >= idle_timeout {
+                break;
+            }
+        }
+        Ok(seq)
+    }
+
     fn change_from_json(&self, row: Value) -> Result<Change, StoreError> {
         let Value::Object(mut row) = row else {
             return Err(self.protocol(None, format!("_changes row is {}", json_kind(&row))));
@@ -537,6 +608,15 @@ impl Store for CouchStore {
             }
             other => other,
         }
+    }
+
+    fn follow_stream(
+        &self,
+        since: &str,
+        on_change: &mut dyn FnMut(&Change) -> bool,
+        idle_timeout: Duration,
+    ) -> Option<Result<String, StoreError>> {
+        Some(self.follow_continuous(since, on_change, idle_timeout))
     }
 
     fn get_local(&self, id: &str) -> Result<Option<Value>, StoreError> {

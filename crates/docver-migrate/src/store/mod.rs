@@ -151,6 +151,18 @@ pub trait Store: Send {
     /// Create or replace design document `_design/<name>` (`id` may be given
     /// with or without the prefix). Unchanged design documents are not rewritten.
     fn put_design(&self, id: &str, design: &Value) -> Result<(), StoreError>;
+
+    /// Follows the changes feed as one stream (CouchDB's `feed=continuous`), if the store has
+    /// one: see [`follow`], which uses it when present and long-polls otherwise.
+    fn follow_stream(
+        &self,
+        since: &str,
+        on_change: &mut dyn FnMut(&Change) -> bool,
+        idle_timeout: Duration,
+    ) -> Option<Result<String, StoreError>> {
+        let _ = (since, on_change, idle_timeout);
+        None
+    }
 }
 
 /// Errors from a [`Store`]. Messages name the store URL and, where relevant,
@@ -295,6 +307,9 @@ pub fn follow(
     mut on_change: impl FnMut(&Change) -> bool,
     idle_timeout: Duration,
 ) -> Result<String, StoreError> {
+    if let Some(result) = store.follow_stream(since, &mut on_change, idle_timeout) {
+        return result;
+    }
     let mut seq = since.to_owned();
     let mut idle_since = Instant::now();
     loop {
