@@ -6,6 +6,14 @@ use std::collections::BTreeMap;
 use std::time::Duration;
 
 use clap::{Args, Subcommand};
+
+/// `println!` that does not panic when stdout is closed (`todo stats | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
 use docver::Family;
 use serde_json::Value;
 
@@ -179,7 +187,7 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
                     } else {
                         "migrated"
                     };
-                    println!(
+                    say!(
                         "{} documents examined, {verb} {}, {} already at version {}, {} failed, {} conflicts retried{}",
                         report.examined,
                         report.migrated,
@@ -194,10 +202,10 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
                         }
                     );
                     for (version, count) in &report.versions {
-                        println!("  version {version}: {count}");
+                        say!("  version {version}: {count}");
                     }
                     if let Some((before, after)) = &report.sample {
-                        println!("sample:\n  - {before}\n  + {after}");
+                        say!("sample:\n  - {before}\n  + {after}");
                     }
                     for failure in &report.failed {
                         eprintln!("failed: {}: {}", failure.id, failure.error);
@@ -213,8 +221,8 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
             Ok(counts) => {
                 for (version, count) in counts {
                     match version {
-                        Some(v) => println!("version {v}: {count}"),
-                        None => println!("unreadable tag: {count}"),
+                        Some(v) => say!("version {v}: {count}"),
+                        None => say!("unreadable tag: {count}"),
                     }
                 }
                 0
@@ -222,7 +230,7 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
         },
         Command::Worker(args) => with_worker(args, family, |worker| {
             worker.run().map(|r| {
-                println!(
+                say!(
                     "{} changes, {} documents written, {} waiting for companions, {} failed",
                     r.changes_seen,
                     r.written,
@@ -237,9 +245,10 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
         }),
         Command::Backfill(args) => with_worker(&args.worker, family, |worker| {
             worker.backfill(args.version).map(|r| {
-                println!(
+                say!(
                     "{} documents written for version {}",
-                    r.written, args.version
+                    r.written,
+                    args.version
                 );
                 for f in &r.failed {
                     eprintln!("failed: {}: {}", f.id, f.error);
@@ -249,7 +258,7 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
         }),
         Command::Purge(args) => with_worker(&args.worker, family, |worker| {
             worker.purge(args.version).map(|n| {
-                println!("{n} documents of version {} deleted", args.version);
+                say!("{n} documents of version {} deleted", args.version);
                 0
             })
         }),
@@ -278,7 +287,7 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
             match databases.sync_until_quiet(20, Duration::from_millis(50)) {
                 Err(e) => fail(e),
                 Ok(r) => {
-                    println!(
+                    say!(
                         "{} changes, {} documents written, {} failed",
                         r.changes_seen,
                         r.written,
@@ -298,7 +307,7 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
                 "version",
                 args.client_version,
             );
-            println!("{}", serde_json::json!({ "selector": selector }));
+            say!("{}", serde_json::json!({ "selector": selector }));
             0
         }
         Command::SupportedVersions(args) => with_worker(args, family, |worker| {
@@ -306,14 +315,14 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
             let current = worker.store.get(&doc.id)?;
             let doc = match current {
                 Some(current) if current.body == doc.body => {
-                    println!("{} is up to date", doc.id);
+                    say!("{} is up to date", doc.id);
                     return Ok(0);
                 }
                 Some(current) => current.updated(doc.body),
                 None => doc,
             };
             worker.store.bulk_write(std::slice::from_ref(&doc))?;
-            println!("wrote {}: {}", doc.id, doc.body);
+            say!("wrote {}: {}", doc.id, doc.body);
             Ok(0)
         }),
         Command::Plan(args) => {
@@ -339,13 +348,13 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
                 ));
             };
             if steps.is_empty() {
-                println!(
+                say!(
                     "every step between versions {live:?} is compatible ({} mode)",
                     args.mode
                 );
             }
             for step in &steps {
-                println!(
+                say!(
                     "v{} → v{}: breaks {} ({})",
                     step.from,
                     step.to,
@@ -362,13 +371,13 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
             };
             let recommendation = plan::recommend(&facts);
             match recommendation.strategy {
-                Some(s) => println!("recommended: {}", s.name()),
-                None => println!("recommended: no migration"),
+                Some(s) => say!("recommended: {}", s.name()),
+                None => say!("recommended: no migration"),
             }
             for reason in &recommendation.reasons {
-                println!("  - {reason}");
+                say!("  - {reason}");
             }
-            println!("\n{}", plan::matrix_table());
+            say!("\n{}", plan::matrix_table());
             0
         }
     }
@@ -394,7 +403,7 @@ fn with_worker(
             },
         );
         if args.store.len() > 1 {
-            println!("{}:", store.url());
+            say!("{}:", store.url());
         }
         code = code.max(f(&worker).unwrap_or_else(fail));
     }

@@ -6,6 +6,14 @@
 
 use std::path::Path;
 
+/// `println!` that does not panic when stdout is closed (`cargo run -p todo | head`).
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 use docver::{Parts, Versioned};
 use serde_json::json;
 use todo::{AnyTodo, Progress, TodoV1, TodoV2, TodoV4};
@@ -53,14 +61,14 @@ fn write_schemas() {
                 eprintln!("error: cannot write {name}: {e}");
                 std::process::exit(2);
             }
-            println!("wrote {}", dir.join(&name).display());
+            say!("wrote {}", dir.join(&name).display());
         }
         std::process::exit(0);
     }
 }
 
 fn show(label: &str, value: &serde_json::Value) {
-    println!("{label}:\n  {value}");
+    say!("{label}:\n  {value}");
 }
 
 fn story() -> Result<(), docver::DocError> {
@@ -77,7 +85,7 @@ fn story() -> Result<(), docver::DocError> {
     // A legacy v1 app asks for the v4 document.
     let (v1, loss) = TodoV1::read(&latest.to_document(), &mut parts.clone())?;
     show("downgraded to v1 for a legacy app", &v1.to_document());
-    println!("  loss: {loss:?}");
+    say!("  loss: {loss:?}");
 
     // A v2 app edits a v3 document: the progress it doesn't know survives.
     let v3 = json!({"_id": "9a1b", "schema": "todo-item", "version": 3, "title": "write report",
