@@ -64,7 +64,8 @@ where
         }
     };
     let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    // Reports can be many megabytes of short lines: write them in large blocks.
+    let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());
     let result = match &cli.command {
         Command::Diff(args) => command::diff::run(args, &mut out),
         Command::ListRules(args) => command::list_rules::run(args, &mut out),

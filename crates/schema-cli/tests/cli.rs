@@ -145,7 +145,10 @@ fn sarif_is_2_1_0_with_fingerprints_and_locations() {
     let run = &sarif["runs"][0];
     let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
     // The change rules, then `check`'s history rules.
-    assert_eq!(rules.len(), docver::rule_catalog().count() + schema_cli::command::check::CHECK_RULES.len());
+    assert_eq!(
+        rules.len(),
+        docver::rule_catalog().count() + schema_cli::command::check::CHECK_RULES.len()
+    );
     let result = run["results"]
         .as_array()
         .unwrap()

@@ -108,25 +108,82 @@ struct Sources {
     errors: Vec<String>,
 }
 
+/// Type names a set of items mentions (field types, variant fields, alias targets).
+fn mentioned_names(tokens: proc_macro2::TokenStream, out: &mut HashSet<String>) {
+    for tree in tokens {
+        match tree {
+            proc_macro2::TokenTree::Ident(ident) => {
+                out.insert(ident.to_string());
+            }
+            proc_macro2::TokenTree::Group(group) => mentioned_names(group.stream(), out),
+            _ => {}
+        }
+    }
+}
+
+/// Whether `text` may define one of `names` (a cheap textual test before parsing).
+fn may_define(text: &str, names: &HashSet<String>) -> bool {
+    ["struct ", "enum ", "type "].iter().any(|keyword| {
+        text.match_indices(keyword).any(|(at, _)| {
+            let rest = &text[at + keyword.len()..];
+            let name: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            names.contains(&name)
+        })
+    })
+}
+
 fn scan(files: Vec<SourceFile>) -> Sources {
+    // Parsing is most of the work. Files with a family are parsed; other files only when they
+    // may define a type the parsed ones mention, until nothing new is mentioned.
+    let mut parsed = vec![false; files.len()];
+    let mut wanted: Vec<usize> = (0..files.len())
+        .filter(|i| files[*i].text.contains("versioned"))
+        .collect();
     let mut families = Vec::new();
     let mut items = BTreeMap::new();
     let mut errors = Vec::new();
-    for (i, file) in files.iter().enumerate() {
-        match scan_file(file) {
-            Ok((found, invalid, defined)) => {
-                families.extend(found.into_iter().map(|f| (i, f)));
-                items.extend(defined);
-                for e in invalid {
+    let mut mentioned = HashSet::new();
+    while !wanted.is_empty() {
+        for i in std::mem::take(&mut wanted) {
+            parsed[i] = true;
+            let file = &files[i];
+            match scan_file(file) {
+                Ok((found, invalid, defined)) => {
+                    for family in &found {
+                        for field in &family.fields {
+                            mentioned_names(
+                                quote::ToTokens::to_token_stream(&field.ty),
+                                &mut mentioned,
+                            );
+                        }
+                    }
+                    for item in defined.values() {
+                        mentioned_names(quote::ToTokens::to_token_stream(item), &mut mentioned);
+                    }
+                    families.extend(found.into_iter().map(|f| (i, f)));
+                    items.extend(defined);
+                    for e in invalid {
+                        let (line, column) = file.line_col(e.span.start);
+                        errors.push(format!("{}:{line}:{column}: {}", file.name, e.message));
+                    }
+                }
+                Err(e) => {
                     let (line, column) = file.line_col(e.span.start);
                     errors.push(format!("{}:{line}:{column}: {}", file.name, e.message));
                 }
             }
-            Err(e) => {
-                let (line, column) = file.line_col(e.span.start);
-                errors.push(format!("{}:{line}:{column}: {}", file.name, e.message));
-            }
         }
+        let unresolved: HashSet<String> = mentioned
+            .iter()
+            .filter(|n| !items.contains_key(*n))
+            .cloned()
+            .collect();
+        wanted = (0..files.len())
+            .filter(|i| !parsed[*i] && may_define(&files[*i].text, &unresolved))
+            .collect();
     }
     Sources {
         files,

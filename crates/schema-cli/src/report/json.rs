@@ -75,10 +75,18 @@ fn change(output: &DiffOutput<'_>, comparison: &Comparison<'_>, finding: &Findin
 }
 
 pub fn to_value(output: &DiffOutput<'_>) -> Value {
+    let mut value = header(output);
     let changes: Vec<Value> = output
         .findings()
         .map(|(c, f)| change(output, c, f))
         .collect();
+    value["changes"] = Value::Array(changes);
+    value
+}
+
+/// The report without its changes (an empty `changes` array in its place).
+fn header(output: &DiffOutput<'_>) -> Value {
+    let changes: Vec<Value> = Vec::new();
     let pairs: Vec<Value> = output
         .comparisons
         .iter()
@@ -122,7 +130,32 @@ pub fn to_value(output: &DiffOutput<'_>) -> Value {
     })
 }
 
+/// Writes the report as [`to_value`] builds it, one change at a time: a large report is never
+/// held in memory as one JSON tree.
 pub fn render(output: &DiffOutput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &to_value(output))?;
-    writeln!(out)
+    let Value::Object(header) = header(output) else {
+        return Ok(());
+    };
+    writeln!(out, "{{")?;
+    let last = header.len().saturating_sub(1);
+    for (i, (key, value)) in header.iter().enumerate() {
+        write!(out, "  {}: ", Value::from(key.as_str()))?;
+        if key == "changes" {
+            writeln!(out, "[")?;
+            let mut first = true;
+            for (c, f) in output.findings() {
+                if !first {
+                    writeln!(out, ",")?;
+                }
+                first = false;
+                write!(out, "    ")?;
+                serde_json::to_writer(&mut *out, &change(output, c, f))?;
+            }
+            write!(out, "\n  ]")?;
+        } else {
+            serde_json::to_writer(&mut *out, value)?;
+        }
+        writeln!(out, "{}", if i == last { "" } else { "," })?;
+    }
+    writeln!(out, "}}")
 }
