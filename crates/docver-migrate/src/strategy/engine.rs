@@ -72,7 +72,7 @@ pub fn part_id(schema: &str, id: &str) -> String {
 }
 
 /// Strips what the store keeps outside the body.
-fn body_of(mut value: Value) -> Value {
+pub(crate) fn body_of(mut value: Value) -> Value {
     if let Some(object) = value.as_object_mut() {
         object.remove("_id");
         object.remove("_rev");
@@ -200,4 +200,42 @@ pub fn propagate(
         main,
         parts,
     })
+}
+
+/// Writes each `(id, body)` unless the store already holds exactly that body, re-reading on a
+/// conflict (another worker wrote meanwhile: identical output then ends the loop). Returns the
+/// number of documents written. Used by the workers, whose outputs are deterministic.
+pub(crate) fn write_if_changed(
+    store: &dyn Store,
+    writes: Vec<(String, Value)>,
+) -> Result<usize, StoreError> {
+    use crate::store::WriteOutcome;
+    let mut written = 0;
+    for (id, body) in writes {
+        let body = body_of(body);
+        for _ in 0..5 {
+            let current = store.get(&id)?;
+            let doc = match &current {
+                Some(current) if current.body == body => break,
+                Some(current) => current.updated(body.clone()),
+                None => Doc::new(id.clone(), body.clone()),
+            };
+            match store.bulk_write(&[doc])?.pop() {
+                Some(WriteOutcome::Written { .. }) => {
+                    written += 1;
+                    break;
+                }
+                Some(WriteOutcome::Conflict { .. }) => continue,
+                Some(WriteOutcome::Rejected { id, reason }) => {
+                    return Err(StoreError::Protocol {
+                        url: store.url(),
+                        id: Some(id),
+                        detail: format!("rejected: {reason}"),
+                    });
+                }
+                None => break,
+            }
+        }
+    }
+    Ok(written)
 }

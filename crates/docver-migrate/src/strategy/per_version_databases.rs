@@ -16,7 +16,7 @@ use docver::{DocumentSet, Family};
 use serde_json::{Value, json};
 
 use super::engine::{self, Membership, MigrationFailure};
-use crate::store::{Doc, Store, StoreError, WriteOutcome};
+use crate::store::{Store, StoreError};
 
 /// What one sync pass did.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -140,42 +140,8 @@ fn write_form(store: &dyn Store, id: &str, form: &DocumentSet) -> Result<usize, 
     let mut writes: Vec<(String, Value)> = form
         .parts
         .iter()
-        .map(|(schema, body)| (engine::part_id(schema, id), strip(body.clone())))
+        .map(|(schema, body)| (engine::part_id(schema, id), body.clone()))
         .collect();
-    writes.push((id.to_owned(), strip(form.main.clone())));
-    let mut written = 0;
-    for (id, body) in writes {
-        for _ in 0..5 {
-            let current = store.get(&id)?;
-            let doc = match &current {
-                Some(current) if current.body == body => break,
-                Some(current) => current.updated(body.clone()),
-                None => Doc::new(id.clone(), body.clone()),
-            };
-            match store.bulk_write(&[doc])?.pop() {
-                Some(WriteOutcome::Written { .. }) => {
-                    written += 1;
-                    break;
-                }
-                Some(WriteOutcome::Conflict { .. }) => continue,
-                Some(WriteOutcome::Rejected { id, reason }) => {
-                    return Err(StoreError::Protocol {
-                        url: store.url(),
-                        id: Some(id),
-                        detail: format!("rejected: {reason}"),
-                    });
-                }
-                None => break,
-            }
-        }
-    }
-    Ok(written)
-}
-
-fn strip(mut body: Value) -> Value {
-    if let Some(object) = body.as_object_mut() {
-        object.remove("_id");
-        object.remove("_rev");
-    }
-    body
+    writes.push((id.to_owned(), form.main.clone()));
+    engine::write_if_changed(store, writes)
 }

@@ -211,42 +211,16 @@ impl<'a> Worker<'a> {
         uuid: &str,
         form: &DocumentSet,
     ) -> Result<usize, StoreError> {
-        let mut writes = Vec::new();
-        for (schema, body) in &form.parts {
-            writes.push((versioned_id(schema, version, uuid), strip(body.clone())));
-        }
+        let mut writes: Vec<(String, Value)> = form
+            .parts
+            .iter()
+            .map(|(schema, body)| (versioned_id(schema, version, uuid), body.clone()))
+            .collect();
         writes.push((
             versioned_id(self.family.schema_name(), version, uuid),
-            strip(form.main.clone()),
+            form.main.clone(),
         ));
-        let mut written = 0;
-        for (id, body) in writes {
-            for _ in 0..5 {
-                let current = self.store.get(&id)?;
-                let doc = match &current {
-                    Some(current) if current.body == body => break,
-                    Some(current) => current.updated(body.clone()),
-                    None => Doc::new(id.clone(), body.clone()),
-                };
-                match self.store.bulk_write(&[doc])?.pop() {
-                    Some(WriteOutcome::Written { .. }) => {
-                        written += 1;
-                        break;
-                    }
-                    // Another worker wrote meanwhile: re-read; identical output ends the loop.
-                    Some(WriteOutcome::Conflict { .. }) => continue,
-                    Some(WriteOutcome::Rejected { id, reason }) => {
-                        return Err(StoreError::Protocol {
-                            url: self.store.url(),
-                            id: Some(id),
-                            detail: format!("rejected: {reason}"),
-                        });
-                    }
-                    None => break,
-                }
-            }
-        }
-        Ok(written)
+        engine::write_if_changed(self.store, writes)
     }
 
     /// Adds a version: writes the version-`version` form of every logical document, from its
@@ -315,14 +289,6 @@ impl<'a> Worker<'a> {
         }
         Ok(out)
     }
-}
-
-fn strip(mut body: Value) -> Value {
-    if let Some(object) = body.as_object_mut() {
-        object.remove("_id");
-        object.remove("_rev");
-    }
-    body
 }
 
 /// The Mango selector of the replication filter for clients at `client_version`: everything
