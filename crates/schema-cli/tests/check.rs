@@ -244,3 +244,43 @@ pub struct Note {
     assert_eq!(code(&bad), 2);
     assert!(stderr(&bad).contains("no-such-branch"), "{}", stderr(&bad));
 }
+
+/// SARIF from `diff` and from `check` validates against the SARIF 2.1.0 JSON Schema.
+#[test]
+fn sarif_validates_against_the_2_1_0_schema() {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/sarif-2.1.0.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::validator_for(&schema).unwrap();
+    // The check can fail: a result without a message is not SARIF.
+    let broken = serde_json::json!({"version": "2.1.0", "runs": [{"tool": {"driver": {"name": "docver"}}, "results": [{"ruleId": "x"}]}]});
+    assert!(!validator.is_valid(&broken));
+    let runs = [
+        docver_in(
+            &root(),
+            &["check", "examples/todo/src", "--format", "sarif"],
+        ),
+        docver_in(
+            &root(),
+            &[
+                "diff",
+                "examples/todo/schemas/v2.json",
+                "examples/todo/schemas/v3.json",
+                "--format",
+                "sarif",
+            ],
+        ),
+    ];
+    for out in runs {
+        let sarif: Value = serde_json::from_slice(&out.stdout).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&sarif)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+}
