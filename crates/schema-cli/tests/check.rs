@@ -284,3 +284,39 @@ fn sarif_validates_against_the_2_1_0_schema() {
         assert!(errors.is_empty(), "{errors:#?}");
     }
 }
+
+/// The "reserved names" lesson across the whole history: a field removed two commits ago
+/// comes back with another type; the base ref alone no longer shows it.
+#[test]
+fn field_name_reuse_is_found_in_the_whole_history() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    let with_tag = "#[versioned(schema = \"note\", versions = 1..=2)]\npub struct Note {\n    pub text: String,\n    #[docver(until = 2, default)]\n    pub tag: Option<String>,\n}\n";
+    std::fs::write(d.join("model.rs"), with_tag).unwrap();
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "tag in v1"]);
+    let without = "#[versioned(schema = \"note\", versions = 2..=2)]\npub struct Note {\n    pub text: String,\n}\n";
+    std::fs::write(d.join("model.rs"), without).unwrap();
+    git(d, &["commit", "-q", "-am", "v1 retired"]);
+    let reused = "#[versioned(schema = \"note\", versions = 2..=3)]\npub struct Note {\n    pub text: String,\n    #[docver(since = 3, default)]\n    pub tag: u32,\n}\n";
+    std::fs::write(d.join("model.rs"), reused).unwrap();
+    let out = docver_in(
+        d,
+        &["check", "model.rs", "--against", "HEAD", "--format", "json"],
+    );
+    let report: Value =
+        serde_json::from_slice(&out.stdout).unwrap_or_else(|_| panic!("{}", stderr(&out)));
+    let reuse = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["rule"] == "field-name-reused");
+    assert!(reuse.is_some(), "{report:#}");
+    assert!(
+        reuse.unwrap()["message"]
+            .as_str()
+            .unwrap()
+            .contains("Option<String>")
+    );
+}

@@ -252,13 +252,12 @@ fn rust_location(
 }
 
 /// Backward from writer(old) → reader(new), forward from reader(old) → writer(new), merged.
-fn precise_diff(
-    old: &(Derived, Schema, Derived, Schema),
-    new: &(Derived, Schema, Derived, Schema),
-) -> DiffReport {
+fn precise_diff(old: (&Schema, &Schema), new: (&Schema, &Schema)) -> DiffReport {
     let options = DiffOptions::default();
-    let backward = diff(&old.3, &new.1, &options);
-    let forward = diff(&old.1, &new.3, &options);
+    let (old_reader, old_writer) = old;
+    let (new_reader, new_writer) = new;
+    let backward = diff(old_writer, new_reader, &options);
+    let forward = diff(old_reader, new_writer, &options);
     let mut merged: Vec<Finding> = Vec::new();
     for mut f in backward.findings {
         f.forward = Verdict::Compatible;
@@ -397,8 +396,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     }
     let mut comparisons: Vec<(usize, usize, DiffReport)> = Vec::new();
     let mut warning_level = HashSet::new();
-    for (fi, (file_index, family)) in head.families.iter().enumerate() {
-        let file = &head.files[*file_index];
+    // The pairs each family's policy asks for.
+    let mut jobs: Vec<(usize, u32, u32)> = Vec::new();
+    let mut lives: Vec<Vec<u32>> = Vec::new();
+    for (fi, (_, family)) in head.families.iter().enumerate() {
         let policy = config
             .families
             .get(&family.schema.value())
@@ -419,19 +420,51 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
                 }
             }
         }
-        for (a, b) in pairs {
-            let (old, new) = (&schemas[&(fi, a)], &schemas[&(fi, b)]);
-            let mut report = precise_diff(old, new);
-            for f in &mut report.findings {
-                f.old = rust_location(file, family, &old.0, &f.old, &f.instance_path);
-                f.new = rust_location(file, family, &new.0, &f.new, &f.instance_path);
-            }
-            comparisons.push((index[&(fi, a)], index[&(fi, b)], report));
+        jobs.extend(pairs.into_iter().map(|(a, b)| (fi, a, b)));
+        lives.push(live);
+    }
+    // The diffs are independent and the models are plain data: spread them over the cores.
+    let models: BTreeMap<(usize, u32), (&Schema, &Schema)> = schemas
+        .iter()
+        .map(|(key, (_, reader, _, writer))| (*key, (reader, writer)))
+        .collect();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .max(1);
+    let chunk = jobs.len().div_ceil(threads).max(1);
+    let reports: Vec<DiffReport> = std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|part| {
+                let models = &models;
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(fi, a, b)| precise_diff(models[&(*fi, *a)], models[&(*fi, *b)]))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    });
+    for ((fi, a, b), mut report) in jobs.iter().copied().zip(reports) {
+        let (file_index, family) = &head.families[fi];
+        let file = &head.files[*file_index];
+        let (old, new) = (&schemas[&(fi, a)], &schemas[&(fi, b)]);
+        for f in &mut report.findings {
+            f.old = rust_location(file, family, &old.0, &f.old, &f.instance_path);
+            f.new = rust_location(file, family, &new.0, &f.new, &f.instance_path);
         }
-        if let Some(base) = &base {
-            let checks = history(&head, base, fi, family, &live, &schemas)?;
+        comparisons.push((index[&(fi, a)], index[&(fi, b)], report));
+    }
+    if let Some(base) = &base {
+        let past = past_types(&paths)?;
+        for (fi, (_, family)) in head.families.iter().enumerate() {
+            let checks = history(&head, base, fi, family, &lives[fi], &schemas, &past)?;
             if !checks.findings.is_empty() {
-                let last = *declared.last().unwrap_or(&0);
+                let last = *family.version_numbers().last().unwrap_or(&0);
                 comparisons.push((index[&(fi, last)], index[&(fi, last)], checks));
             }
         }
@@ -487,6 +520,69 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     })
 }
 
+/// (family, field) → every (version, type) it was declared with in any commit reachable from
+/// HEAD (bounded), for the "reserved names" lesson: a removed field's name must not come back
+/// with another type while old documents may still carry it.
+type PastTypes = BTreeMap<(String, String), Vec<(u32, String)>>;
+
+/// How many commits of history `check --against` reads for field declarations.
+const HISTORY_LIMIT: usize = 2000;
+
+fn past_types(paths: &[PathBuf]) -> Result<PastTypes, CliError> {
+    let err = |e: &dyn std::fmt::Display| CliError(format!("--against: reading history: {e}"));
+    let repo = gix::discover(".").map_err(|e| err(&e))?;
+    let workdir = repo.workdir().map(Path::to_path_buf).unwrap_or_default();
+    let cwd = std::env::current_dir().map_err(|e| err(&e))?;
+    let relative: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            let absolute = cwd.join(p);
+            absolute
+                .strip_prefix(&workdir)
+                .unwrap_or(p)
+                .to_string_lossy()
+                .replace('\\', "/")
+        })
+        .collect();
+    let mut out = PastTypes::new();
+    let mut seen_blobs = HashSet::new();
+    let Ok(head) = repo.head_commit() else {
+        return Ok(out);
+    };
+    let walk = head.ancestors().all().map_err(|e| err(&e))?;
+    for info in walk.take(HISTORY_LIMIT) {
+        let info = info.map_err(|e| err(&e))?;
+        let commit = repo.find_commit(info.id).map_err(|e| err(&e))?;
+        let tree = commit.tree().map_err(|e| err(&e))?;
+        for path in &relative {
+            let Ok(Some(entry)) = tree.lookup_entry_by_path(path) else {
+                continue;
+            };
+            if !seen_blobs.insert(entry.object_id()) {
+                continue;
+            }
+            let Ok(blob) = entry.object() else { continue };
+            let file = SourceFile::new(
+                path.clone(),
+                String::from_utf8_lossy(&blob.data).into_owned(),
+            );
+            let Ok((families, _, _)) = scan_file(&file) else {
+                continue;
+            };
+            for family in families {
+                for version in family.version_numbers() {
+                    for field in family.fields_in(version) {
+                        out.entry((family.schema.value(), field.name()))
+                            .or_default()
+                            .push((version, field.type_text()));
+                    }
+                }
+            }
+        }
+    }
+    Ok(out)
+}
+
 fn check_finding(
     rule: &str,
     message: String,
@@ -516,6 +612,7 @@ fn history(
     family: &Family,
     live: &[u32],
     schemas: &BTreeMap<(usize, u32), (Derived, Schema, Derived, Schema)>,
+    past: &PastTypes,
 ) -> Result<DiffReport, CliError> {
     let file = &head.files[head.families[fi].0];
     let at = |span: proc_macro2::Span| {
@@ -582,6 +679,15 @@ fn history(
     }
     // A name declared again with another type after a gap, in this history or the base's.
     let mut types: BTreeMap<String, Vec<(u32, String)>> = BTreeMap::new();
+    // Every declaration the family's history holds, then the base's and HEAD's.
+    for ((family_name, field), declared) in past {
+        if *family_name == name {
+            types
+                .entry(field.clone())
+                .or_default()
+                .extend(declared.iter().cloned());
+        }
+    }
     for fam in [old_family, family] {
         for version in fam.version_numbers() {
             for field in fam.fields_in(version) {
