@@ -50,6 +50,8 @@ pub struct Field {
     /// Attributes other than `#[docver]`, copied to the field in every version.
     pub attrs: Vec<Attribute>,
     pub docver: FieldAttrs,
+    /// The `#[docver(...)]` attribute as written, for diagnostics.
+    pub attrs_docver: Option<String>,
 }
 
 impl Field {
@@ -149,6 +151,20 @@ impl Family {
                     .cloned()
                     .collect(),
                 docver: FieldAttrs::from_attrs(cx, &f.attrs),
+                attrs_docver: f
+                    .attrs
+                    .iter()
+                    .find(|a| a.path().is_ident("docver"))
+                    .map(|a| {
+                        quote::ToTokens::to_token_stream(a)
+                            .to_string()
+                            .replace(" (", "(")
+                            .replace("( ", "(")
+                            .replace(" )", ")")
+                            .replace(" ,", ",")
+                            .replace("# [", "#[")
+                            .replace(" :: ", "::")
+                    }),
             })
             .collect();
         let schema = schema?;

@@ -74,7 +74,9 @@ fn the_todo_source_breaks_at_v3_with_diagnostics_in_the_rust_file() {
     ));
     assert!(
         junit.starts_with("<?xml")
-            && junit.contains("<failure message=\"type changed from boolean to string\""),
+            && junit.contains(
+                "<failure message=\"type changed from boolean to string (v2 → v3, field `status`"
+            ),
         "{junit}"
     );
 }
@@ -318,5 +320,61 @@ fn field_name_reuse_is_found_in_the_whole_history() {
             .as_str()
             .unwrap()
             .contains("Option<String>")
+    );
+}
+
+/// A new version that breaks its predecessor with no migration declared for the step.
+#[test]
+fn a_new_version_breaking_without_a_migration_is_flagged() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    std::fs::write(d.join("model.rs"), V1).unwrap();
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "v1 and v2"]);
+    // v3 makes `pinned` nullable: the derive widens `bool` to `Option<bool>` by itself, so no
+    // migration is declared, but v2 readers reject the `null` v3 may write.
+    let v3 = V1.replace("versions = 1..=2", "versions = 1..=3").replace(
+        "    #[docver(since = 2, default)]\n    pub pinned: bool,",
+        "    #[docver(since = 2, until = 3, default)]\n    pub pinned: bool,\n    #[docver(since = 3)]\n    pub pinned: Option<bool>,",
+    );
+    std::fs::write(d.join("model.rs"), v3).unwrap();
+    let out = docver_in(
+        d,
+        &["check", "model.rs", "--against", "main", "--format", "json"],
+    );
+    assert_eq!(code(&out), 1, "{}", stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let flagged: Vec<&Value> = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["rule"] == "breaking-without-migration")
+        .collect();
+    assert_eq!(flagged.len(), 1, "{report:#}");
+    let message = flagged[0]["message"].as_str().unwrap();
+    assert!(
+        message.contains("new version 3") && message.contains("null"),
+        "{message}"
+    );
+    assert!(
+        !report["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["rule"] == "version-edited-in-place"),
+        "{report:#}"
+    );
+    // The diagnostics name the field, its attribute and the versions.
+    let nullable = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["rule"] == "nullable-added")
+        .unwrap();
+    let message = nullable["message"].as_str().unwrap();
+    assert!(
+        message.contains("v2 → v3") && message.contains("#[docver(since = 3)]"),
+        "{message}"
     );
 }

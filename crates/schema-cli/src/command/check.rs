@@ -456,6 +456,13 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
         for f in &mut report.findings {
             f.old = rust_location(file, family, &old.0, &f.old, &f.instance_path);
             f.new = rust_location(file, family, &new.0, &f.new, &f.instance_path);
+            f.message = format!(
+                "{} (v{a} → v{b}{})",
+                f.message,
+                declaration(family, b, &f.instance_path)
+                    .or_else(|| declaration(family, a, &f.instance_path))
+                    .unwrap_or_default()
+            );
         }
         comparisons.push((index[&(fi, a)], index[&(fi, b)], report));
     }
@@ -591,6 +598,33 @@ fn past_types(paths: &[PathBuf]) -> Result<PastTypes, CliError> {
     Ok(out)
 }
 
+/// `, field `status` declared by `#[docver(since = 3, …)]`` for the field a document path
+/// starts at, in `version`: what a reviewer looks for next to the diagnostic.
+fn declaration(family: &Family, version: u32, instance_path: &str) -> Option<String> {
+    let first = instance_path.trim_start_matches('/').split('/').next()?;
+    let field = family
+        .fields_in(version)
+        .into_iter()
+        .find(|f| f.name() == first)?;
+    let attribute = field
+        .attrs_docver
+        .as_ref()
+        .map(|a| format!(" declared by `{a}`"))
+        .unwrap_or_default();
+    Some(format!(", field `{}`{attribute}", field.name()))
+}
+
+/// Whether the step `previous → next` declares a migration: a whole `step(...)`, or a field
+/// function on the boundary (`upgrade` on a field beginning at `next`, `downgrade` on one
+/// ending there).
+fn declares_migration(family: &Family, next: u32) -> bool {
+    family.step_to(next).is_some()
+        || family.fields.iter().any(|f| {
+            (f.docver.upgrade.is_some() && f.docver.since.is_some_and(|s| s.value == next))
+                || (f.docver.downgrade.is_some() && f.docver.until.is_some_and(|u| u.value == next))
+        })
+}
+
 fn check_finding(
     rule: &str,
     message: String,
@@ -640,6 +674,53 @@ fn history(
         });
     };
     let head_versions = family.version_numbers();
+    // New versions (not at the base) whose change from their predecessor breaks a reader while
+    // the family declares no migration for that step.
+    let base_versions = old_family.version_numbers();
+    for pair in head_versions.windows(2) {
+        let (previous, version) = (pair[0], pair[1]);
+        if base_versions.contains(&version) || declares_migration(family, version) {
+            continue;
+        }
+        let (old, new) = (&schemas[&(fi, previous)], &schemas[&(fi, version)]);
+        let report = precise_diff((&old.1, &old.3), (&new.1, &new.3));
+        for f in report
+            .findings
+            .iter()
+            .filter(|f| f.backward.is_breaking() || f.forward.is_breaking())
+        {
+            let location = rust_location(
+                file,
+                family,
+                &new.0,
+                &Some(Location {
+                    pointer: f.pointer.clone(),
+                    span: Span::default(),
+                    key_span: None,
+                }),
+                &f.instance_path,
+            )
+            .or_else(|| {
+                rust_location(
+                    file,
+                    family,
+                    &old.0,
+                    &Some(Location {
+                        pointer: f.pointer.clone(),
+                        span: Span::default(),
+                        key_span: None,
+                    }),
+                    &f.instance_path,
+                )
+            });
+            findings.push(check_finding(
+                "breaking-without-migration",
+                format!("new version {version} of `{name}` breaks v{previous} (backward: {}, forward: {}): {} — declare a migration for the step (`upgrade`/`downgrade` or `step(to = {version}, …)`)", f.backward.label(), f.forward.label(), f.message, ),
+                format!("v{version}:{}:{}:{}", f.rule, f.pointer, f.detail),
+                location,
+            ));
+        }
+    }
     for version in old_family.version_numbers() {
         if !head_versions.contains(&version) {
             if live.contains(&version) {
