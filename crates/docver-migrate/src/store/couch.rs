@@ -10,8 +10,8 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value, json};
 
 use super::{
-    Change, ChangesPage, Doc, Store, StoreError, WriteOutcome, design_body, design_id, json_kind,
-    local_name, redact_url, validate_docs,
+    Change, ChangesPage, Doc, Store, StoreError, WriteOutcome, design_id, json_kind, local_name,
+    redact_url, special_body, validate_docs,
 };
 
 /// Timeout for ordinary requests.
@@ -637,19 +637,7 @@ impl Store for CouchStore {
     }
 
     fn put_local(&self, id: &str, value: &Value) -> Result<(), StoreError> {
-        let Some(body) = value.as_object() else {
-            return Err(StoreError::InvalidDoc {
-                url: self.url(),
-                id: Some(id.to_owned()),
-                reason: format!(
-                    "_local document must be a JSON object, got {}",
-                    json_kind(value)
-                ),
-            });
-        };
-        let mut body = body.clone();
-        body.remove("_id");
-        body.remove("_rev");
+        let body = special_body(&self.url(), id, value, "_local document")?;
         let name = local_name(id);
         let path = format!("_local/{}", encode_segment(name));
         self.put_special(&path, &format!("_local/{name}"), &body)
@@ -657,7 +645,7 @@ impl Store for CouchStore {
 
     fn put_design(&self, id: &str, design: &Value) -> Result<(), StoreError> {
         let id = design_id(id);
-        let body = design_body(&self.url(), &id, design)?;
+        let body = special_body(&self.url(), &id, design, "design document")?;
         self.put_special(&doc_path(&id), &id, &body)
     }
 }

@@ -400,20 +400,19 @@ pub(crate) fn design_id(id: &str) -> String {
     }
 }
 
-/// A design document body without the special fields we manage.
-pub(crate) fn design_body(
+/// The body of a special document (`_design/…`, `_local/…`; `what` names it in the error): a
+/// JSON object, without the `_id`/`_rev` the store manages.
+pub(crate) fn special_body(
     url: &str,
     id: &str,
-    design: &Value,
+    value: &Value,
+    what: &str,
 ) -> Result<serde_json::Map<String, Value>, StoreError> {
-    let Some(body) = design.as_object() else {
+    let Some(body) = value.as_object() else {
         return Err(StoreError::InvalidDoc {
             url: url.to_owned(),
             id: Some(id.to_owned()),
-            reason: format!(
-                "design document must be a JSON object, got {}",
-                json_kind(design)
-            ),
+            reason: format!("{what} must be a JSON object, got {}", json_kind(value)),
         });
     };
     let mut body = body.clone();

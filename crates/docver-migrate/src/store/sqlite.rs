@@ -27,8 +27,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::{
-    Change, ChangesPage, Doc, Store, StoreError, WriteOutcome, design_body, design_id, json_kind,
-    local_name, validate_docs,
+    Change, ChangesPage, Doc, Store, StoreError, WriteOutcome, design_id, local_name, special_body,
+    validate_docs,
 };
 
 /// How often a long-poll re-checks the change sequence.
@@ -346,16 +346,7 @@ impl Store for SqliteStore {
     }
 
     fn put_local(&self, id: &str, value: &Value) -> Result<(), StoreError> {
-        if !value.is_object() {
-            return Err(StoreError::InvalidDoc {
-                url: self.url(),
-                id: Some(id.to_owned()),
-                reason: format!(
-                    "_local document must be a JSON object, got {}",
-                    json_kind(value)
-                ),
-            });
-        }
+        special_body(&self.url(), id, value, "_local document")?;
         let name = local_name(id);
         let conn = self.conn();
         conn.prepare_cached(
@@ -370,7 +361,7 @@ impl Store for SqliteStore {
 
     fn put_design(&self, id: &str, design: &Value) -> Result<(), StoreError> {
         let id = design_id(id);
-        let body = Value::Object(design_body(&self.url(), &id, design)?);
+        let body = Value::Object(special_body(&self.url(), &id, design, "design document")?);
         let current = self.get(&id)?;
         if current.as_ref().is_some_and(|doc| doc.body == body) {
             return Ok(());
