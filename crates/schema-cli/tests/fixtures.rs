@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 
 use schema_cli::input::SchemaFile;
-use schema_cli::report::{Comparison, DiffOutput, Mode};
+use schema_cli::report::DiffOutput;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
@@ -20,25 +20,9 @@ fn outputs(id: &str) -> (String, String) {
         load(&format!("tests/fixtures/{id}/old.json")),
         load(&format!("tests/fixtures/{id}/new.json")),
     ];
-    let output = DiffOutput {
-        comparisons: vec![Comparison {
-            old: &files[0],
-            new: &files[1],
-            report: docver::diff(
-                &files[0].schema,
-                &files[1].schema,
-                &docver::DiffOptions::default(),
-            ),
-        }],
-        mode: Mode::Full,
-        strict: false,
-        accepted: Default::default(),
-        files: &files,
-    };
-    let mut text = Vec::new();
-    schema_cli::report::text::render(&output, &mut termcolor::NoColor::new(&mut text)).unwrap();
+    let output = DiffOutput::pair(&files);
     let json = serde_json::to_string_pretty(&schema_cli::report::json::to_value(&output)).unwrap();
-    (String::from_utf8(text).unwrap(), json)
+    (output.plain_text().unwrap(), json)
 }
 
 #[test]

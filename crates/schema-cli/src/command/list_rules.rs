@@ -58,7 +58,7 @@ pub fn run(args: &ListRulesArgs, out: &mut dyn Write) -> Result<i32, CliError> {
 /// What `diff` prints for a rule's example, as shown in the rule reference.
 pub fn example_output(info: &docver::RuleInfo) -> Result<String, CliError> {
     use crate::input::SchemaFile;
-    use crate::report::{Comparison, DiffOutput, Mode};
+    use crate::report::DiffOutput;
     let files = [
         SchemaFile::from_text(
             std::path::Path::new("old.json"),
@@ -69,25 +69,9 @@ pub fn example_output(info: &docver::RuleInfo) -> Result<String, CliError> {
             info.example_new.to_owned(),
         )?,
     ];
-    let output = DiffOutput {
-        comparisons: vec![Comparison {
-            old: &files[0],
-            new: &files[1],
-            report: docver::diff(
-                &files[0].schema,
-                &files[1].schema,
-                &docver::DiffOptions::default(),
-            ),
-        }],
-        mode: Mode::Full,
-        strict: false,
-        accepted: Default::default(),
-        files: &files,
-    };
-    let mut text = Vec::new();
-    crate::report::text::render(&output, &mut termcolor::NoColor::new(&mut text))
-        .map_err(|e| CliError(e.to_string()))?;
-    Ok(String::from_utf8_lossy(&text).into_owned())
+    DiffOutput::pair(&files)
+        .plain_text()
+        .map_err(|e| CliError(e.to_string()))
 }
 
 /// The rule reference: every rule with its verdicts, explanation, example pair and output.

@@ -77,6 +77,35 @@ pub struct DiffOutput<'a> {
     pub files: &'a [SchemaFile],
 }
 
+impl<'a> DiffOutput<'a> {
+    /// One OLD → NEW comparison with the default options, in full mode, no baseline: what the
+    /// rule reference and the fixture snapshots show.
+    pub fn pair(files: &'a [SchemaFile; 2]) -> Self {
+        DiffOutput {
+            comparisons: vec![Comparison {
+                old: &files[0],
+                new: &files[1],
+                report: docver::diff(
+                    &files[0].schema,
+                    &files[1].schema,
+                    &docver::DiffOptions::default(),
+                ),
+            }],
+            mode: Mode::Full,
+            strict: false,
+            accepted: HashSet::new(),
+            files,
+        }
+    }
+
+    /// The text report without colour.
+    pub fn plain_text(&self) -> std::io::Result<String> {
+        let mut text = Vec::new();
+        text::render(self, &mut termcolor::NoColor::new(&mut text))?;
+        Ok(String::from_utf8_lossy(&text).into_owned())
+    }
+}
+
 impl DiffOutput<'_> {
     pub fn is_accepted(&self, finding: &Finding) -> bool {
         self.accepted.contains(&finding.fingerprint())
