@@ -61,7 +61,8 @@ pub struct MigrateArgs {
     /// The target version.
     #[arg(long)]
     pub to: u32,
-    #[arg(long, default_value_t = 200)]
+    /// Documents per page (one read and one bulk write).
+    #[arg(long, default_value_t = crate::strategy::transactional::DEFAULT_BATCH_SIZE)]
     pub batch: usize,
     /// Count and show a sample; write nothing.
     #[arg(long)]
@@ -73,7 +74,7 @@ pub struct MigrateArgs {
     #[arg(long, value_name = "FIELD=VALUE")]
     pub only: Option<String>,
     /// Documents between two checkpoints (what a crashed run re-examines at most).
-    #[arg(long, default_value_t = 2000)]
+    #[arg(long, default_value_t = crate::strategy::transactional::DEFAULT_CHECKPOINT_EVERY)]
     pub checkpoint_every: usize,
 }
 

@@ -30,6 +30,9 @@ pub struct CouchStore {
     /// `http://[user:pass@]host:port/[prefix/]db`, no trailing slash.
     db_url: String,
     agent: ureq::Agent,
+    /// The revision of each `_local` document as this store last read or wrote it, so that
+    /// rewriting a checkpoint is one `PUT` (a stale entry costs a 409 and a re-read).
+    local_revs: std::sync::Mutex<HashMap<String, String>>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -78,6 +81,7 @@ impl CouchStore {
         let store = CouchStore {
             db_url: format!("http://{rest}"),
             agent,
+            local_revs: std::sync::Mutex::new(HashMap::new()),
         };
         store.ensure_db()?;
         Ok(store)
@@ -109,6 +113,21 @@ impl CouchStore {
         id: Option<&str>,
         timeout: Option<Duration>,
     ) -> Result<Reply, StoreError> {
+        let (status, bytes) = self.send_raw(method, path, query, body, id, timeout)?;
+        self.reply(status, &bytes, id)
+    }
+
+    /// [`send`](Self::send) with any serialisable body, answering the status and the raw body
+    /// (for replies parsed straight into typed rows, without a `Value` in between).
+    fn send_raw<B: serde::Serialize + ?Sized>(
+        &self,
+        method: Method,
+        path: &str,
+        query: &[(&str, String)],
+        body: Option<&B>,
+        id: Option<&str>,
+        timeout: Option<Duration>,
+    ) -> Result<(u16, Vec<u8>), StoreError> {
         let url = if path.is_empty() {
             self.db_url.clone()
         } else {
@@ -148,12 +167,18 @@ impl CouchStore {
         };
         let mut response = result.map_err(transport)?;
         let status = response.status().as_u16();
-        let text = response
+        let bytes = response
             .body_mut()
             .with_config()
             .limit(MAX_BODY)
-            .read_to_string()
+            .read_to_vec()
             .map_err(transport)?;
+        Ok((status, bytes))
+    }
+
+    /// A reply body as JSON (`null` when empty).
+    fn reply(&self, status: u16, bytes: &[u8], id: Option<&str>) -> Result<Reply, StoreError> {
+        let text = String::from_utf8_lossy(bytes);
         let json = if text.trim().is_empty() {
             Value::Null
         } else {
@@ -193,9 +218,13 @@ impl CouchStore {
     }
 
     fn doc_from_json(&self, json: Value) -> Result<Doc, StoreError> {
-        let Value::Object(mut map) = json else {
+        let Value::Object(map) = json else {
             return Err(self.protocol(None, format!("document is {}", json_kind(&json))));
         };
+        self.doc_from_map(map)
+    }
+
+    fn doc_from_map(&self, mut map: Map<String, Value>) -> Result<Doc, StoreError> {
         let id = match map.remove("_id") {
             Some(Value::String(id)) => id,
             _ => return Err(self.protocol(None, "document without `_id`")),
@@ -225,13 +254,14 @@ impl CouchStore {
 
     /// Create or replace the special document at `path` (`_local/…`, `_design/…`)
     /// with `body`, fetching its current `_rev` and retrying on conflicts.
-    /// Skips the write if the stored body already equals `body`.
+    /// Skips the write if the stored body already equals `body`. Returns the
+    /// document's revision afterwards, if the server said.
     fn put_special(
         &self,
         path: &str,
         id: &str,
         body: &Map<String, Value>,
-    ) -> Result<(), StoreError> {
+    ) -> Result<Option<String>, StoreError> {
         let mut last = None;
         for _ in 0..PUT_ATTEMPTS {
             let mut doc = body.clone();
@@ -239,7 +269,7 @@ impl CouchStore {
                 let rev = current.remove("_rev");
                 current.remove("_id");
                 if &current == body {
-                    return Ok(());
+                    return Ok(rev.and_then(|rev| rev.as_str().map(str::to_owned)));
                 }
                 if let Some(rev) = rev {
                     doc.insert("_rev".to_owned(), rev);
@@ -255,7 +285,7 @@ impl CouchStore {
                 None,
             )?;
             match reply.status {
-                200..=202 => return Ok(()),
+                200..=202 => return Ok(reply.json["rev"].as_str().map(str::to_owned)),
                 409 => last = Some(reply),
                 _ => return Err(self.http_error(Some(id), &reply)),
             }
@@ -264,6 +294,20 @@ impl CouchStore {
             Some(reply) => Err(self.http_error(Some(id), &reply)),
             None => Err(self.protocol(Some(id), "no write attempted")),
         }
+    }
+
+    fn local_revs(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
+        self.local_revs
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Remembers (or forgets, with `None`) the revision of `_local` document `id`.
+    fn remember_local_rev(&self, id: &str, rev: Option<String>) {
+        match rev {
+            Some(rev) => self.local_revs().insert(id.to_owned(), rev),
+            None => self.local_revs().remove(id),
+        };
     }
 
     /// One `_changes` request; with `wait`, a long-poll bounded by `wait` on
@@ -442,7 +486,7 @@ impl Store for CouchStore {
             if let Some(after) = &after {
                 query.push(("startkey", Value::String(after.clone()).to_string()));
             }
-            let reply = self.send(
+            let (status, bytes) = self.send_raw(
                 Method::Post,
                 "_all_docs",
                 &query,
@@ -450,27 +494,30 @@ impl Store for CouchStore {
                 None,
                 None,
             )?;
-            if reply.status != 200 {
-                return Err(self.http_error(None, &reply));
+            if status != 200 {
+                return Err(self.http_error(None, &self.reply(status, &bytes, None)?));
             }
-            let Some(Value::Array(rows)) = reply.json.get("rows").cloned() else {
-                return Err(self.protocol(None, "_all_docs response without `rows`"));
-            };
-            let fetched = rows.len();
-            for row in rows {
-                let Some(id) = row.get("id").and_then(Value::as_str).map(str::to_owned) else {
+            // Straight into typed rows: `key` and `value` are skipped, and each body is moved
+            // into its `Doc`, not copied.
+            let reply: AllDocsReply = serde_json::from_slice(&bytes)
+                .map_err(|e| self.protocol(None, format!("_all_docs response: {e}")))?;
+            drop(bytes);
+            let fetched = reply.rows.len();
+            for row in reply.rows {
+                let Some(id) = row.id else {
                     continue;
                 };
                 if after.as_deref() == Some(id.as_str()) {
                     continue;
                 }
-                after = Some(id.clone());
                 if id.starts_with("_design/") || id.starts_with("_local/") {
+                    after = Some(id);
                     continue;
                 }
-                match row.get("doc") {
-                    Some(doc) if !doc.is_null() => docs.push(self.doc_from_json(doc.clone())?),
-                    _ => continue,
+                after = Some(id);
+                match row.doc {
+                    Some(doc) => docs.push(self.doc_from_map(doc)?),
+                    None => continue,
                 }
                 if docs.len() == limit {
                     return Ok(docs);
@@ -487,31 +534,16 @@ impl Store for CouchStore {
         if docs.is_empty() {
             return Ok(Vec::new());
         }
-        let payload: Vec<Value> = docs
-            .iter()
-            .map(|doc| {
-                let mut map = Map::new();
-                map.insert("_id".to_owned(), Value::String(doc.id.clone()));
-                if let Some(rev) = &doc.rev {
-                    map.insert("_rev".to_owned(), Value::String(rev.clone()));
-                }
-                if doc.deleted {
-                    map.insert("_deleted".to_owned(), Value::Bool(true));
-                }
-                if let Value::Object(body) = &doc.body {
-                    map.extend(body.iter().map(|(k, v)| (k.clone(), v.clone())));
-                }
-                Value::Object(map)
-            })
-            .collect();
-        let reply = self.send(
+        // Serialised straight from the documents, without copying them into a `Value` first.
+        let reply = self.send_raw(
             Method::Post,
             "_bulk_docs",
             &[],
-            Some(&json!({ "docs": payload })),
+            Some(&BulkDocs(docs)),
             None,
             None,
         )?;
+        let reply = self.reply(reply.0, &reply.1, None)?;
         // 417: at least one document was rejected by validate_doc_update; the
         // body still has one entry per document.
         let rows = match (reply.status, &reply.json) {
@@ -610,6 +642,10 @@ impl Store for CouchStore {
         }
     }
 
+    fn prefers_read_ahead(&self) -> bool {
+        true
+    }
+
     fn follow_stream(
         &self,
         since: &str,
@@ -622,17 +658,22 @@ impl Store for CouchStore {
     fn get_local(&self, id: &str) -> Result<Option<Value>, StoreError> {
         let name = local_name(id);
         let path = format!("_local/{}", encode_segment(name));
+        let full_id = format!("_local/{name}");
         match self.get_raw(&path, id)? {
             Some(Value::Object(mut map)) => {
                 map.remove("_id");
-                map.remove("_rev");
+                let rev = map.remove("_rev");
+                self.remember_local_rev(&full_id, rev.and_then(|r| r.as_str().map(str::to_owned)));
                 Ok(Some(Value::Object(map)))
             }
             Some(other) => Err(self.protocol(
                 Some(id),
                 format!("_local document is {}", json_kind(&other)),
             )),
-            None => Ok(None),
+            None => {
+                self.remember_local_rev(&full_id, None);
+                Ok(None)
+            }
         }
     }
 
@@ -640,14 +681,102 @@ impl Store for CouchStore {
         let body = special_body(&self.url(), id, value, "_local document")?;
         let name = local_name(id);
         let path = format!("_local/{}", encode_segment(name));
-        self.put_special(&path, &format!("_local/{name}"), &body)
+        let full_id = format!("_local/{name}");
+        // A checkpoint rewritten during a run: with the revision of our last read or write of
+        // it, one PUT. A 409 (someone else wrote it meanwhile) falls back to read-modify-write.
+        let known = self.local_revs().get(&full_id).cloned();
+        if let Some(rev) = known {
+            let mut doc = body.clone();
+            doc.insert("_id".to_owned(), Value::String(full_id.clone()));
+            doc.insert("_rev".to_owned(), Value::String(rev));
+            let reply = self.send(
+                Method::Put,
+                &path,
+                &[],
+                Some(&Value::Object(doc)),
+                Some(&full_id),
+                None,
+            )?;
+            match reply.status {
+                200..=202 => {
+                    let rev = reply.json["rev"].as_str().map(str::to_owned);
+                    self.remember_local_rev(&full_id, rev);
+                    return Ok(());
+                }
+                // Gone or rewritten meanwhile: read, then write.
+                404 | 409 => {}
+                _ => return Err(self.http_error(Some(&full_id), &reply)),
+            }
+        }
+        let rev = self.put_special(&path, &full_id, &body)?;
+        self.remember_local_rev(&full_id, rev);
+        Ok(())
     }
 
     fn put_design(&self, id: &str, design: &Value) -> Result<(), StoreError> {
         let id = design_id(id);
         let body = special_body(&self.url(), &id, design, "design document")?;
-        self.put_special(&doc_path(&id), &id, &body)
+        self.put_special(&doc_path(&id), &id, &body).map(drop)
     }
+}
+
+/// The body of a `_bulk_docs` request: `{"docs": [...]}`.
+struct BulkDocs<'a>(&'a [Doc]);
+
+impl serde::Serialize for BulkDocs<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = serializer.serialize_map(Some(1))?;
+        map.serialize_entry("docs", &WireDocs(self.0))?;
+        map.end()
+    }
+}
+
+struct WireDocs<'a>(&'a [Doc]);
+
+impl serde::Serialize for WireDocs<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_seq(self.0.iter().map(WireDoc))
+    }
+}
+
+/// A document as CouchDB takes it: `_id`, `_rev`, `_deleted`, then the body's fields.
+struct WireDoc<'a>(&'a Doc);
+
+impl serde::Serialize for WireDoc<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let doc = self.0;
+        let mut map = serializer.serialize_map(None)?;
+        map.serialize_entry("_id", &doc.id)?;
+        if let Some(rev) = &doc.rev {
+            map.serialize_entry("_rev", rev)?;
+        }
+        if doc.deleted {
+            map.serialize_entry("_deleted", &true)?;
+        }
+        if let Value::Object(body) = &doc.body {
+            for (key, value) in body {
+                map.serialize_entry(key, value)?;
+            }
+        }
+        map.end()
+    }
+}
+
+/// An `_all_docs` reply, parsed only as far as the migration needs it.
+#[derive(serde::Deserialize)]
+struct AllDocsReply {
+    rows: Vec<AllDocsRow>,
+}
+
+#[derive(serde::Deserialize)]
+struct AllDocsRow {
+    #[serde(default)]
+    id: Option<String>,
+    /// `null` for a deleted document (with `keys`), absent without `include_docs`.
+    #[serde(default)]
+    doc: Option<Map<String, Value>>,
 }
 
 /// The URL path of a document, keeping the `_design/` or `_local/` slash.

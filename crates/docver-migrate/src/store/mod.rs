@@ -112,7 +112,11 @@ pub struct ChangesPage {
 }
 
 /// A document store. Object safe; use `Box<dyn Store>` from [`open`].
-pub trait Store: Send {
+///
+/// `Sync`: one thread may read (the transactional migration reads its next page while the
+/// current one is written) while another writes; each store keeps its own guarantees (SQLite
+/// serialises on its connection, CouchDB uses a second pooled connection).
+pub trait Store: Send + Sync {
     /// The store's URL (credentials redacted).
     fn url(&self) -> String;
 
@@ -151,6 +155,15 @@ pub trait Store: Send {
     /// Create or replace design document `_design/<name>` (`id` may be given
     /// with or without the prefix). Unchanged design documents are not rewritten.
     fn put_design(&self, id: &str, design: &Value) -> Result<(), StoreError>;
+
+    /// Whether reading the next page while the current one is written pays off (the
+    /// transactional migration's read-ahead): yes for a server, where it hides the round trip
+    /// and the client's own work behind the server's; no for an embedded store, where the
+    /// reader would only compete with the writer for the same CPU (measured in
+    /// docs/benchmarks-migrate.md).
+    fn prefers_read_ahead(&self) -> bool {
+        false
+    }
 
     /// Follows the changes feed as one stream (CouchDB's `feed=continuous`), if the store has
     /// one: see [`follow`], which uses it when present and long-polls otherwise.

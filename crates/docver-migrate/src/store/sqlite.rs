@@ -16,6 +16,9 @@
 //!
 //! Every `bulk_write` is one `BEGIN IMMEDIATE` transaction, so revision checks
 //! are serialised across threads and processes sharing the file (WAL mode).
+//! `all_docs` uses a second connection, so that a page can be read (WAL readers
+//! do not block the writer) while another thread writes; each statement sees
+//! every transaction committed before it started.
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -56,6 +59,8 @@ CREATE TABLE IF NOT EXISTS local (
 pub struct SqliteStore {
     path: PathBuf,
     conn: Mutex<Connection>,
+    /// For `all_docs`, read while `conn` writes.
+    pages: Mutex<Connection>,
 }
 
 impl SqliteStore {
@@ -83,9 +88,12 @@ impl SqliteStore {
         conn.execute_batch("PRAGMA synchronous = NORMAL;")
             .map_err(err)?;
         conn.execute_batch(SCHEMA).map_err(err)?;
+        let pages = Connection::open(&path).map_err(err)?;
+        pages.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
         Ok(SqliteStore {
             path,
             conn: Mutex::new(conn),
+            pages: Mutex::new(pages),
         })
     }
 
@@ -253,19 +261,22 @@ impl Store for SqliteStore {
     }
 
     fn all_docs(&self, start_after: Option<&str>, limit: usize) -> Result<Vec<Doc>, StoreError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                // `id > ?1` with an empty string for "from the start": an `?1 IS NULL OR`
-                // would stop SQLite from searching the primary key, and every page would scan
-                // from the first document (every id is longer than "").
-                "SELECT id, rev, body FROM docs
-                 WHERE id > ?1 AND deleted = 0 AND substr(id, 1, 8) <> '_design/'
-                 ORDER BY id LIMIT ?2",
-            )
-            .map_err(self.sql_err(None))?;
-        let rows = stmt
-            .query_map(
+        let rows = {
+            let conn = self
+                .pages
+                .lock()
+                .unwrap_or_else(|poisoned| poisoned.into_inner());
+            let mut stmt = conn
+                .prepare_cached(
+                    // `id > ?1` with an empty string for "from the start": an `?1 IS NULL OR`
+                    // would stop SQLite from searching the primary key, and every page would
+                    // scan from the first document (every id is longer than "").
+                    "SELECT id, rev, body FROM docs
+                     WHERE id > ?1 AND deleted = 0 AND substr(id, 1, 8) <> '_design/'
+                     ORDER BY id LIMIT ?2",
+                )
+                .map_err(self.sql_err(None))?;
+            stmt.query_map(
                 params![start_after.unwrap_or(""), sql_limit(limit)],
                 |row| {
                     Ok((
@@ -275,19 +286,22 @@ impl Store for SqliteStore {
                     ))
                 },
             )
-            .map_err(self.sql_err(None))?;
-        let mut docs = Vec::new();
-        for row in rows {
-            let (id, rev, body) = row.map_err(self.sql_err(None))?;
-            let body = self.parse_body(&id, &body)?;
-            docs.push(Doc {
-                id,
-                rev: Some(rev),
-                deleted: false,
-                body,
-            });
-        }
-        Ok(docs)
+            .map_err(self.sql_err(None))?
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(self.sql_err(None))?
+        };
+        // Parsed outside the lock.
+        rows.into_iter()
+            .map(|(id, rev, body)| {
+                let body = self.parse_body(&id, &body)?;
+                Ok(Doc {
+                    id,
+                    rev: Some(rev),
+                    deleted: false,
+                    body,
+                })
+            })
+            .collect()
     }
 
     fn bulk_write(&self, docs: &[Doc]) -> Result<Vec<WriteOutcome>, StoreError> {

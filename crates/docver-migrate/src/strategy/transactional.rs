@@ -22,6 +22,14 @@ use crate::store::{Doc, Store, StoreError, WriteOutcome};
 /// How often a conflicting write is re-read and retried before it counts as a failure.
 const MAX_ATTEMPTS: usize = 5;
 
+/// Documents per page (one `all_docs` read and one bulk write per phase). Measured on
+/// pouchdb-server (docs/benchmarks-migrate.md): 1000 reads and writes with a tenth of the
+/// per-request overhead of 200, and larger pages gain nothing more.
+pub const DEFAULT_BATCH_SIZE: usize = 1000;
+/// Documents between two checkpoints: what a crashed run re-examines at most (re-examining
+/// finds them at the target and writes nothing).
+pub const DEFAULT_CHECKPOINT_EVERY: usize = 10_000;
+
 #[derive(Debug, Clone)]
 pub struct Options {
     pub target: u32,
@@ -39,19 +47,24 @@ pub struct Options {
     /// Documents examined between two checkpoints: a crash re-examines at most that many (and
     /// re-examining skips what is already at the target).
     pub checkpoint_every: usize,
+    /// Read the next page while the current one is written (see [`run`]) where the store
+    /// benefits ([`Store::prefers_read_ahead`]: servers, not SQLite); off = strictly one
+    /// request after the other everywhere.
+    pub read_ahead: bool,
 }
 
 impl Options {
     pub fn new(target: u32) -> Self {
         Options {
             target,
-            batch_size: 200,
+            batch_size: DEFAULT_BATCH_SIZE,
             dry_run: false,
             fail_fast: false,
             membership: Membership::default(),
             only: None,
             progress: false,
-            checkpoint_every: 2000,
+            checkpoint_every: DEFAULT_CHECKPOINT_EVERY,
+            read_ahead: true,
         }
     }
 }
@@ -81,25 +94,106 @@ fn checkpoint_id(family: &dyn Family, target: u32) -> String {
 
 /// Runs the migration. Store errors (the store is unreachable, say) end the run with an
 /// error; the checkpoint keeps what was done.
+///
+/// On a server ([`Store::prefers_read_ahead`]), pages are read one ahead: a reader thread
+/// fetches page k+1 while page k is planned and written (on CouchDB over a second pooled
+/// connection), so the client's own work and the round trips overlap the server's. This is
+/// safe because pages are disjoint ranges of ids in increasing order: writing page k never
+/// touches a document of page k+1; a document someone else changed after it was read ahead is
+/// a write conflict, re-read and retried like any other. The checkpoint still names the last
+/// id of a page that is completely handled.
 pub fn run(
     store: &dyn Store,
     family: &dyn Family,
     options: &Options,
 ) -> Result<Report, StoreError> {
-    let mut report = Report::default();
     let checkpoint = checkpoint_id(family, options.target);
-    let mut after: Option<String> = match store.get_local(&checkpoint)? {
+    let after: Option<String> = match store.get_local(&checkpoint)? {
         Some(state) => state
             .get("after")
             .and_then(Value::as_str)
             .map(str::to_owned),
         None => None,
     };
-    report.resumed = after.is_some();
+    let batch_size = options.batch_size.max(1);
+    if !(options.read_ahead && store.prefers_read_ahead()) {
+        let mut cursor = after.clone();
+        let mut next_page = || match store.all_docs(cursor.as_deref(), batch_size) {
+            Ok(docs) if docs.is_empty() => Page::End,
+            Ok(docs) => {
+                cursor = docs.last().map(|last| last.id.clone());
+                Page::Docs(Ok(docs))
+            }
+            Err(e) => Page::Docs(Err(e)),
+        };
+        return migrate_pages(store, family, options, &checkpoint, after, &mut next_page);
+    }
+    std::thread::scope(|scope| {
+        let (pages, received) = std::sync::mpsc::sync_channel::<Page>(1);
+        let mut cursor = after.clone();
+        let reader = scope.spawn(move || {
+            loop {
+                let page = store.all_docs(cursor.as_deref(), batch_size);
+                let last = match &page {
+                    Ok(docs) => match docs.last() {
+                        Some(last) => last.id.clone(),
+                        None => {
+                            let _ = pages.send(Page::End);
+                            return;
+                        }
+                    },
+                    Err(_) => String::new(),
+                };
+                let failed = page.is_err();
+                // The receiver is gone when the run stopped early (fail-fast, an error).
+                if pages.send(Page::Docs(page)).is_err() || failed {
+                    return;
+                }
+                cursor = Some(last);
+            }
+        });
+        let outcome = {
+            // Dropped when the run returns, which stops the reader.
+            let received = received;
+            // A closed channel without `End` means the reader panicked: `run` re-raises it.
+            let mut next_page = || received.recv().unwrap_or(Page::ReaderGone);
+            migrate_pages(store, family, options, &checkpoint, after, &mut next_page)
+        };
+        if let Err(panic) = reader.join() {
+            std::panic::resume_unwind(panic);
+        }
+        outcome
+    })
+}
+
+/// What the reader thread hands over: a page (or the error reading it), or the end.
+enum Page {
+    Docs(Result<Vec<Doc>, StoreError>),
+    End,
+    ReaderGone,
+}
+
+fn migrate_pages(
+    store: &dyn Store,
+    family: &dyn Family,
+    options: &Options,
+    checkpoint: &str,
+    after: Option<String>,
+    next_page: &mut dyn FnMut() -> Page,
+) -> Result<Report, StoreError> {
+    let mut report = Report {
+        resumed: after.is_some(),
+        ..Report::default()
+    };
     let bar = progress_bar(options.progress);
     let mut since_checkpoint = 0;
     loop {
-        let page = store.all_docs(after.as_deref(), options.batch_size.max(1))?;
+        let page = match next_page() {
+            Page::Docs(page) => page?,
+            Page::End => break,
+            // The reader panicked; `run` re-raises the panic. No final checkpoint.
+            Page::ReaderGone => return Ok(report),
+        };
         let Some(last) = page.last() else { break };
         let last_id = last.id.clone();
         let members: Vec<&Doc> = page
@@ -147,17 +241,16 @@ pub fn run(
                 return Ok(report);
             }
         }
-        after = Some(last_id.clone());
         since_checkpoint += page.len();
         if !options.dry_run && since_checkpoint >= options.checkpoint_every {
-            store.put_local(&checkpoint, &json!({ "after": last_id }))?;
+            store.put_local(checkpoint, &json!({ "after": last_id }))?;
             since_checkpoint = 0;
         }
     }
     if !options.dry_run {
         // A finished run leaves no checkpoint to resume from: the next run starts over, finds
         // everything at the target and changes nothing.
-        store.put_local(&checkpoint, &json!({ "after": null, "finished": true }))?;
+        store.put_local(checkpoint, &json!({ "after": null, "finished": true }))?;
     }
     bar.finish_and_clear();
     Ok(report)
