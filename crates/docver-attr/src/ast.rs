@@ -5,6 +5,7 @@ use syn::{Attribute, Expr, Ident, ItemStruct, LitStr, Path, Type, Visibility};
 
 use crate::attr::{self, DefaultValue, FieldAttrs, Version};
 use crate::ctxt::Ctxt;
+use crate::lens::{self, LensOp};
 
 /// One versioned document family.
 #[derive(Debug, Clone)]
@@ -38,7 +39,16 @@ pub struct Step {
     pub lossless: bool,
     /// Companion document types a document of version `to` (and later) is split into.
     pub parts: Vec<LitStr>,
+    /// The step as lens operations (instead of `upgrade`/`downgrade` functions).
+    pub lens: Vec<LensOp>,
     pub span: Span,
+}
+
+impl Step {
+    /// Whether user functions replace the generated glue for this step.
+    pub fn has_functions(&self) -> bool {
+        self.upgrade.is_some() || self.downgrade.is_some()
+    }
 }
 
 /// One field declaration (a name may be declared several times, over disjoint version ranges).
@@ -215,9 +225,19 @@ impl Family {
             .find(|f| f.exists_in(version) && f.ident == name)
     }
 
-    /// The user step replacing the generated glue for `to - 1 → to`, if any.
+    /// The `step(...)` declared for `to - 1 → to`, if any (user functions or a lens).
     pub fn step_to(&self, to: u32) -> Option<&Step> {
         self.steps.iter().find(|s| s.to.value == to)
+    }
+
+    /// The user functions replacing the generated glue for `to - 1 → to`, if declared.
+    pub fn function_step_to(&self, to: u32) -> Option<&Step> {
+        self.step_to(to).filter(|s| s.has_functions())
+    }
+
+    /// The lens operations declared for `to - 1 → to` (empty when there are none).
+    pub fn lens_to(&self, to: u32) -> &[LensOp] {
+        self.step_to(to).map_or(&[], |s| s.lens.as_slice())
     }
 
     /// Companion document types of `version` (declared by the latest step at or below it).
@@ -256,6 +276,7 @@ fn parse_step(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<S
         fallible: false,
         lossless: false,
         parts: Vec::new(),
+        lens: Vec::new(),
         span: meta
             .path
             .get_ident()
@@ -273,6 +294,7 @@ fn parse_step(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<S
             "downgrade" => step.downgrade = Some(attr::parse_path(&inner)?),
             "fallible" => step.fallible = true,
             "lossless" => step.lossless = true,
+            "lens" => step.lens = lens::parse_lens(cx, &inner, false)?,
             "parts" => {
                 let array: syn::ExprArray = inner.value()?.parse()?;
                 for e in array.elems {

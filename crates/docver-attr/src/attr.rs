@@ -34,6 +34,7 @@ pub const STEP_KEYS: &[&str] = &[
     "fallible",
     "lossless",
     "parts",
+    "lens",
 ];
 
 /// A version number with where it was written.

@@ -2,6 +2,7 @@
 
 use crate::ast::{Family, Field};
 use crate::ctxt::Ctxt;
+use crate::lens::LensOp;
 
 pub fn check(cx: &Ctxt, family: &Family) {
     check_versions(cx, family);
@@ -9,9 +10,135 @@ pub fn check(cx: &Ctxt, family: &Family) {
     check_steps(cx, family);
     check_misplaced(cx, family);
     for (previous, next) in family.steps_between() {
-        if family.step_to(next).is_none() {
-            check_glue(cx, family, previous, next);
+        if family.function_step_to(next).is_none() {
+            let lensed = check_lens(cx, family, previous, next);
+            check_glue(cx, family, previous, next, &lensed);
         }
+    }
+}
+
+/// The fields a step's lens accounts for: those it reads from the older version and those it
+/// writes to the newer one.
+#[derive(Debug, Default)]
+pub struct Lensed {
+    pub read: Vec<String>,
+    pub written: Vec<String>,
+}
+
+/// Follows the lens over the older version's field names, reporting each operation that
+/// names a field that is not there (or already there), and each field the lens produces that
+/// the newer version does not declare.
+pub fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -> Lensed {
+    let ops = family.lens_to(next);
+    let mut lensed = Lensed::default();
+    if ops.is_empty() {
+        return lensed;
+    }
+    let mut names: Vec<String> = family
+        .fields_in(previous)
+        .iter()
+        .map(|f| f.name())
+        .collect();
+    let original = names.clone();
+    for op in ops {
+        let (reads, writes) = op.touches();
+        for read in &reads {
+            let name = read.to_string();
+            if !names.contains(&name) {
+                cx.error_spanned_by(
+                    read,
+                    format!("the lens reads `{name}`, which v{previous} (after the operations before this one) does not have"),
+                );
+            } else if original.contains(&name) && !lensed.read.contains(&name) {
+                lensed.read.push(name);
+            }
+        }
+        for read in &reads {
+            if !writes.iter().any(|w| w == read) {
+                names.retain(|n| *n != read.to_string());
+            }
+        }
+        for write in &writes {
+            let name = write.to_string();
+            if !reads.iter().any(|r| r == write) && names.contains(&name) {
+                cx.error_spanned_by(
+                    write,
+                    format!("the lens adds `{name}`, which is already there"),
+                );
+            }
+            if !names.contains(&name) {
+                names.push(name.clone());
+            }
+            if !lensed.written.contains(&name) {
+                lensed.written.push(name);
+            }
+        }
+    }
+    for name in &lensed.written {
+        if names.contains(name) && family.field_in(next, name).is_none() {
+            let span = ops
+                .iter()
+                .flat_map(|op| op.touches().1)
+                .find(|w| *w == name)
+                .map_or(family.span, |w| w.span());
+            cx.error_at(
+                span,
+                format!("the lens produces `{name}`, but v{next} declares no such field"),
+            );
+        }
+    }
+    // A field the lens consumes without producing must be gone in the newer version.
+    for name in &lensed.read {
+        if !names.contains(name) && family.field_in(next, name).is_some() {
+            let span = ops
+                .iter()
+                .flat_map(|op| op.touches().0)
+                .find(|r| *r == name)
+                .map_or(family.span, |r| r.span());
+            cx.error_at(
+                span,
+                format!("the lens takes `{name}` away, but v{next} still declares it"),
+            );
+        }
+    }
+    for op in ops {
+        check_op_fields(cx, family, previous, next, op);
+    }
+    lensed
+}
+
+/// Per-operation requirements the field declarations can show.
+fn check_op_fields(cx: &Ctxt, family: &Family, previous: u32, next: u32, op: &LensOp) {
+    match op {
+        LensOp::Remove {
+            name,
+            default: None,
+        } => {
+            if let Some(old) = family.field_in(previous, &name.to_string())
+                && old.default().is_none()
+                && !old.is_option()
+            {
+                cx.error_spanned_by(
+                    name,
+                    format!("`remove({name})` needs `default = value`: a downgrade to v{previous} must fill `{name}` in documents written without it"),
+                );
+            }
+        }
+        LensOp::Add {
+            name,
+            default: None,
+        } => {
+            if let Some(new) = family.field_in(next, &name.to_string())
+                && new.default().is_none()
+                && !new.is_option()
+            {
+                cx.error_spanned_by(
+                    name,
+                    format!("`add({name})` needs `default = value` (or `#[docver(default)]` on the field): an upgrade of a v{previous} document must fill it"),
+                );
+            }
+        }
+        _ => {}
     }
 }
 
@@ -132,10 +259,17 @@ fn check_steps(cx: &Ctxt, family: &Family) {
                 ),
             );
         }
-        if step.upgrade.is_none() || step.downgrade.is_none() {
+        if !step.lens.is_empty() {
+            if step.has_functions() {
+                cx.error_at(
+                    step.span,
+                    "a `step(...)` is either `lens(...)` or `upgrade = path, downgrade = path`, not both",
+                );
+            }
+        } else if step.upgrade.is_none() || step.downgrade.is_none() {
             cx.error_at(
                 step.span,
-                "a `step(...)` needs both `upgrade = path` and `downgrade = path`",
+                "a `step(...)` needs both `upgrade = path` and `downgrade = path` (or `lens(...)`)",
             );
         }
     }
@@ -165,9 +299,12 @@ pub fn is_widening(from: &Field, to: &Field) -> bool {
     widens(&from.type_text(), &to.type_text())
 }
 
-fn check_glue(cx: &Ctxt, family: &Family, previous: u32, next: u32) {
+fn check_glue(cx: &Ctxt, family: &Family, previous: u32, next: u32, lensed: &Lensed) {
     for field in family.fields_in(next) {
         let name = field.name();
+        if lensed.written.contains(&name) {
+            continue;
+        }
         match family.field_in(previous, &name) {
             Some(old) if old.type_text() == field.type_text() => {}
             Some(old) => {
@@ -207,6 +344,9 @@ fn check_glue(cx: &Ctxt, family: &Family, previous: u32, next: u32) {
     }
     for old in family.fields_in(previous) {
         let name = old.name();
+        if lensed.read.contains(&name) {
+            continue;
+        }
         if family.field_in(next, &name).is_none()
             && old.docver.downgrade.is_none()
             && old.default().is_none()

@@ -18,6 +18,9 @@
 //! }
 //! ```
 //!
+//! A step can instead be declared as lens operations, `step(to = 3, lens(convert(status, up =
+//! { .. }, down = { .. })))` (see [`lens`]), from which both directions are generated.
+//!
 //! Parsing follows serde_derive's shape: [`ast`] reads the input into plain structs, [`attr`]
 //! parses each `#[docver(...)]`, [`ctxt`] accumulates every error with its span, and [`check`]
 //! validates the family as a whole. Code generation (in `schema-derive`) only reads a validated
@@ -27,6 +30,8 @@ pub mod ast;
 pub mod attr;
 pub mod check;
 pub mod ctxt;
+pub mod lens;
+pub mod naming;
 
 pub use ast::{Family, Field, Step};
 pub use ctxt::Ctxt;

@@ -105,56 +105,7 @@ fn serde_attrs(attrs: &[Attribute]) -> SerdeAttrs {
     out
 }
 
-/// serde's `rename_all` case styles.
-pub fn rename(name: &str, style: &str) -> String {
-    let words: Vec<String> = {
-        let mut words = Vec::new();
-        let mut current = String::new();
-        let chars: Vec<char> = name.chars().collect();
-        for (i, c) in chars.iter().enumerate() {
-            if *c == '_' || *c == '-' {
-                if !current.is_empty() {
-                    words.push(std::mem::take(&mut current));
-                }
-                continue;
-            }
-            let boundary = c.is_uppercase()
-                && i > 0
-                && (chars[i - 1].is_lowercase()
-                    || chars.get(i + 1).is_some_and(|n| n.is_lowercase())
-                        && chars[i - 1].is_uppercase());
-            if boundary && !current.is_empty() {
-                words.push(std::mem::take(&mut current));
-            }
-            current.push(*c);
-        }
-        if !current.is_empty() {
-            words.push(current);
-        }
-        words.into_iter().map(|w| w.to_lowercase()).collect()
-    };
-    let capitalized = |w: &String| {
-        let mut c = w.chars();
-        c.next()
-            .map(|f| f.to_uppercase().collect::<String>() + c.as_str())
-            .unwrap_or_default()
-    };
-    match style {
-        "lowercase" => name.to_lowercase(),
-        "UPPERCASE" => name.to_uppercase(),
-        "PascalCase" => words.iter().map(capitalized).collect(),
-        "camelCase" => words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| if i == 0 { w.clone() } else { capitalized(w) })
-            .collect(),
-        "snake_case" => words.join("_"),
-        "SCREAMING_SNAKE_CASE" => words.join("_").to_uppercase(),
-        "kebab-case" => words.join("-"),
-        "SCREAMING-KEBAB-CASE" => words.join("-").to_uppercase(),
-        _ => name.to_owned(),
-    }
-}
+pub use docver_attr::naming::rename;
 
 struct Cx<'a> {
     items: &'a BTreeMap<String, Item>,

@@ -17,6 +17,8 @@ pub mod document;
 pub mod error;
 pub mod family;
 pub mod finding;
+pub mod lens;
+mod lens_glue;
 pub mod model;
 pub mod rules;
 pub mod source;
@@ -31,7 +33,9 @@ pub use finding::{Direction, Finding, Location, Verdict, Witness};
 pub use span::{LineIndex, Span};
 
 pub use check::{DiffOptions, DiffReport, diff};
-pub use document::{Contract, MigrationError, Parts, UnknownFields, Versioned, VersionedId};
+pub use document::{
+    Contract, MigrationError, Part, PartDocs, Parts, Tagged, UnknownFields, Versioned, VersionedId,
+};
 
 /// What generated code refers to, so a user crate needs no direct serde or schemars dependency.
 #[doc(hidden)]
@@ -40,7 +44,10 @@ pub mod __private {
     pub use serde;
     pub use serde_json;
 
+    pub use crate::lens_glue::*;
+
     use crate::document::{MigrationError, Parts};
+    pub use crate::document::{with_unknown, with_unknown_tagged};
 
     // The helpers below take user migration functions as function pointers, so that a function
     // with the wrong signature is a type error pointing at the user's path.

@@ -4,8 +4,10 @@
 use docver_attr::attr::DefaultValue;
 use docver_attr::check::is_widening;
 use docver_attr::{Family, Field};
+
+use crate::lens::{self, Way};
 use proc_macro2::{Span, TokenStream};
-use quote::{format_ident, quote, quote_spanned};
+use quote::{ToTokens, format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 pub fn expand(family: &Family) -> TokenStream {
@@ -35,6 +37,41 @@ fn serde_default(field: &Field) -> TokenStream {
     }
 }
 
+/// Whether a version can read its fields through `docver::__private::with_unknown` (a
+/// private struct without `flatten`, unknown entries kept as the struct skips them): not when
+/// a field is itself flattened (its entries would never reach the unknown fields) or a
+/// container attribute changes how the struct as a whole is built.
+fn reads_fields_directly(family: &Family, fields: &[&Field]) -> bool {
+    let allowed_container = ["rename", "rename_all", "expecting", "crate"];
+    let container_ok = family
+        .attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde"))
+        .all(|a| {
+            let mut ok = true;
+            let parsed = a.parse_nested_meta(|meta| {
+                if !allowed_container.iter().any(|k| meta.path.is_ident(k)) {
+                    ok = false;
+                }
+                // Skip the value (`= "..."` or `(...)`), whatever it is.
+                if meta.input.peek(syn::Token![=]) {
+                    let _: syn::Expr = meta.value()?.parse()?;
+                } else if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
+                    let _ = meta.input.parse::<proc_macro2::TokenTree>()?;
+                }
+                Ok(())
+            });
+            ok && parsed.is_ok()
+        });
+    let fields_ok = fields.iter().all(|f| {
+        f.attrs
+            .iter()
+            .filter(|a| a.path().is_ident("serde"))
+            .all(|a| !a.meta.to_token_stream().to_string().contains("flatten"))
+    });
+    container_ok && fields_ok
+}
+
 fn version_struct(family: &Family, version: u32) -> TokenStream {
     let ident = family.version_ident(version);
     let vis = &family.vis;
@@ -48,27 +85,21 @@ fn version_struct(family: &Family, version: u32) -> TokenStream {
         }
         None => quote!(::core::option::Option::None),
     };
-    let fields = family.fields_in(version).into_iter().map(|f| {
+    let version_fields = family.fields_in(version);
+    let fields = version_fields.iter().map(|f| {
         let (attrs, vis, name, ty) = (&f.attrs, &f.vis, &f.ident, &f.ty);
         let default = serde_default(f);
         quote! { #(#attrs)* #default #vis #name: #ty, }
     });
-    // The serde and schemars derives come first: the user's `#[serde(...)]` container
-    // attributes are helpers of those derives and must follow them.
-    quote! {
-        #[derive(::docver::__private::serde::Serialize, ::docver::__private::serde::Deserialize, ::docver::__private::schemars::JsonSchema)]
-        #(#attrs)*
-        #[serde(crate = "::docver::__private::serde")]
-        #[schemars(crate = "::docver::__private::schemars")]
-        #vis struct #ident {
-            #(#fields)*
-            /// Fields this version does not know, kept so that writing the document back loses
-            /// nothing (including the store's `_id` and `_rev`).
-            #[serde(flatten)]
-            #[schemars(skip)]
-            pub unknown: ::docver::UnknownFields,
+    let direct = reads_fields_directly(family, &version_fields);
+    let read_tagged = direct.then(|| quote! {
+        #[inline]
+        fn read_tagged<'de, D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<(Self, ::docver::document::TagSeen), D::Error> {
+            let (fields, unknown, seen) = ::docver::__private::with_unknown_tagged::<Fields, D>(deserializer, ::docver::document::tag_names::<Self>())?;
+            ::core::result::Result::Ok((build(fields, unknown), seen))
         }
-
+    });
+    let versioned_impl = quote! {
         impl ::docver::Versioned for #ident {
             const SCHEMA_NAME: &'static str = #schema;
             const VERSION: u32 = #version;
@@ -76,14 +107,103 @@ fn version_struct(family: &Family, version: u32) -> TokenStream {
             const VERSION_FIELD: &'static str = #version_field;
             const BASE_VERSION: ::core::option::Option<u32> = #base;
 
+            #[inline]
             fn unknown_fields(&self) -> &::docver::UnknownFields {
                 &self.unknown
             }
 
+            #[inline]
             fn unknown_fields_mut(&mut self) -> &mut ::docver::UnknownFields {
                 &mut self.unknown
             }
+
+            #read_tagged
         }
+    };
+    let unknown_field = quote! {
+        /// Fields this version does not know, kept so that writing the document back loses
+        /// nothing (including the store's `_id` and `_rev`).
+        #[serde(flatten)]
+        #[schemars(skip)]
+        pub unknown: ::docver::UnknownFields,
+    };
+    if !direct {
+        // The serde and schemars derives come first: the user's `#[serde(...)]` container
+        // attributes are helpers of those derives and must follow them.
+        return quote! {
+            #[derive(::docver::__private::serde::Serialize, ::docver::__private::serde::Deserialize, ::docver::__private::schemars::JsonSchema)]
+            #(#attrs)*
+            #[serde(crate = "::docver::__private::serde")]
+            #[schemars(crate = "::docver::__private::schemars")]
+            #vis struct #ident {
+                #(#fields)*
+                #unknown_field
+            }
+
+            #versioned_impl
+        };
+    }
+    // Reading: the fields alone (the user's serde attributes, no `flatten`), the unknown
+    // entries kept by `with_unknown` as the derive skips them: one pass, nothing buffered.
+    let serde_only = |attrs: &[syn::Attribute]| -> Vec<syn::Attribute> {
+        attrs
+            .iter()
+            .filter(|a| a.path().is_ident("serde") || a.path().is_ident("cfg"))
+            .cloned()
+            .collect()
+    };
+    let container_serde = serde_only(attrs);
+    let renamed = container_serde.iter().any(|a| {
+        a.meta
+            .to_token_stream()
+            .to_string()
+            .starts_with("serde (rename =")
+    });
+    let rename = (!renamed).then(|| {
+        let name = ident.to_string();
+        quote!(#[serde(rename = #name)])
+    });
+    let names: Vec<&syn::Ident> = version_fields.iter().map(|f| &f.ident).collect();
+    let read_fields = version_fields.iter().map(|f| {
+        let (name, ty) = (&f.ident, &f.ty);
+        let attrs = serde_only(&f.attrs);
+        let default = serde_default(f);
+        quote! { #(#attrs)* #default #name: #ty, }
+    });
+    quote! {
+        #[derive(::docver::__private::serde::Serialize, ::docver::__private::schemars::JsonSchema)]
+        #(#attrs)*
+        #[serde(crate = "::docver::__private::serde")]
+        #[schemars(crate = "::docver::__private::schemars")]
+        #vis struct #ident {
+            #(#fields)*
+            #unknown_field
+        }
+
+        const _: () = {
+            #[derive(::docver::__private::serde::Deserialize)]
+            #(#container_serde)*
+            #rename
+            #[serde(crate = "::docver::__private::serde")]
+            struct Fields {
+                #(#read_fields)*
+            }
+
+            #[inline]
+            fn build(fields: Fields, unknown: ::docver::UnknownFields) -> #ident {
+                #ident { #(#names: fields.#names,)* unknown }
+            }
+
+            impl<'de> ::docver::__private::serde::Deserialize<'de> for #ident {
+                #[inline]
+                fn deserialize<D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    let (fields, unknown) = ::docver::__private::with_unknown::<Fields, D>(deserializer)?;
+                    ::core::result::Result::Ok(build(fields, unknown))
+                }
+            }
+
+            #versioned_impl
+        };
     }
 }
 
@@ -111,7 +231,7 @@ fn call_field_fn(
 
 fn step(family: &Family, previous: u32, next: u32) -> TokenStream {
     let (prev_ident, next_ident) = (family.version_ident(previous), family.version_ident(next));
-    let (upgrade_body, downgrade_body, lossy_paths) = match family.step_to(next) {
+    let (upgrade_body, downgrade_body, lossy_paths) = match family.function_step_to(next) {
         Some(step) => {
             let (up, down) = (
                 step.upgrade.as_ref().expect("validated"),
@@ -145,10 +265,12 @@ fn step(family: &Family, previous: u32, next: u32) -> TokenStream {
         })
     };
     let loss_doc = format!(" What a downgrade from version {next} to {previous} cannot keep.");
+    let lens_fn = lens_fn(family, previous, next);
     quote! {
         impl #prev_ident {
             #[doc = #up_doc]
             #[allow(unused_variables, unused_mut)]
+            #[inline]
             pub fn upgrade(self, parts: &mut ::docver::Parts) -> ::core::result::Result<#next_ident, ::docver::MigrationError> {
                 #upgrade_body
             }
@@ -159,15 +281,46 @@ fn step(family: &Family, previous: u32, next: u32) -> TokenStream {
             pub const DOWNGRADE_LOSSLESS: bool = #lossless;
 
             #[doc = #loss_doc]
+            #[inline]
             pub fn downgrade_loss() -> ::docver::Loss {
                 #loss
             }
 
             #[doc = #down_doc]
             #[allow(unused_variables, unused_mut)]
+            #[inline]
             pub fn downgrade(self, parts: &mut ::docver::Parts) -> ::core::result::Result<#prev_ident, ::docver::MigrationError> {
                 #downgrade_body
             }
+
+            #lens_fn
+        }
+    }
+}
+
+/// `lens()` on a version whose incoming step is declared with `lens(...)`: the lens in its JSON
+/// form (`docver::lens`), with the property schemas the schema transform needs.
+fn lens_fn(family: &Family, previous: u32, next: u32) -> TokenStream {
+    let ops = family.lens_to(next);
+    if ops.is_empty() {
+        return TokenStream::new();
+    }
+    let (prev_ident, next_ident) = (family.version_ident(previous), family.version_ident(next));
+    let ops = lens::ops_json(family, ops, Some((previous, next)));
+    let doc = format!(
+        " The lens from version {previous} to this version, in its JSON form (`docver::lens`)."
+    );
+    quote! {
+        #[doc = #doc]
+        #[inline]
+        pub fn lens() -> ::docver::__private::serde_json::Value {
+            ::docver::__private::lens_document(
+                #previous,
+                #next,
+                #ops,
+                &::docver::document::version_schema::<#prev_ident>(::docver::Contract::Reader),
+                &::docver::document::version_schema::<#next_ident>(::docver::Contract::Reader),
+            )
         }
     }
 }
@@ -176,11 +329,20 @@ fn step(family: &Family, previous: u32, next: u32) -> TokenStream {
 /// document paths a downgrade loses.
 fn glue(family: &Family, previous: u32, next: u32) -> (TokenStream, TokenStream, Vec<String>) {
     let (prev_ident, next_ident) = (family.version_ident(previous), family.version_ident(next));
+    // Fields a `lens(...)` accounts for get their values from the lens code.
+    let lensed = docver_attr::check::check_lens(&docver_attr::Ctxt::new(), family, previous, next);
+    let lens_up = lens::generate(family, previous, next, Way::Up);
+    let lens_down = lens::generate(family, previous, next, Way::Down);
+    let up_statements = &lens_up.statements;
     let mut up_prelude = Vec::new();
     let mut up_fields = Vec::new();
     for field in family.fields_in(next) {
         let name = &field.ident;
         let key = field.name();
+        if let Some((_, value)) = lens_up.fields.iter().find(|(n, _)| *n == key) {
+            up_fields.push(quote!(#name: #value,));
+            continue;
+        }
         let value = match family.field_in(previous, &key) {
             // The same declaration, or an identical one: the value moves.
             Some(old)
@@ -216,6 +378,7 @@ fn glue(family: &Family, previous: u32, next: u32) -> (TokenStream, TokenStream,
         let mut from = self;
         #(#up_prelude)*
         let mut unknown = ::core::mem::take(&mut from.unknown);
+        #(#up_statements)*
         ::core::result::Result::Ok(#next_ident {
             #(#up_fields)*
             unknown,
@@ -225,11 +388,11 @@ fn glue(family: &Family, previous: u32, next: u32) -> (TokenStream, TokenStream,
     let mut down_prelude = Vec::new();
     let mut stashes = Vec::new();
     let mut down_fields = Vec::new();
-    let mut lossy = Vec::new();
+    let mut lossy = lens_up.lossy.clone();
     for field in family.fields_in(next) {
         let key = field.name();
         let name = &field.ident;
-        if family.field_in(previous, &key).is_none() {
+        if family.field_in(previous, &key).is_none() && !lensed.written.contains(&key) {
             // Kept among the older version's unknown fields, so the next upgrade restores it.
             let default = if field.default().is_some() || field.is_option() {
                 let value = default_value(field, name.span());
@@ -245,6 +408,10 @@ fn glue(family: &Family, previous: u32, next: u32) -> (TokenStream, TokenStream,
     for old in family.fields_in(previous) {
         let name = &old.ident;
         let key = old.name();
+        if let Some((_, value)) = lens_down.fields.iter().find(|(n, _)| *n == key) {
+            down_fields.push(quote!(#name: #value,));
+            continue;
+        }
         let value = match family.field_in(next, &key) {
             Some(new)
                 if std::ptr::eq(old, new)
@@ -290,11 +457,13 @@ fn glue(family: &Family, previous: u32, next: u32) -> (TokenStream, TokenStream,
         };
         down_fields.push(quote!(#name: #value,));
     }
+    let down_statements = &lens_down.statements;
     let downgrade = quote! {
         let mut from = self;
         #(#down_prelude)*
         let mut unknown = ::core::mem::take(&mut from.unknown);
         #(#stashes)*
+        #(#down_statements)*
         ::core::result::Result::Ok(#prev_ident {
             #(#down_fields)*
             unknown,
@@ -304,6 +473,10 @@ fn glue(family: &Family, previous: u32, next: u32) -> (TokenStream, TokenStream,
 }
 
 fn any_enum(family: &Family) -> TokenStream {
+    // Everything that does not depend on the family's types lives in generic functions of
+    // `docver::document` (checked once, compiled where used); what is generated here are the
+    // per-version match arms and one-line wrappers, all `#[inline]` so that a crate compiles
+    // only the parts it calls, as with serde's derives.
     let vis = &family.vis;
     let ident = &family.ident;
     let any = format_ident!("Any{}", ident);
@@ -326,17 +499,11 @@ fn any_enum(family: &Family) -> TokenStream {
     });
     let read_arms = versions.iter().map(|v| {
         let (var, ty) = (variant(*v), family.version_ident(*v));
-        quote!(#v => <#ty as ::docver::Versioned>::from_document(doc).map(#any::#var),)
+        quote!(#v => ::core::option::Option::Some(::docver::document::decode_as::<#ty, Self>(doc, #any::#var)),)
     });
-    let json_arms = versions.iter().map(|v| {
+    let parse_arms = versions.iter().map(|v| {
         let (var, ty) = (variant(*v), family.version_ident(*v));
-        quote! {
-            #v => ::docver::__private::serde_json::from_str::<#ty>(text).ok().map(|mut d| {
-                d.unknown.remove(#schema_field);
-                d.unknown.remove(#version_field);
-                #any::#var(d)
-            }),
-        }
+        quote!(#v => ::core::option::Option::Some(::docver::document::parse_as::<#ty, Self>(text, #any::#var)),)
     });
     let unknown_arms = versions.iter().map(|v| {
         let var = variant(*v);
@@ -360,16 +527,33 @@ fn any_enum(family: &Family) -> TokenStream {
     let steps = family.steps_between();
     let up_arms = steps.iter().map(|(p, n)| {
         let (pv, nv) = (variant(*p), variant(*n));
-        quote!(#any::#pv(d) => d.upgrade(parts).map(#any::#nv).map_err(|e| (#p, #n, e)),)
+        quote!(#any::#pv(d) => ::docver::document::stepped(d.upgrade(parts), #any::#nv, #p, #n),)
     });
     let down_arms = steps.iter().map(|(p, n)| {
         let (pv, nv) = (variant(*p), variant(*n));
         let ty = family.version_ident(*n);
-        quote!(#any::#nv(d) => d.downgrade(parts).map(|d| (#any::#pv(d), #ty::downgrade_loss())).map_err(|e| (#n, #p, e)),)
+        quote!(#any::#nv(d) => ::docver::document::stepped_down(d.downgrade(parts), #any::#pv, #ty::downgrade_loss, #n, #p),)
+    });
+    let latest_arms = steps.iter().map(|(p, n)| {
+        let (pv, nv) = (variant(*p), variant(*n));
+        quote!(#any::#pv(d) => #any::#nv(::docver::document::upgraded(d.upgrade(parts), #schema, parts, #p, #n)?),)
     });
     let first = versions.first().copied().unwrap_or(0);
     let first_var = variant(first);
     let latest_var = variant(latest);
+    let into_latest_body = if steps.is_empty() {
+        quote!(match self { #any::#latest_var(d) => ::core::result::Result::Ok(d) })
+    } else {
+        quote! {
+            let mut current = self;
+            loop {
+                current = match current {
+                    #(#latest_arms)*
+                    #any::#latest_var(d) => return ::core::result::Result::Ok(d),
+                };
+            }
+        }
+    };
     let schema_arms = versions.iter().map(|v| {
         let ty = family.version_ident(*v);
         quote!(#v => ::core::option::Option::Some(::docver::document::version_schema::<#ty>(contract)),)
@@ -378,35 +562,28 @@ fn any_enum(family: &Family) -> TokenStream {
         let parts = family.parts_in(*v);
         quote!(#v => ::std::vec![#(::std::string::String::from(#parts)),*],)
     });
+    let other_versions = (versions.len() > 1).then(|| quote!(_ => ::core::option::Option::None,));
     let read_as = versions.iter().map(|v| {
         let (var, ty) = (variant(*v), family.version_ident(*v));
         let read_doc = format!(" Reads a document of any known version as version {v}, migrating it up or down.");
         quote! {
             impl #ty {
                 #[doc = #read_doc]
+                #[inline]
                 pub fn read(doc: &::docver::__private::serde_json::Value, parts: &mut ::docver::Parts) -> ::core::result::Result<(Self, ::docver::Loss), ::docver::DocError> {
-                    match #any::from_document(doc)?.migrate(#v, parts)? {
-                        (#any::#var(d), loss) => ::core::result::Result::Ok((d, loss)),
-                        (other, _) => ::core::result::Result::Err(#any::mismatch(parts, other.version(), #v)),
-                    }
+                    ::docver::document::read_as::<#any, Self>(doc, parts, #v, |a| match a {
+                        #any::#var(d) => ::core::option::Option::Some(d),
+                        #other_versions
+                    })
                 }
 
                 /// Writes this (possibly edited) document back over `original`, the document it
                 /// was read from. When `original` is newer, every field this version does not
                 /// know survives unchanged and the document keeps its newer version; otherwise
                 /// the document is written at this version.
+                #[inline]
                 pub fn write_back(&self, original: &::docver::__private::serde_json::Value, parts: &mut ::docver::Parts) -> ::core::result::Result<::docver::__private::serde_json::Value, ::docver::DocError> {
-                    let after = ::docver::Versioned::to_document(self);
-                    let stored = #any::from_document(original)?;
-                    let stored_version = stored.version();
-                    if stored_version <= #v {
-                        return ::core::result::Result::Ok(after);
-                    }
-                    let mut scratch = parts.clone();
-                    let (before, _) = stored.migrate(#v, &mut scratch)?;
-                    let edited = <Self as ::docver::Versioned>::from_document(&after)?;
-                    let (upgraded, _) = #any::#var(edited).migrate(stored_version, parts)?;
-                    ::core::result::Result::Ok(::docver::document::merge_edit(original, &before.to_document(), &after, &upgraded.to_document()))
+                    ::docver::document::write_back::<#any, Self>(self, #any::#var, original, parts)
                 }
             }
         }
@@ -435,73 +612,40 @@ fn any_enum(family: &Family) -> TokenStream {
             pub const LATEST: u32 = #latest;
             pub const BASE_VERSION: ::core::option::Option<u32> = #base;
 
+            #[inline]
             pub fn version(&self) -> u32 {
-                match self {
-                    #(#version_arms)*
-                }
+                ::docver::document::AnyVersion::version(self)
             }
 
             /// Reads a document of any known version (untagged documents as the base version).
+            #[inline]
             pub fn from_document(doc: &::docver::__private::serde_json::Value) -> ::core::result::Result<Self, ::docver::DocError> {
-                let version = ::docver::document::read_tag(doc, #schema, #schema_field, #version_field, Self::BASE_VERSION)?;
-                match version {
-                    #(#read_arms)*
-                    other => ::core::result::Result::Err(::docver::DocError::UnknownVersion {
-                        id: ::docver::document::document_id(doc),
-                        schema: ::std::string::String::from(#schema),
-                        found: u64::from(other),
-                        known: Self::VERSIONS.to_vec(),
-                    }),
-                }
+                ::docver::document::any_from_document::<Self>(doc)
             }
 
-            /// Parses JSON text and reads it as [`Self::from_document`] does: the tag first, then
-            /// the text straight into that version's type (no intermediate `Value`); a document
-            /// that does not read is re-read the slow way for an error with its field path.
+            /// Reads JSON text as [`Self::from_document`] does, but straight from the text into
+            /// the version's type (no intermediate `Value`); only a document that does not read
+            /// is parsed again, the slow way, for an error naming its id, version and field path.
+            /// [`Self::id`] gives the id for [`Parts`](::docver::Parts).
+            #[inline]
             pub fn from_json(text: &str) -> ::core::result::Result<Self, ::docver::DocError> {
-                #[derive(::docver::__private::serde::Deserialize)]
-                #[serde(crate = "::docver::__private::serde")]
-                struct Tag<'a> {
-                    #[serde(rename = #schema_field, borrow, default)]
-                    schema: ::core::option::Option<::std::borrow::Cow<'a, str>>,
-                    #[serde(rename = #version_field, default)]
-                    version: ::core::option::Option<u64>,
-                }
-                let fast = ::docver::__private::serde_json::from_str::<Tag<'_>>(text).ok().and_then(|tag| {
-                    if tag.schema.as_deref().is_some_and(|s| s != #schema) {
-                        return ::core::option::Option::None;
-                    }
-                    let version = match tag.version {
-                        ::core::option::Option::Some(v) => u32::try_from(v).ok()?,
-                        ::core::option::Option::None => Self::BASE_VERSION?,
-                    };
-                    match version {
-                        #(#json_arms)*
-                        _ => ::core::option::Option::None,
-                    }
-                });
-                if let ::core::option::Option::Some(read) = fast {
-                    return ::core::result::Result::Ok(read);
-                }
-                let doc: ::docver::__private::serde_json::Value = ::docver::__private::serde_json::from_str(text).map_err(|e| ::docver::DocError::Invalid {
-                    id: ::core::option::Option::None,
-                    schema: ::std::string::String::from(#schema),
-                    version: 0,
-                    path: ::std::string::String::new(),
-                    message: ::std::format!("not JSON: {e}"),
-                })?;
-                Self::from_document(&doc)
+                ::docver::document::any_from_json::<Self>(text)
+            }
+
+            /// [`Self::from_json`] over bytes.
+            #[inline]
+            pub fn from_slice(bytes: &[u8]) -> ::core::result::Result<Self, ::docver::DocError> {
+                ::docver::document::any_from_slice::<Self>(bytes)
             }
 
             /// The stored document's id (`_id`, kept among the unknown fields), if any.
+            #[inline]
             pub fn id(&self) -> ::core::option::Option<::std::string::String> {
-                let unknown = match self {
-                    #(#unknown_arms)*
-                };
-                unknown.get("_id").and_then(|v| v.as_str()).map(::std::borrow::ToOwned::to_owned)
+                ::docver::document::any_id(self)
             }
 
             /// The document as JSON text, with its type and version tag.
+            #[inline]
             pub fn to_json(&self) -> ::std::string::String {
                 match self {
                     #(#json_out_arms)*
@@ -509,76 +653,26 @@ fn any_enum(family: &Family) -> TokenStream {
             }
 
             /// The document as stored, with its type and version tag.
+            #[inline]
             pub fn to_document(&self) -> ::docver::__private::serde_json::Value {
-                match self {
-                    #(#doc_arms)*
-                }
-            }
-
-            fn mismatch(parts: &::docver::Parts, from: u32, to: u32) -> ::docver::DocError {
-                ::docver::DocError::Migration {
-                    id: parts.id.clone(),
-                    schema: ::std::string::String::from(#schema),
-                    from,
-                    to,
-                    message: ::std::string::String::from("no migration path"),
-                }
+                ::docver::document::AnyVersion::to_document(self)
             }
 
             /// Migrates one version up or down, step by step, to `target`. Unknown fields
             /// survive; the returned loss says what the downgrades could not keep.
+            #[inline]
             pub fn migrate(self, target: u32, parts: &mut ::docver::Parts) -> ::core::result::Result<(Self, ::docver::Loss), ::docver::DocError> {
-                if !Self::VERSIONS.contains(&target) {
-                    return ::core::result::Result::Err(::docver::DocError::UnknownVersion {
-                        id: parts.id.clone(),
-                        schema: ::std::string::String::from(#schema),
-                        found: u64::from(target),
-                        known: Self::VERSIONS.to_vec(),
-                    });
-                }
-                let mut current = self;
-                let mut loss = ::docver::Loss::Lossless;
-                while current.version() != target {
-                    let step = if current.version() < target {
-                        match current {
-                            #(#up_arms)*
-                            #any::#latest_var(_) => ::core::result::Result::Err((#latest, #latest, ::docver::MigrationError::new("already the latest version"))),
-                        }
-                        .map(|d| (d, ::docver::Loss::Lossless))
-                    } else {
-                        match current {
-                            #(#down_arms)*
-                            #any::#first_var(_) => ::core::result::Result::Err((#first, #first, ::docver::MigrationError::new("already the first version"))),
-                        }
-                    };
-                    match step {
-                        ::core::result::Result::Ok((next, step_loss)) => {
-                            current = next;
-                            loss = loss.then(step_loss);
-                        }
-                        ::core::result::Result::Err((from, to, e)) => {
-                            return ::core::result::Result::Err(::docver::DocError::Migration {
-                                id: parts.id.clone(),
-                                schema: ::std::string::String::from(#schema),
-                                from,
-                                to,
-                                message: e.message,
-                            });
-                        }
-                    }
-                }
-                ::core::result::Result::Ok((current, loss))
+                ::docver::document::any_migrate(self, target, parts)
             }
 
             /// Upgrades to the latest version.
+            #[inline]
             pub fn into_latest(self, parts: &mut ::docver::Parts) -> ::core::result::Result<#latest_ident, ::docver::DocError> {
-                match self.migrate(#latest, parts)? {
-                    (#any::#latest_var(d), _) => ::core::result::Result::Ok(d),
-                    (other, _) => ::core::result::Result::Err(Self::mismatch(parts, other.version(), #latest)),
-                }
+                #into_latest_body
             }
 
             /// The JSON Schema of one version: what its reader accepts, or what its writer emits.
+            #[inline]
             pub fn json_schema(version: u32, contract: ::docver::Contract) -> ::core::option::Option<::docver::__private::serde_json::Value> {
                 match version {
                     #(#schema_arms)*
@@ -587,10 +681,80 @@ fn any_enum(family: &Family) -> TokenStream {
             }
 
             /// Companion document types a document of `version` is split into.
+            #[inline]
             pub fn part_schemas(version: u32) -> ::std::vec::Vec<::std::string::String> {
                 match version {
                     #(#parts_arms)*
                     _ => ::std::vec::Vec::new(),
+                }
+            }
+        }
+
+        impl ::docver::document::AnyVersion for #any {
+            const NAMES: ::docver::document::TagNames = ::docver::document::TagNames {
+                schema_name: #schema,
+                schema_field: #schema_field,
+                version_field: #version_field,
+                base: #base,
+            };
+            const VERSIONS: &'static [u32] = &[#(#versions),*];
+
+            #[inline]
+            fn version(&self) -> u32 {
+                match self {
+                    #(#version_arms)*
+                }
+            }
+
+            #[inline]
+            fn decode_version(version: u32, doc: &::docver::__private::serde_json::Value) -> ::core::option::Option<::core::result::Result<Self, ::docver::DocError>> {
+                match version {
+                    #(#read_arms)*
+                    _ => ::core::option::Option::None,
+                }
+            }
+
+            #[inline]
+            fn step_up(self, parts: &mut ::docver::Parts) -> ::core::result::Result<Self, (u32, u32, ::docver::MigrationError)> {
+                match self {
+                    #(#up_arms)*
+                    #any::#latest_var(_) => ::core::result::Result::Err((#latest, #latest, ::docver::MigrationError::new("already the latest version"))),
+                }
+            }
+
+            #[inline]
+            fn step_down(self, parts: &mut ::docver::Parts) -> ::core::result::Result<(Self, ::docver::Loss), (u32, u32, ::docver::MigrationError)> {
+                match self {
+                    #(#down_arms)*
+                    #any::#first_var(_) => ::core::result::Result::Err((#first, #first, ::docver::MigrationError::new("already the first version"))),
+                }
+            }
+
+            #[inline]
+            fn unknown(&self) -> &::docver::UnknownFields {
+                match self {
+                    #(#unknown_arms)*
+                }
+            }
+
+            #[inline]
+            fn to_document(&self) -> ::docver::__private::serde_json::Value {
+                match self {
+                    #(#doc_arms)*
+                }
+            }
+
+            #[inline]
+            fn last_version() -> &'static ::core::sync::atomic::AtomicU32 {
+                static LAST: ::core::sync::atomic::AtomicU32 = ::core::sync::atomic::AtomicU32::new(0);
+                &LAST
+            }
+
+            #[inline]
+            fn parse_version(version: u32, text: &str) -> ::core::option::Option<::core::result::Result<(Self, ::docver::document::TagSeen), ::docver::__private::serde_json::Error>> {
+                match version {
+                    #(#parse_arms)*
+                    _ => ::core::option::Option::None,
                 }
             }
         }
@@ -602,34 +766,34 @@ fn any_enum(family: &Family) -> TokenStream {
         #vis struct #family_struct;
 
         impl ::docver::Family for #family_struct {
+            #[inline]
             fn schema_name(&self) -> &str {
                 #schema
             }
 
+            #[inline]
             fn versions(&self) -> &[u32] {
                 #any::VERSIONS
             }
 
+            #[inline]
             fn part_schemas(&self, version: u32) -> ::std::vec::Vec<::std::string::String> {
                 #any::part_schemas(version)
             }
 
+            #[inline]
             fn json_schema(&self, version: u32, contract: ::docver::Contract) -> ::core::option::Option<::docver::__private::serde_json::Value> {
                 #any::json_schema(version, contract)
             }
 
+            #[inline]
             fn version_of(&self, doc: &::docver::__private::serde_json::Value) -> ::core::result::Result<u32, ::docver::DocError> {
-                ::docver::document::read_tag(doc, #schema, #schema_field, #version_field, #any::BASE_VERSION)
+                ::docver::document::family_version_of::<#any>(doc)
             }
 
+            #[inline]
             fn migrate(&self, docs: ::docver::DocumentSet, target: u32) -> ::core::result::Result<::docver::Migrated, ::docver::DocError> {
-                let mut parts = ::docver::Parts { id: docs.id.clone(), docs: docs.parts };
-                let (migrated, loss) = #any::from_document(&docs.main)?.migrate(target, &mut parts)?;
-                ::core::result::Result::Ok(::docver::Migrated {
-                    version: target,
-                    docs: ::docver::DocumentSet { id: docs.id, main: migrated.to_document(), parts: parts.docs },
-                    loss,
-                })
+                ::docver::document::family_migrate::<#any>(docs, target)
             }
         }
     }

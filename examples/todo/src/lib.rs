@@ -6,6 +6,8 @@
 //!   `completed`; `true` ↔ `completed`);
 //! - v4: `status` moves out of the todo into its own `todo-status` document.
 
+pub mod contact;
+
 use docver::versioned;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -26,18 +28,26 @@ pub enum Progress {
     schema = "todo-item",
     versions = 1..=4,
     base = 1,
+    // v2 → v3 is a lens: no hand-written code, and the downgrade's loss is derived from the
+    // tables (`started`, `blocked` and `rejected` all read as not done).
+    step(to = 3, lens(convert(
+        status,
+        up = { false => Progress::Open, true => Progress::Completed },
+        down = { Progress::Completed => true, _ => false },
+    ))),
+    // v3 → v4 splits the status into its own document: no lens operation does that.
     step(to = 4, upgrade = migrate::split_status, downgrade = migrate::join_status, fallible, lossless, parts = ["todo-status"])
 )]
 #[derive(Debug, Clone, PartialEq)]
 pub struct Todo {
     pub title: String,
     /// Done or not (v1, v2).
-    #[docver(until = 3, downgrade = migrate::status_to_bool)]
+    #[docver(until = 3)]
     pub status: bool,
     #[docver(since = 2, default)]
     pub important: bool,
     /// Progress (v3; v4 keeps it in the `todo-status` document).
-    #[docver(since = 3, until = 4, upgrade = migrate::status_from_bool)]
+    #[docver(since = 3, until = 4)]
     pub status: Progress,
 }
 
@@ -54,22 +64,7 @@ pub struct TodoStatus {
 pub mod migrate {
     use docver::{MigrationError, Parts, Versioned};
 
-    use super::{Progress, TodoStatusV1, TodoV2, TodoV3, TodoV4};
-
-    /// v2 → v3: `true` is `completed`, `false` is `open`.
-    pub fn status_from_bool(todo: &TodoV2) -> Progress {
-        if todo.status {
-            Progress::Completed
-        } else {
-            Progress::Open
-        }
-    }
-
-    /// v3 → v2: only `completed` is done. Lossy: `started`, `blocked` and `rejected` all read
-    /// as not done.
-    pub fn status_to_bool(todo: &TodoV3) -> bool {
-        todo.status == Progress::Completed
-    }
+    use super::{TodoStatusV1, TodoV3, TodoV4};
 
     /// v3 → v4: the status moves into a `todo-status` document referring to the todo's uuid.
     pub fn split_status(todo: TodoV3, parts: &mut Parts) -> Result<TodoV4, MigrationError> {
@@ -112,17 +107,62 @@ pub mod migrate {
 pub const SCHEMA_DIR: &str = "schemas";
 
 /// Each version's reader schema, as `examples/todo/schemas/v{N}.json` holds it, and the writer
-/// schema where it differs (`v{N}.writer.json`).
+/// schema where it differs (`v{N}.writer.json`); the `contact` family's under `contact/`.
+///
+/// A version reached by a lens step carries that lens at its root (`x-docver-lens`), so that
+/// `docver diff v2.json v3.json` also checks that the declared lens produces v3 from v2.
 pub fn schema_files() -> Vec<(String, String)> {
+    use contact::{AnyContact, ContactV2, ContactV3, ContactV4, ContactV5};
+    let mut files = family_files(
+        "",
+        AnyTodo::VERSIONS,
+        AnyTodo::json_schema,
+        &[(3, TodoV3::lens)],
+    );
+    files.extend(family_files(
+        "contact/",
+        AnyContact::VERSIONS,
+        AnyContact::json_schema,
+        &[
+            (2, ContactV2::lens),
+            (3, ContactV3::lens),
+            (4, ContactV4::lens),
+            (5, ContactV5::lens),
+        ],
+    ));
+    files
+}
+
+type SchemaOf = fn(u32, docver::Contract) -> Option<serde_json::Value>;
+/// A version reached by a lens step, and that step's `lens()`.
+type LensOf = (u32, fn() -> serde_json::Value);
+
+fn family_files(
+    prefix: &str,
+    versions: &[u32],
+    schema_of: SchemaOf,
+    lenses: &[LensOf],
+) -> Vec<(String, String)> {
+    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
     let mut files = Vec::new();
-    for &version in AnyTodo::VERSIONS {
-        let reader = AnyTodo::json_schema(version, docver::Contract::Reader).unwrap_or_default();
-        let writer = AnyTodo::json_schema(version, docver::Contract::Writer).unwrap_or_default();
-        let pretty =
-            |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
-        files.push((format!("v{version}.json"), pretty(&reader)));
-        if writer != reader {
-            files.push((format!("v{version}.writer.json"), pretty(&writer)));
+    for &version in versions {
+        let mut reader = schema_of(version, docver::Contract::Reader).unwrap_or_default();
+        let writer = schema_of(version, docver::Contract::Writer).unwrap_or_default();
+        if let (Some((_, lens)), serde_json::Value::Object(schema)) =
+            (lenses.iter().find(|(v, _)| *v == version), &mut reader)
+        {
+            schema.insert(docver::lens::LENS_KEYWORD.to_owned(), lens());
+        }
+        files.push((format!("{prefix}v{version}.json"), pretty(&reader)));
+        let mut writer_compared = writer.clone();
+        if let (serde_json::Value::Object(w), serde_json::Value::Object(r)) =
+            (&mut writer_compared, &reader)
+            && let Some(lens) = r.get(docver::lens::LENS_KEYWORD)
+        {
+            w.insert(docver::lens::LENS_KEYWORD.to_owned(), lens.clone());
+        }
+        if writer_compared != reader {
+            files.push((format!("{prefix}v{version}.writer.json"), pretty(&writer)));
         }
     }
     files

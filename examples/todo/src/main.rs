@@ -57,7 +57,12 @@ fn write_schemas() {
     {
         let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(todo::SCHEMA_DIR);
         for (name, text) in todo::schema_files() {
-            if let Err(e) = std::fs::write(dir.join(&name), text) {
+            let path = dir.join(&name);
+            let written = path
+                .parent()
+                .map_or(Ok(()), std::fs::create_dir_all)
+                .and_then(|()| std::fs::write(&path, text));
+            if let Err(e) = written {
                 eprintln!("error: cannot write {name}: {e}");
                 std::process::exit(2);
             }

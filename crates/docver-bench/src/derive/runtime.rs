@@ -32,13 +32,12 @@ pub fn inputs(count: usize) -> Vec<String> {
 /// id in `Parts`, write the main document and every part as JSON text.
 pub fn generated(text: &str, out: &mut Vec<u8>) -> Result<(), String> {
     let any = AnyTodo::from_json(text).map_err(|e| e.to_string())?;
-    let id = any.id();
-    let mut parts = Parts::new(id);
+    let mut parts = Parts::new(any.id());
     let latest = any.into_latest(&mut parts).map_err(|e| e.to_string())?;
-    out.extend_from_slice(docver::Versioned::to_json(&latest).as_bytes());
+    latest.append_json(out).map_err(|e| e.to_string())?;
     out.push(b'\n');
     for part in parts.docs.values() {
-        serde_json::to_writer(&mut *out, part).map_err(|e| e.to_string())?;
+        part.write_json(&mut *out).map_err(|e| e.to_string())?;
         out.push(b'\n');
     }
     Ok(())
@@ -177,61 +176,39 @@ pub fn pass(
 pub fn phases(inputs: &[String]) -> Result<Vec<(&'static str, Duration)>, String> {
     let mut timings = Vec::new();
     let start = Instant::now();
-    let docs: Vec<Value> = inputs
+    let anys: Vec<AnyTodo> = inputs
         .iter()
-        .map(|t| serde_json::from_str(t))
-        .collect::<Result<_, _>>()
-        .map_err(|e| e.to_string())?;
-    timings.push((
-        "serde_json::from_str::<Value> (text -> Value)",
-        start.elapsed(),
-    ));
-
-    let start = Instant::now();
-    let anys: Vec<(Option<String>, AnyTodo)> = docs
-        .iter()
-        .map(|d| Ok((docver::document::document_id(d), AnyTodo::from_document(d)?)))
+        .map(|t| AnyTodo::from_json(t))
         .collect::<Result<_, docver::DocError>>()
         .map_err(|e| e.to_string())?;
     timings.push((
-        "AnyTodo::from_document (read tag, Value -> TodoV1 via serde_path_to_error)",
+        "AnyTodo::from_json (text -> TodoV1, tag read aside, unknown fields kept)",
         start.elapsed(),
     ));
-    drop(docs);
 
     let start = Instant::now();
     let latest: Vec<(todo::TodoV4, Parts)> = anys
         .into_iter()
-        .map(|(id, any)| {
-            let mut parts = Parts::new(id);
+        .map(|any| {
+            let mut parts = Parts::new(any.id());
             let v4 = any.into_latest(&mut parts)?;
             Ok((v4, parts))
         })
         .collect::<Result<_, docver::DocError>>()
         .map_err(|e| e.to_string())?;
     timings.push((
-        "into_latest (3 steps; the status part via Parts::put -> to_document)",
-        start.elapsed(),
-    ));
-
-    let start = Instant::now();
-    let values: Vec<(Value, Parts)> = latest
-        .into_iter()
-        .map(|(v4, parts)| (v4.to_document(), parts))
-        .collect();
-    timings.push((
-        "TodoV4::to_document (serde_json::to_value + re-insert behind the tag)",
+        "id + into_latest (3 steps; the status part written as JSON text by Parts::put)",
         start.elapsed(),
     ));
 
     let start = Instant::now();
     let mut out = Vec::with_capacity(1 << 20);
-    for chunk in values.chunks(4096) {
-        for (doc, parts) in chunk {
-            serde_json::to_writer(&mut out, doc).map_err(|e| e.to_string())?;
+    for chunk in latest.chunks(4096) {
+        for (v4, parts) in chunk {
+            v4.append_json(&mut out).map_err(|e| e.to_string())?;
             out.push(b'\n');
             for part in parts.docs.values() {
-                serde_json::to_writer(&mut out, part).map_err(|e| e.to_string())?;
+                part.write_json(&mut out).map_err(|e| e.to_string())?;
                 out.push(b'\n');
             }
         }
@@ -239,7 +216,7 @@ pub fn phases(inputs: &[String]) -> Result<Vec<(&'static str, Duration)>, String
         out.clear();
     }
     timings.push((
-        "serde_json::to_writer of both Values (Value -> text)",
+        "TodoV4::append_json + Part::write_json (text out)",
         start.elapsed(),
     ));
     Ok(timings)
@@ -336,11 +313,11 @@ pub fn markdown(r: &RuntimeResult, command: &str) -> String {
     );
     let _ = writeln!(
         s,
-        "- Generated: `serde_json::from_str::<Value>`, `docver::document::document_id`, \
-         `AnyTodo::from_document`, `.into_latest(&mut Parts::new(id))`, \
-         `serde_json::to_writer(&v4.to_document())` and `to_writer` of each part document. \
-         (`AnyTodo::from_json` would parse to the same `Value` but leaves no way to get the id \
-         for `Parts`.)"
+        "- Generated: `AnyTodo::from_json(text)` (reads the version's fields straight from the \
+         text, the tag aside and the unknown fields into `unknown`), \
+         `Parts::new(any.id())`, `.into_latest(&mut parts)` (the v3 -> v4 step puts the \
+         `todo-status` part, kept as JSON text), `v4.append_json(&mut out)` and \
+         `part.write_json(&mut out)` for each part. No `serde_json::Value` on the way."
     );
     let _ = writeln!(
         s,

@@ -155,8 +155,9 @@ pub fn design_document(
     })
 }
 
-/// Removes what only documents a schema (titles, descriptions, comments, examples) from every
-/// subschema: the server does not need it, and the design document stays small.
+/// Removes what only documents a schema (titles, descriptions, comments, examples, `x-` vendor
+/// keywords) from every subschema: the server does not need it, and the design document stays
+/// small.
 fn strip_annotations(schema: &mut Value) {
     let Some(object) = schema.as_object_mut() else {
         return;
@@ -164,6 +165,8 @@ fn strip_annotations(schema: &mut Value) {
     for key in ["title", "description", "$comment", "examples"] {
         object.remove(key);
     }
+    // Vendor keywords (`x-docver-lens`, `x-rust-type`) say nothing to a validator.
+    object.retain(|key, _| !key.starts_with("x-"));
     for (key, value) in object.iter_mut() {
         match key.as_str() {
             "properties" | "$defs" | "definitions" | "patternProperties" => {

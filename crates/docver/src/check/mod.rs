@@ -4,6 +4,8 @@
 pub mod equivalence;
 pub mod formats;
 pub mod instance;
+pub mod lens;
+pub mod render;
 pub mod validate;
 
 use std::collections::{HashSet, VecDeque};
@@ -237,9 +239,10 @@ fn to_finding(pair: &Pair<'_>, task: &Task, change: Change) -> Found {
         (_, Some(n), _) => n.pointer.clone(),
         (None, None, _) => String::new(),
     };
-    let instance_path = match &change.instance_suffix {
-        Some(name) => crate::source::push_token(&task.instance_path, name),
-        None => task.instance_path.clone(),
+    let instance_path = match (&change.instance_path, &change.instance_suffix) {
+        (Some(path), _) => path.clone(),
+        (None, Some(name)) => crate::source::push_token(&task.instance_path, name),
+        (None, None) => task.instance_path.clone(),
     };
     let mut backward = change.backward;
     let mut forward = change.forward;

@@ -33,6 +33,9 @@ pub struct Schema {
     pub(crate) nodes: Vec<Node>,
     pub(crate) root: NodeId,
     pub warnings: Vec<SchemaWarning>,
+    /// The root's `x-docver-lens` keyword, unparsed: the lens from the previous version
+    /// (see [`crate::lens`]; `diff` checks it with the rule `lens-disagrees`).
+    pub lens: Option<Value>,
 }
 
 /// A keyword the model does not understand, or uses only partly. The check still runs; the

@@ -8,6 +8,7 @@
 mod annotations;
 mod arrays;
 mod bounds;
+mod lens;
 mod objects;
 mod properties;
 mod strings;
@@ -101,6 +102,7 @@ pub static CATALOG: &[&Rule] = &[
     &annotations::DEFAULT_CHANGED,
     &annotations::ANNOTATION_CHANGED,
     &annotations::REF_TARGET_CHANGED,
+    &lens::LENS_DISAGREES,
 ];
 
 /// The catalog entries, for `list-rules` and the docs.
@@ -145,6 +147,8 @@ pub struct Change {
     pub pointer_in_old: bool,
     /// Appended to the pair's instance path (a property name, for property rules).
     pub instance_suffix: Option<String>,
+    /// Replaces the pair's instance path (a whole-schema rule reporting below the root).
+    pub instance_path: Option<String>,
     pub backward_probe: Probe,
     pub forward_probe: Probe,
     /// Breaking by policy even without a rejecting witness (a rename loses data silently).
@@ -166,6 +170,7 @@ impl Change {
             new_node: Some(pair.new_node()),
             pointer_in_old: false,
             instance_suffix: None,
+            instance_path: None,
             backward_probe: Probe::None,
             forward_probe: Probe::None,
             breaking_without_witness: false,

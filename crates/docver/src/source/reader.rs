@@ -83,6 +83,7 @@ pub fn read_schema(name: &str, text: &str) -> Result<Schema, LoadError> {
         by_pointer: HashMap::new(),
         pending_refs: Vec::new(),
         warnings: Vec::new(),
+        lens: None,
     };
     let root = reader
         .read(&json, String::new(), None)
@@ -93,6 +94,7 @@ pub fn read_schema(name: &str, text: &str) -> Result<Schema, LoadError> {
         nodes: reader.nodes,
         root,
         warnings: reader.warnings,
+        lens: reader.lens,
     })
 }
 
@@ -140,6 +142,8 @@ struct Reader {
     by_pointer: HashMap<String, NodeId>,
     pending_refs: Vec<(NodeId, String, Span)>,
     warnings: Vec<SchemaWarning>,
+    /// The root's `x-docver-lens` (checked by `diff`, not a validation keyword).
+    lens: Option<Value>,
 }
 
 /// Appends one reference token to a JSON pointer, escaping `~` and `/` (RFC 6901).
@@ -456,6 +460,7 @@ impl Reader {
                 _ => return Err(invalid("a boolean")),
             },
             _ if ANNOTATIONS.contains(&key) => {}
+            crate::lens::LENS_KEYWORD if pointer.is_empty() => self.lens = Some(value.to_value()),
             _ => self.warn(
                 &at,
                 member.key_span,
