@@ -31,29 +31,59 @@ pub fn from_lens_value<T: DeserializeOwned>(value: Value, key: &str) -> Result<T
     })
 }
 
-fn object(value: Value, key: &str) -> Result<Map<String, Value>, MigrationError> {
-    match value {
-        Value::Object(map) => Ok(map),
-        Value::Null => Ok(Map::new()),
-        other => Err(MigrationError::new(format!(
-            "`{key}` holds {other}, not an object"
-        ))),
+/// Runs one `hoist` (`up`) or `plunge` (down) of the reference interpreter over
+/// `{host: .., name: ..}`, so typed steps and `docver::lens` share one definition of both.
+fn move_field(
+    host: Value,
+    name: &str,
+    value: Option<Value>,
+    up: bool,
+) -> Result<Map<String, Value>, MigrationError> {
+    let host_key = host_key(name);
+    let mut doc = Map::new();
+    doc.insert(host_key.clone(), host);
+    if let Some(value) = value {
+        doc.insert(name.to_owned(), value);
     }
+    let mut doc = Value::Object(doc);
+    let op = crate::lens::LensOp::Hoist(crate::lens::ops::Move {
+        host: host_key,
+        name: name.to_owned(),
+    });
+    let direction = if up {
+        crate::lens::Direction::Up
+    } else {
+        crate::lens::Direction::Down
+    };
+    crate::lens::Lens::new(vec![op])
+        .apply(&mut doc, direction)
+        .map_err(|e| MigrationError::new(e.to_string()))?;
+    match doc {
+        Value::Object(map) => Ok(map),
+        _ => Ok(Map::new()),
+    }
+}
+
+/// The key the host object sits under while it moves: never `name` itself.
+fn host_key(name: &str) -> String {
+    format!("{name}.host")
 }
 
 /// `hoist`: takes `name` out of the object `host`; returns what is left of `host` and the
 /// value (`null` when `host` lacks it).
 pub fn hoist(host: Value, name: &str) -> Result<(Value, Value), MigrationError> {
-    let mut host = object(host, name)?;
-    let value = host.shift_remove(name).unwrap_or(Value::Null);
-    Ok((Value::Object(host), value))
+    let mut doc = move_field(host, name, None, true)?;
+    let value = doc.shift_remove(name).unwrap_or(Value::Null);
+    Ok((
+        doc.shift_remove(&host_key(name)).unwrap_or(Value::Null),
+        value,
+    ))
 }
 
 /// `plunge`: puts `value` into the object `host` under `name`.
 pub fn plunge(host: Value, name: &str, value: Value) -> Result<Value, MigrationError> {
-    let mut host = object(host, name)?;
-    host.insert(name.to_owned(), value);
-    Ok(Value::Object(host))
+    let mut doc = move_field(host, name, Some(value), false)?;
+    Ok(doc.shift_remove(&host_key(name)).unwrap_or(Value::Null))
 }
 
 /// The nested operations of one `in(host, ...)`, read once per call site.
