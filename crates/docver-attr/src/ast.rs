@@ -119,9 +119,7 @@ impl Family {
                         &meta.path,
                         attr::unknown_key(&key, attr::CONTAINER_KEYS, "`versioned` argument"),
                     );
-                    if meta.input.peek(syn::Token![=]) {
-                        let _: Expr = meta.value()?.parse()?;
-                    }
+                    attr::skip_value(&meta)?;
                 }
             }
             Ok(())
@@ -315,9 +313,7 @@ fn parse_step(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<S
                     &inner.path,
                     attr::unknown_key(&key, attr::STEP_KEYS, "`step` argument"),
                 );
-                if inner.input.peek(syn::Token![=]) {
-                    let _: Expr = inner.value()?.parse()?;
-                }
+                attr::skip_value(&inner)?;
             }
         }
         Ok(())

@@ -101,6 +101,17 @@ pub fn unknown_key(key: &str, known: &[&str], what: &str) -> String {
     }
 }
 
+/// Skips the value of a key already reported as unknown (`= value` or `(...)`), so the keys
+/// after it are still read and checked.
+pub fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
+    if meta.input.peek(syn::Token![=]) {
+        let _: Expr = meta.value()?.parse()?;
+    } else if meta.input.peek(syn::token::Paren) {
+        let _: proc_macro2::Group = meta.input.parse()?;
+    }
+    Ok(())
+}
+
 pub fn key_name(meta: &ParseNestedMeta<'_>) -> String {
     meta.path
         .get_ident()
@@ -165,17 +176,7 @@ impl FieldAttrs {
                             &meta.path,
                             unknown_key(&key, FIELD_KEYS, "docver attribute"),
                         );
-                        // Skip a value, if any, so the other keys are still read.
-                        if meta.input.peek(syn::Token![=]) {
-                            let _: Expr = meta.value()?.parse()?;
-                        } else if meta.input.peek(syn::token::Paren) {
-                            meta.parse_nested_meta(|inner| {
-                                if inner.input.peek(syn::Token![=]) {
-                                    let _: Expr = inner.value()?.parse()?;
-                                }
-                                Ok(())
-                            })?;
-                        }
+                        skip_value(&meta)?;
                     }
                 }
                 Ok(())

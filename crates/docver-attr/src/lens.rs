@@ -296,7 +296,7 @@ fn parse_op(cx: &Ctxt, op: &ParseNestedMeta<'_>, nested: bool) -> syn::Result<Op
             &op.path,
             attr::unknown_key(&kind, LENS_OPS, "lens operation"),
         );
-        skip(op)?;
+        attr::skip_value(op)?;
         return Ok(None);
     }
     let mut args = OpArgs::default();
@@ -450,13 +450,4 @@ fn parse_table(cx: &Ctxt, arg: &ParseNestedMeta<'_>) -> syn::Result<Table> {
         arms,
         span: brace.span.join(),
     })
-}
-
-fn skip(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
-    if meta.input.peek(syn::Token![=]) {
-        let _: Expr = meta.value()?.parse()?;
-    } else if meta.input.peek(syn::token::Paren) {
-        let _: proc_macro2::Group = meta.input.parse()?;
-    }
-    Ok(())
 }
