@@ -93,9 +93,17 @@ impl Family {
         if let Some(name) = serde_string(&field.attrs, "rename") {
             return name;
         }
+        // serde names a raw identifier `r#type` "type".
+        let name = field.name();
+        let name = name.strip_prefix("r#").unwrap_or(&name);
         match serde_string(&self.attrs, "rename_all") {
-            Some(style) => rename(&field.name(), &style),
-            None => field.name(),
+            Some(style) => rename(name, &style),
+            None => name.to_owned(),
         }
+    }
+
+    /// The container's `#[serde(rename = "...")]`, if it has one.
+    pub fn serde_rename(&self) -> Option<String> {
+        serde_string(&self.attrs, "rename")
     }
 }

@@ -46,6 +46,7 @@ pub mod __private {
 
     pub use crate::lens_glue::*;
 
+    pub use crate::document::fields::{FieldSlots, fill_slot, read_fields, required_slot};
     use crate::document::{MigrationError, Parts};
     pub use crate::document::{with_unknown, with_unknown_tagged};
 

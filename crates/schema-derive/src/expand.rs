@@ -7,7 +7,7 @@ use docver_attr::{Family, Field};
 
 use crate::lens::{self, Way};
 use proc_macro2::{Span, TokenStream};
-use quote::{ToTokens, format_ident, quote, quote_spanned};
+use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
 pub fn expand(family: &Family) -> TokenStream {
@@ -37,39 +37,134 @@ fn serde_default(field: &Field) -> TokenStream {
     }
 }
 
-/// Whether a version can read its fields through `docver::__private::with_unknown` (a
-/// private struct without `flatten`, unknown entries kept as the struct skips them): not when
-/// a field is itself flattened (its entries would never reach the unknown fields) or a
-/// container attribute changes how the struct as a whole is built.
-fn reads_fields_directly(family: &Family, fields: &[&Field]) -> bool {
-    let allowed_container = ["rename", "rename_all", "expecting", "crate"];
-    let container_ok = family
-        .attrs
-        .iter()
-        .filter(|a| a.path().is_ident("serde"))
-        .all(|a| {
-            let mut ok = true;
-            let parsed = a.parse_nested_meta(|meta| {
-                if !allowed_container.iter().any(|k| meta.path.is_ident(k)) {
-                    ok = false;
-                }
-                // Skip the value (`= "..."` or `(...)`), whatever it is.
-                if meta.input.peek(syn::Token![=]) {
-                    let _: syn::Expr = meta.value()?.parse()?;
-                } else if !meta.input.is_empty() && !meta.input.peek(syn::Token![,]) {
-                    let _ = meta.input.parse::<proc_macro2::TokenTree>()?;
-                }
-                Ok(())
-            });
-            ok && parsed.is_ok()
-        });
-    let fields_ok = fields.iter().all(|f| {
-        f.attrs
+/// The keys of the `#[serde(...)]` attributes in `attrs`, each with whether it is written
+/// `key = ...`; `None` if one does not parse (serde's derive will report it).
+fn serde_keys(attrs: &[syn::Attribute]) -> Option<Vec<(String, bool)>> {
+    let mut keys = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            let assigned = meta.input.peek(syn::Token![=]);
+            keys.push((docver_attr::attr::key_name(&meta), assigned));
+            docver_attr::attr::skip_value(&meta)
+        })
+        .ok()?;
+    }
+    Some(keys)
+}
+
+/// Whether every serde key in `attrs` is one of `allowed` (and, with `assigned`, written
+/// `key = "..."`, the only form whose meaning the derive itself knows).
+fn serde_keys_within(attrs: &[syn::Attribute], allowed: &[&str], assigned: bool) -> bool {
+    serde_keys(attrs).is_some_and(|keys| {
+        keys.iter()
+            .all(|(key, eq)| allowed.contains(&key.as_str()) && (*eq || !assigned))
+    })
+}
+
+/// How a version's generated `Deserialize` reads its fields.
+#[derive(Clone, Copy, PartialEq)]
+enum Reader {
+    /// Generated slots driven by `docver::__private::read_fields`: when the fields' serde
+    /// attributes are only renames, whose meaning the derive knows. Far less code per version
+    /// than serde's derive (no field visitor, no sequence visitor).
+    Slots,
+    /// A private struct with the user's serde attributes and serde's derive, read through
+    /// `docver::__private::with_unknown`, which keeps the entries the struct skips.
+    SerdeFields,
+    /// serde's derive on the version itself, unknown fields through `#[serde(flatten)]`: when
+    /// a field is itself flattened (its entries would never reach the unknown fields) or a
+    /// container attribute changes how the struct as a whole is built.
+    Flatten,
+}
+
+fn reader(family: &Family, fields: &[&Field]) -> Reader {
+    let no_cfg = |f: &&Field| !f.attrs.iter().any(|a| a.path().is_ident("cfg"));
+    if serde_keys_within(&family.attrs, &["rename", "rename_all", "crate"], true)
+        && fields
             .iter()
-            .filter(|a| a.path().is_ident("serde"))
-            .all(|a| !a.meta.to_token_stream().to_string().contains("flatten"))
+            .all(|f| no_cfg(f) && serde_keys_within(&f.attrs, &["rename"], true))
+    {
+        return Reader::Slots;
+    }
+    let container_ok = serde_keys_within(
+        &family.attrs,
+        &["rename", "rename_all", "expecting", "crate"],
+        false,
+    );
+    let no_flatten = |f: &&Field| {
+        serde_keys(&f.attrs).is_some_and(|keys| keys.iter().all(|(key, _)| key != "flatten"))
+    };
+    if container_ok && fields.iter().all(no_flatten) {
+        Reader::SerdeFields
+    } else {
+        Reader::Flatten
+    }
+}
+
+/// The generated reader of a version whose fields fill slots (`Reader::Slots`): the slots, the
+/// `Deserialize` impl and the `Versioned` impl, in one anonymous const.
+fn slots_reader(
+    family: &Family,
+    ident: &syn::Ident,
+    fields: &[&Field],
+    versioned_impl: &TokenStream,
+) -> TokenStream {
+    let struct_name = family.serde_rename().unwrap_or_else(|| ident.to_string());
+    let names: Vec<&syn::Ident> = fields.iter().map(|f| &f.ident).collect();
+    let types = fields.iter().map(|f| &f.ty);
+    let json: Vec<String> = fields.iter().map(|f| family.json_name(f)).collect();
+    let index = 0..fields.len();
+    let values = fields.iter().zip(&json).map(|(f, json)| {
+        let name = &f.ident;
+        match f.default() {
+            Some(DefaultValue::Trait(_)) => quote!(self.#name.unwrap_or_default()),
+            Some(DefaultValue::Path(path)) => {
+                quote_spanned!(path.span()=> self.#name.unwrap_or_else(#path))
+            }
+            None => quote!(::docver::__private::required_slot(self.#name, #json)?),
+        }
     });
-    container_ok && fields_ok
+    quote! {
+        const _: () = {
+            struct __Slots {
+                #(#names: ::core::option::Option<#types>,)*
+            }
+
+            impl<'de> ::docver::__private::FieldSlots<'de> for __Slots {
+                type Output = #ident;
+                const STRUCT_NAME: &'static str = #struct_name;
+                const NAMES: &'static [&'static str] = &[#(#json),*];
+
+                #[inline]
+                fn empty() -> Self {
+                    __Slots { #(#names: ::core::option::Option::None,)* }
+                }
+
+                #[inline]
+                #[allow(unused_variables)]
+                fn fill<A: ::docver::__private::serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> ::core::result::Result<(), A::Error> {
+                    match index {
+                        #(#index => ::docver::__private::fill_slot(&mut self.#names, map, #json),)*
+                        _ => ::core::result::Result::Ok(()),
+                    }
+                }
+
+                #[inline]
+                fn finish<E: ::docver::__private::serde::de::Error>(self, unknown: ::docver::UnknownFields) -> ::core::result::Result<#ident, E> {
+                    ::core::result::Result::Ok(#ident { #(#names: #values,)* unknown })
+                }
+            }
+
+            impl<'de> ::docver::__private::serde::Deserialize<'de> for #ident {
+                #[inline]
+                fn deserialize<D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                    ::core::result::Result::Ok(::docver::__private::read_fields::<__Slots, D>(deserializer, ::core::option::Option::None)?.0)
+                }
+            }
+
+            #versioned_impl
+        };
+    }
 }
 
 fn version_struct(family: &Family, version: u32) -> TokenStream {
@@ -91,14 +186,23 @@ fn version_struct(family: &Family, version: u32) -> TokenStream {
         let default = serde_default(f);
         quote! { #(#attrs)* #default #vis #name: #ty, }
     });
-    let direct = reads_fields_directly(family, &version_fields);
-    let read_tagged = direct.then(|| quote! {
-        #[inline]
-        fn read_tagged<'de, D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<(Self, ::docver::document::TagSeen), D::Error> {
-            let (fields, unknown, seen) = ::docver::__private::with_unknown_tagged::<Fields, D>(deserializer, ::docver::document::tag_names::<Self>())?;
-            ::core::result::Result::Ok((build(fields, unknown), seen))
-        }
-    });
+    let reader = reader(family, &version_fields);
+    let read_tagged = match reader {
+        Reader::Slots => quote! {
+            #[inline]
+            fn read_tagged<'de, D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<(Self, ::docver::document::TagSeen), D::Error> {
+                ::docver::__private::read_fields::<__Slots, D>(deserializer, ::core::option::Option::Some(::docver::document::tag_names::<Self>()))
+            }
+        },
+        Reader::SerdeFields => quote! {
+            #[inline]
+            fn read_tagged<'de, D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<(Self, ::docver::document::TagSeen), D::Error> {
+                let (fields, unknown, seen) = ::docver::__private::with_unknown_tagged::<__Fields, D>(deserializer, ::docver::document::tag_names::<Self>())?;
+                ::core::result::Result::Ok((__build(fields, unknown), seen))
+            }
+        },
+        Reader::Flatten => TokenStream::new(),
+    };
     let versioned_impl = quote! {
         impl ::docver::Versioned for #ident {
             const SCHEMA_NAME: &'static str = #schema;
@@ -127,51 +231,20 @@ fn version_struct(family: &Family, version: u32) -> TokenStream {
         #[schemars(skip)]
         pub unknown: ::docver::UnknownFields,
     };
-    if !direct {
-        // The serde and schemars derives come first: the user's `#[serde(...)]` container
-        // attributes are helpers of those derives and must follow them.
-        return quote! {
-            #[derive(::docver::__private::serde::Serialize, ::docver::__private::serde::Deserialize, ::docver::__private::schemars::JsonSchema)]
-            #(#attrs)*
-            #[serde(crate = "::docver::__private::serde")]
-            #[schemars(crate = "::docver::__private::schemars")]
-            #vis struct #ident {
-                #(#fields)*
-                #unknown_field
-            }
-
-            #versioned_impl
-        };
-    }
-    // Reading: the fields alone (the user's serde attributes, no `flatten`), the unknown
-    // entries kept by `with_unknown` as the derive skips them: one pass, nothing buffered.
-    let serde_only = |attrs: &[syn::Attribute]| -> Vec<syn::Attribute> {
-        attrs
-            .iter()
-            .filter(|a| a.path().is_ident("serde") || a.path().is_ident("cfg"))
-            .cloned()
-            .collect()
+    // serde's `Deserialize` derive only when it reads the version itself, through `flatten`.
+    let deserialize =
+        (reader == Reader::Flatten).then(|| quote!(::docver::__private::serde::Deserialize,));
+    let read = match reader {
+        Reader::Slots => slots_reader(family, &ident, &version_fields, &versioned_impl),
+        Reader::SerdeFields => {
+            serde_fields_reader(family, &ident, &version_fields, &versioned_impl)
+        }
+        Reader::Flatten => versioned_impl,
     };
-    let container_serde = serde_only(attrs);
-    let renamed = container_serde.iter().any(|a| {
-        a.meta
-            .to_token_stream()
-            .to_string()
-            .starts_with("serde (rename =")
-    });
-    let rename = (!renamed).then(|| {
-        let name = ident.to_string();
-        quote!(#[serde(rename = #name)])
-    });
-    let names: Vec<&syn::Ident> = version_fields.iter().map(|f| &f.ident).collect();
-    let read_fields = version_fields.iter().map(|f| {
-        let (name, ty) = (&f.ident, &f.ty);
-        let attrs = serde_only(&f.attrs);
-        let default = serde_default(f);
-        quote! { #(#attrs)* #default #name: #ty, }
-    });
+    // The serde and schemars derives come first: the user's `#[serde(...)]` container
+    // attributes are helpers of those derives and must follow them.
     quote! {
-        #[derive(::docver::__private::serde::Serialize, ::docver::__private::schemars::JsonSchema)]
+        #[derive(::docver::__private::serde::Serialize, #deserialize ::docver::__private::schemars::JsonSchema)]
         #(#attrs)*
         #[serde(crate = "::docver::__private::serde")]
         #[schemars(crate = "::docver::__private::schemars")]
@@ -180,25 +253,59 @@ fn version_struct(family: &Family, version: u32) -> TokenStream {
             #unknown_field
         }
 
+        #read
+    }
+}
+
+/// The generated reader of a version read through serde's derive (`Reader::SerdeFields`): the
+/// fields alone (the user's serde attributes, no `flatten`), the unknown entries kept by
+/// `with_unknown` as the derive skips them: one pass, nothing buffered.
+fn serde_fields_reader(
+    family: &Family,
+    ident: &syn::Ident,
+    fields: &[&Field],
+    versioned_impl: &TokenStream,
+) -> TokenStream {
+    let serde_only = |attrs: &[syn::Attribute]| -> Vec<syn::Attribute> {
+        attrs
+            .iter()
+            .filter(|a| a.path().is_ident("serde") || a.path().is_ident("cfg"))
+            .cloned()
+            .collect()
+    };
+    let container_serde = serde_only(&family.attrs);
+    // serde's errors name the version ("expected struct TodoV2"), not the private struct.
+    let rename = family.serde_rename().is_none().then(|| {
+        let name = ident.to_string();
+        quote!(#[serde(rename = #name)])
+    });
+    let names: Vec<&syn::Ident> = fields.iter().map(|f| &f.ident).collect();
+    let read_fields = fields.iter().map(|f| {
+        let (name, ty) = (&f.ident, &f.ty);
+        let attrs = serde_only(&f.attrs);
+        let default = serde_default(f);
+        quote! { #(#attrs)* #default #name: #ty, }
+    });
+    quote! {
         const _: () = {
             #[derive(::docver::__private::serde::Deserialize)]
             #(#container_serde)*
             #rename
             #[serde(crate = "::docver::__private::serde")]
-            struct Fields {
+            struct __Fields {
                 #(#read_fields)*
             }
 
             #[inline]
-            fn build(fields: Fields, unknown: ::docver::UnknownFields) -> #ident {
+            fn __build(fields: __Fields, unknown: ::docver::UnknownFields) -> #ident {
                 #ident { #(#names: fields.#names,)* unknown }
             }
 
             impl<'de> ::docver::__private::serde::Deserialize<'de> for #ident {
                 #[inline]
                 fn deserialize<D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                    let (fields, unknown) = ::docver::__private::with_unknown::<Fields, D>(deserializer)?;
-                    ::core::result::Result::Ok(build(fields, unknown))
+                    let (fields, unknown) = ::docver::__private::with_unknown::<__Fields, D>(deserializer)?;
+                    ::core::result::Result::Ok(__build(fields, unknown))
                 }
             }
 

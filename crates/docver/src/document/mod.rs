@@ -18,6 +18,7 @@ use serde_json::{Map, Value};
 use crate::error::DocError;
 use crate::family::{DocumentSet, Loss, Migrated};
 
+pub(crate) mod fields;
 mod parts;
 mod read;
 mod write;

@@ -2,12 +2,13 @@
 
 use super::*;
 
-// // serde's `#[serde(flatten)]` buffers every entry of the document before it deserializes the
+// serde's `#[serde(flatten)]` buffers every entry of the document before it deserializes the
 // flattened map; the derive for a struct *without* `flatten` reads each known field straight
-// from the input and skips each unknown one through `deserialize_ignored_any`. The generated
-// `Deserialize` of a version reads its fields (a private struct with the user's serde
-// attributes and no `flatten`) through [`with_unknown`], which keeps each skipped top-level
-// entry among the unknown fields instead.
+// from the input and skips each unknown one through `deserialize_ignored_any`. A version whose
+// fields carry serde attributes beyond renames reads them (a private struct with the user's
+// serde attributes and no `flatten`) through [`with_unknown`], which keeps each skipped
+// top-level entry among the unknown fields instead. The other versions need no serde derive
+// for reading at all: see [`super::fields`].
 
 /// Deserializes `F` from `deserializer`, keeping every top-level entry `F` skips (an unknown
 /// field) in the returned map, in document order.
@@ -99,14 +100,14 @@ impl TagSeen {
 }
 
 /// A tag field's value, read without keeping it.
-enum TagValue {
+pub(super) enum TagValue {
     /// A string: whether it is the expected one.
     Str(bool),
     Int(u64),
     Other,
 }
 
-struct TagVisitor<'a>(&'a str);
+pub(super) struct TagVisitor<'a>(pub(super) &'a str);
 
 impl<'de> Visitor<'de> for TagVisitor<'_> {
     type Value = TagValue;
