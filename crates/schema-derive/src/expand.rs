@@ -52,12 +52,13 @@ fn serde_keys(attrs: &[syn::Attribute]) -> Option<Vec<(String, bool)>> {
     Some(keys)
 }
 
-/// Whether every serde key in `attrs` is one of `allowed` (and, with `assigned`, written
-/// `key = "..."`, the only form whose meaning the derive itself knows).
-fn serde_keys_within(attrs: &[syn::Attribute], allowed: &[&str], assigned: bool) -> bool {
+/// Whether every serde key in `attrs` is either in `assigned` and written `key = "..."` (the
+/// form whose meaning the derive itself knows) or in `any_form`.
+fn serde_keys_within(attrs: &[syn::Attribute], assigned: &[&str], any_form: &[&str]) -> bool {
     serde_keys(attrs).is_some_and(|keys| {
-        keys.iter()
-            .all(|(key, eq)| allowed.contains(&key.as_str()) && (*eq || !assigned))
+        keys.iter().all(|(key, eq)| {
+            any_form.contains(&key.as_str()) || *eq && assigned.contains(&key.as_str())
+        })
     })
 }
 
@@ -65,7 +66,7 @@ fn serde_keys_within(attrs: &[syn::Attribute], allowed: &[&str], assigned: bool)
 #[derive(Clone, Copy, PartialEq)]
 enum Reader {
     /// Generated slots driven by `docver::__private::read_fields`: when the fields' serde
-    /// attributes are only renames, whose meaning the derive knows. Far less code per version
+    /// attributes are only renames, whose meaning the derive knows, and write-only keys. Far less code per version
     /// than serde's derive (no field visitor, no sequence visitor).
     Slots,
     /// A private struct with the user's serde attributes and serde's derive, read through
@@ -79,17 +80,19 @@ enum Reader {
 
 fn reader(family: &Family, fields: &[&Field]) -> Reader {
     let no_cfg = |f: &&Field| !f.attrs.iter().any(|a| a.path().is_ident("cfg"));
-    if serde_keys_within(&family.attrs, &["rename", "rename_all", "crate"], true)
+    // Besides renames, a field may carry the keys that only change how it is written.
+    let write_only = ["skip_serializing", "skip_serializing_if", "serialize_with"];
+    if serde_keys_within(&family.attrs, &["rename", "rename_all", "crate"], &[])
         && fields
             .iter()
-            .all(|f| no_cfg(f) && serde_keys_within(&f.attrs, &["rename"], true))
+            .all(|f| no_cfg(f) && serde_keys_within(&f.attrs, &["rename"], &write_only))
     {
         return Reader::Slots;
     }
     let container_ok = serde_keys_within(
         &family.attrs,
+        &[],
         &["rename", "rename_all", "expecting", "crate"],
-        false,
     );
     let no_flatten = |f: &&Field| {
         serde_keys(&f.attrs).is_some_and(|keys| keys.iter().all(|(key, _)| key != "flatten"))

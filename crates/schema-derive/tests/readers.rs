@@ -22,6 +22,7 @@ macro_rules! note_family {
             #[serde(rename = "n")]
             pub count: i64,
             pub tags: Vec<String>,
+            #[serde(skip_serializing_if = "Option::is_none")]
             pub owner: Option<String>,
             #[docver(default)]
             pub done: bool,

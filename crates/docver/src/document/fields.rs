@@ -4,10 +4,11 @@
 //!
 //! serde's derive emits, per struct, a field-name visitor, a sequence visitor and a map visitor;
 //! for a family of N versions that is most of what the compiler spends on the family. When a
-//! version's fields use no serde attribute beyond `rename`/`rename_all` (and the derive's own
-//! defaults), `#[versioned]` implements [`FieldSlots`] instead: one `Option` per field, a `match`
-//! that fills one, and the constructor. Anything else goes through [`super::with_unknown`] and
-//! serde's derive, which understands every serde attribute.
+//! version's fields use no serde attribute beyond `rename`/`rename_all`, the derive's own
+//! defaults and keys that only change writing, `#[versioned]` implements [`FieldSlots`]
+//! instead: one `Option` per field, a `match` that fills one, and the constructor. Anything
+//! else goes through [`super::with_unknown`] and serde's derive, which understands every serde
+//! attribute.
 
 use super::*;
 
