@@ -14,7 +14,7 @@ use super::*;
 
 use serde::de::{DeserializeSeed, MapAccess, Visitor};
 
-use super::read::{TagValue, TagVisitor};
+use super::read::TagField;
 
 /// A version's fields while its document is being read: one empty slot per field. Implemented
 /// by `#[versioned]`; [`read_fields`] drives it.
@@ -112,20 +112,15 @@ impl<'de, S: FieldSlots<'de>> Visitor<'de> for SlotsVisitor<S> {
                 }
                 Key::Other(name) => name,
             };
-            if let Some(names) = self.tag {
-                if name == names.schema_field {
-                    let found = map.next_value_seed(TagSeed(names.schema_name))?;
-                    seen.schema = Some(matches!(found, TagValue::Str(true)));
-                    continue;
-                }
-                if name == names.version_field {
-                    let found = map.next_value_seed(TagSeed(""))?;
-                    seen.version = Some(match found {
-                        TagValue::Int(n) => Some(n),
-                        _ => None,
-                    });
-                    continue;
-                }
+            if let Some(names) = self.tag
+                && let Some(field) = TagField::of(names, &name)
+            {
+                map.next_value_seed(TagSeed {
+                    field,
+                    names,
+                    seen: &mut seen,
+                })?;
+                continue;
             }
             let value: Value = map.next_value()?;
             unknown.insert(name, value);
@@ -201,13 +196,18 @@ impl<'de> Visitor<'de> for KeyLookup {
     }
 }
 
-struct TagSeed<'a>(&'a str);
+/// A tag field's value, read into the [`TagSeen`].
+struct TagSeed<'s> {
+    field: TagField,
+    names: TagNames,
+    seen: &'s mut TagSeen,
+}
 
 impl<'de> DeserializeSeed<'de> for TagSeed<'_> {
-    type Value = TagValue;
+    type Value = ();
 
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<TagValue, D::Error> {
-        d.deserialize_any(TagVisitor(self.0))
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        self.field.read(self.names, d, self.seen)
     }
 }
 

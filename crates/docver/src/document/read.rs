@@ -99,15 +99,58 @@ impl TagSeen {
     }
 }
 
+/// A tag field, as named by a key of the document.
+#[derive(Clone, Copy)]
+pub(super) enum TagField {
+    Schema,
+    Version,
+}
+
+impl TagField {
+    /// The tag field `key` names, if any.
+    #[inline]
+    pub(super) fn of(names: TagNames, key: &str) -> Option<TagField> {
+        if key == names.schema_field {
+            Some(TagField::Schema)
+        } else if key == names.version_field {
+            Some(TagField::Version)
+        } else {
+            None
+        }
+    }
+
+    /// Reads the field's value from `d` into `seen`, without keeping it.
+    pub(super) fn read<'de, D: serde::Deserializer<'de>>(
+        self,
+        names: TagNames,
+        d: D,
+        seen: &mut TagSeen,
+    ) -> Result<(), D::Error> {
+        match self {
+            TagField::Schema => {
+                let found = d.deserialize_any(TagVisitor(names.schema_name))?;
+                seen.schema = Some(matches!(found, TagValue::Str(true)));
+            }
+            TagField::Version => {
+                seen.version = Some(match d.deserialize_any(TagVisitor(""))? {
+                    TagValue::Int(n) => Some(n),
+                    _ => None,
+                });
+            }
+        }
+        Ok(())
+    }
+}
+
 /// A tag field's value, read without keeping it.
-pub(super) enum TagValue {
+enum TagValue {
     /// A string: whether it is the expected one.
     Str(bool),
     Int(u64),
     Other,
 }
 
-pub(super) struct TagVisitor<'a>(pub(super) &'a str);
+struct TagVisitor<'a>(&'a str);
 
 impl<'de> Visitor<'de> for TagVisitor<'_> {
     type Value = TagValue;
@@ -535,20 +578,11 @@ impl<'de, D: serde::Deserializer<'de>> serde::Deserializer<'de> for ValueDe<'_, 
             serde::de::IgnoredAny::deserialize(self.inner)?;
             return visitor.visit_unit();
         };
-        if let Some(names) = self.sink.tag {
-            if key == names.schema_field {
-                let found = self.inner.deserialize_any(TagVisitor(names.schema_name))?;
-                self.sink.seen.schema = Some(matches!(found, TagValue::Str(true)));
-                return visitor.visit_unit();
-            }
-            if key == names.version_field {
-                let found = self.inner.deserialize_any(TagVisitor(""))?;
-                self.sink.seen.version = Some(match found {
-                    TagValue::Int(n) => Some(n),
-                    _ => None,
-                });
-                return visitor.visit_unit();
-            }
+        if let Some(names) = self.sink.tag
+            && let Some(field) = TagField::of(names, key)
+        {
+            field.read(names, self.inner, &mut self.sink.seen)?;
+            return visitor.visit_unit();
         }
         let value = Value::deserialize(self.inner)?;
         self.sink.unknown.insert(key.to_owned(), value);
