@@ -28,6 +28,8 @@ macro_rules! note_family {
             pub done: bool,
             #[docver(default = default_score)]
             pub score: f64,
+            /// A raw identifier: serde names it "type".
+            pub r#type: Option<String>,
         }
     };
 }
@@ -41,7 +43,15 @@ note_family!(FlatNote, AnyFlatNote, , bound = "");
 #[derive(Debug, PartialEq)]
 enum Outcome {
     Read {
-        fields: (String, i64, Vec<String>, Option<String>, bool, u64),
+        fields: (
+            String,
+            i64,
+            Vec<String>,
+            Option<String>,
+            bool,
+            u64,
+            Option<String>,
+        ),
         unknown: Vec<(String, Value)>,
     },
     Refused,
@@ -58,6 +68,7 @@ macro_rules! outcome {
                     v.owner,
                     v.done,
                     v.score.to_bits(),
+                    v.r#type,
                 ),
                 unknown: v.unknown.into_iter().collect(),
             },
@@ -106,6 +117,7 @@ fn entry() -> impl Strategy<Value = (String, Value)> {
         2 => Just("owner"),
         2 => Just("done"),
         2 => Just("score"),
+        1 => Just("type"),
         1 => Just("title_text"),
         1 => Just("count"),
         2 => Just("_id"),
@@ -208,6 +220,11 @@ fn slot_errors_read_like_serde_derive() {
 fn absent_option_and_defaults() {
     let v: SlotNoteV1 = serde_json::from_str(r#"{"titleText":"a","n":1,"tags":[]}"#).unwrap();
     assert_eq!(v.owner, None);
+    assert_eq!(v.r#type, None);
+    let v: SlotNoteV1 =
+        serde_json::from_str(r#"{"titleText":"a","n":1,"tags":[],"type":"t"}"#).unwrap();
+    assert_eq!(v.r#type.as_deref(), Some("t"));
+    assert!(v.unknown.is_empty());
     assert!(!v.done);
     assert_eq!(v.score, 0.5);
 }
