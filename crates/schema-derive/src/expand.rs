@@ -79,13 +79,18 @@ enum Reader {
 }
 
 fn reader(family: &Family, fields: &[&Field]) -> Reader {
-    let no_cfg = |f: &&Field| !f.attrs.iter().any(|a| a.path().is_ident("cfg"));
-    // Besides renames, a field may carry the keys that only change how it is written.
+    let has = |attrs: &[syn::Attribute], name: &str| attrs.iter().any(|a| a.path().is_ident(name));
+    // `cfg_attr` may hide serde keys: only serde's derive on the version itself sees them all.
+    if has(&family.attrs, "cfg_attr") || fields.iter().any(|f| has(&f.attrs, "cfg_attr")) {
+        return Reader::Flatten;
+    }
+    // Besides renames, a field may carry the keys that only change how it is written; a `cfg`'d
+    // field goes to the private fields struct, which keeps the `cfg`.
     let write_only = ["skip_serializing", "skip_serializing_if", "serialize_with"];
     if serde_keys_within(&family.attrs, &["rename", "rename_all", "crate"], &[])
         && fields
             .iter()
-            .all(|f| no_cfg(f) && serde_keys_within(&f.attrs, &["rename"], &write_only))
+            .all(|f| !has(&f.attrs, "cfg") && serde_keys_within(&f.attrs, &["rename"], &write_only))
     {
         return Reader::Slots;
     }
