@@ -228,3 +228,19 @@ fn absent_option_and_defaults() {
     assert!(!v.done);
     assert_eq!(v.score, 0.5);
 }
+
+/// `cfg_attr` may hide serde keys the slots reader does not know (here an `alias`): such a
+/// version is read by serde's derive, which honours them.
+#[versioned(schema = "aliased", versions = 1..=1, base = 1)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Aliased {
+    #[cfg_attr(all(), serde(alias = "name"))]
+    pub title: String,
+}
+
+#[test]
+fn cfg_attr_serde_keys_are_honoured() {
+    let v: AliasedV1 = serde_json::from_str(r#"{"name":"a","x":1}"#).unwrap();
+    assert_eq!(v.title, "a");
+    assert_eq!(v.unknown["x"], 1);
+}
