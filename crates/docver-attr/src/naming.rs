@@ -87,6 +87,29 @@ fn serde_string(attrs: &[Attribute], wanted: &str) -> Option<String> {
     found
 }
 
+/// Every `key = "..."` value of `wanted` in `#[serde(...)]`, in order (`alias` may repeat).
+fn serde_strings(attrs: &[Attribute], wanted: &str) -> Vec<String> {
+    let mut found = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        let _ = attr.parse_nested_meta(|meta| {
+            if meta.path.is_ident(wanted) && meta.input.peek(syn::Token![=]) {
+                found.push(meta.value()?.parse::<syn::LitStr>()?.value());
+            } else {
+                crate::attr::skip_value(&meta)?;
+            }
+            Ok(())
+        });
+    }
+    found
+}
+
+impl Field {
+    /// The other names serde accepts for this field when reading (`#[serde(alias = "...")]`).
+    pub fn serde_aliases(&self) -> Vec<String> {
+        serde_strings(&self.attrs, "alias")
+    }
+}
+
 impl Family {
     /// The JSON property name of `field` in this family's documents.
     pub fn json_name(&self, field: &Field) -> String {

@@ -84,13 +84,13 @@ fn reader(family: &Family, fields: &[&Field]) -> Reader {
     if has(&family.attrs, "cfg_attr") || fields.iter().any(|f| has(&f.attrs, "cfg_attr")) {
         return Reader::Flatten;
     }
-    // Besides renames, a field may carry the keys that only change how it is written; a `cfg`'d
-    // field goes to the private fields struct, which keeps the `cfg`.
+    // Besides renames and aliases, a field may carry the keys that only change how it is
+    // written; a `cfg`'d field goes to the private fields struct, which keeps the `cfg`.
     let write_only = ["skip_serializing", "skip_serializing_if", "serialize_with"];
     if serde_keys_within(&family.attrs, &["rename", "rename_all", "crate"], &[])
-        && fields
-            .iter()
-            .all(|f| !has(&f.attrs, "cfg") && serde_keys_within(&f.attrs, &["rename"], &write_only))
+        && fields.iter().all(|f| {
+            !has(&f.attrs, "cfg") && serde_keys_within(&f.attrs, &["rename", "alias"], &write_only)
+        })
     {
         return Reader::Slots;
     }
@@ -121,7 +121,20 @@ fn slots_reader(
     let names: Vec<&syn::Ident> = fields.iter().map(|f| &f.ident).collect();
     let types = fields.iter().map(|f| &f.ty);
     let json: Vec<String> = fields.iter().map(|f| family.json_name(f)).collect();
-    let index = 0..fields.len();
+    // Every name a field is read under: its JSON name (index = slot), then the aliases after
+    // all of them, each mapped to its field's slot.
+    let mut keys = json.clone();
+    let mut patterns: Vec<Vec<usize>> = (0..fields.len()).map(|i| vec![i]).collect();
+    for (slot, field) in fields.iter().enumerate() {
+        for alias in field.serde_aliases() {
+            patterns[slot].push(keys.len());
+            keys.push(alias);
+        }
+    }
+    let patterns = patterns.iter().map(|p| {
+        let p = p.iter().map(|&i| proc_macro2::Literal::usize_unsuffixed(i));
+        quote!(#(#p)|*)
+    });
     let values = fields.iter().zip(&json).map(|(f, json)| {
         let name = &f.ident;
         match f.default() {
@@ -141,7 +154,7 @@ fn slots_reader(
             impl<'de> ::docver::__private::FieldSlots<'de> for __Slots {
                 type Output = #ident;
                 const STRUCT_NAME: &'static str = #struct_name;
-                const NAMES: &'static [&'static str] = &[#(#json),*];
+                const NAMES: &'static [&'static str] = &[#(#keys),*];
 
                 #[inline]
                 fn empty() -> Self {
@@ -152,7 +165,7 @@ fn slots_reader(
                 #[allow(unused_variables)]
                 fn fill<A: ::docver::__private::serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> ::core::result::Result<(), A::Error> {
                     match index {
-                        #(#index => ::docver::__private::fill_slot(&mut self.#names, map, #json),)*
+                        #(#patterns => ::docver::__private::fill_slot(&mut self.#names, map, #json),)*
                         _ => ::core::result::Result::Ok(()),
                     }
                 }

@@ -1,8 +1,8 @@
 //! The three ways a generated version reads its fields agree: generated slots (fields with no
-//! serde attribute beyond renames), serde's derive on a private fields struct (other container
-//! attributes, here `expecting`), and serde's derive with `#[serde(flatten)]` (here `bound`).
-//! The same fields, renames and defaults in all three; proptest feeds them the same documents,
-//! valid and not, through `Deserialize` and through the tagged reader.
+//! serde attribute beyond renames and aliases), serde's derive on a private fields struct
+//! (other container attributes, here `expecting`), and serde's derive with `#[serde(flatten)]`
+//! (here `bound`). The same fields, renames, aliases and defaults in all three; proptest feeds
+//! them the same documents, valid and not, through `Deserialize` and through the tagged reader.
 
 use docver::versioned;
 use proptest::prelude::*;
@@ -19,7 +19,8 @@ macro_rules! note_family {
         #[serde(rename_all = "camelCase" $($container)*)]
         pub struct $name {
             pub title_text: String,
-            #[serde(rename = "n")]
+            #[serde(rename = "n", alias = "count")]
+            #[serde(alias = "num")]
             pub count: i64,
             pub tags: Vec<String>,
             #[serde(skip_serializing_if = "Option::is_none")]
@@ -120,6 +121,7 @@ fn entry() -> impl Strategy<Value = (String, Value)> {
         1 => Just("type"),
         1 => Just("title_text"),
         1 => Just("count"),
+        1 => Just("num"),
         2 => Just("_id"),
         1 => Just("schema"),
         1 => Just("version"),

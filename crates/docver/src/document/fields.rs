@@ -4,8 +4,8 @@
 //!
 //! serde's derive emits, per struct, a field-name visitor, a sequence visitor and a map visitor;
 //! for a family of N versions that is most of what the compiler spends on the family. When a
-//! version's fields use no serde attribute beyond `rename`/`rename_all`, the derive's own
-//! defaults and keys that only change writing, `#[versioned]` implements [`FieldSlots`]
+//! version's fields use no serde attribute beyond `rename`/`rename_all`/`alias`, the derive's
+//! own defaults and keys that only change writing, `#[versioned]` implements [`FieldSlots`]
 //! instead: one `Option` per field, a `match` that fills one, and the constructor. Anything
 //! else goes through [`super::with_unknown`] and serde's derive, which understands every serde
 //! attribute.
@@ -24,11 +24,12 @@ pub trait FieldSlots<'de>: Sized {
     type Output;
     /// The name serde errors give the struct ("expected struct ...").
     const STRUCT_NAME: &'static str;
-    /// The JSON names of the fields, in slot order.
+    /// The names the fields are read under: their JSON names in slot order, then their
+    /// aliases.
     const NAMES: &'static [&'static str];
     /// Every slot empty.
     fn empty() -> Self;
-    /// Reads the value of field `NAMES[index]` into its slot.
+    /// Reads the value of the field named `NAMES[index]` into its slot.
     fn fill<A: MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> Result<(), A::Error>;
     /// The version, once the document is read: an empty slot is the field's default, `None` for
     /// an `Option`, or a missing-field error.
