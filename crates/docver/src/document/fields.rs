@@ -124,16 +124,17 @@ impl<'de, S: FieldSlots<'de>> Visitor<'de> for SlotsVisitor<S> {
                 continue;
             }
             let value: Value = map.next_value()?;
-            unknown.insert(name, value);
+            unknown.insert(name.into_owned(), value);
         }
         Ok((slots.finish(unknown)?, seen))
     }
 }
 
-/// A key: the index of a known field, or the name of an unknown one.
-enum Key {
+/// A key: the index of a known field, or the name of an unknown one (borrowed from the input
+/// when it can be: a tag field's name is never copied).
+enum Key<'de> {
     Field(usize),
-    Other(String),
+    Other(Cow<'de, str>),
 }
 
 /// Looks a key up among the field names.
@@ -147,38 +148,46 @@ impl KeyLookup {
 }
 
 impl<'de> DeserializeSeed<'de> for KeyLookup {
-    type Value = Key;
+    type Value = Key<'de>;
 
     #[inline]
-    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Key<'de>, D::Error> {
         d.deserialize_identifier(self)
     }
 }
 
 impl<'de> Visitor<'de> for KeyLookup {
-    type Value = Key;
+    type Value = Key<'de>;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("field identifier")
     }
 
     #[inline]
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key, E> {
+    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
         Ok(match self.find(v) {
             Some(index) => Key::Field(index),
-            None => Key::Other(v.to_owned()),
+            None => Key::Other(Cow::Owned(v.to_owned())),
         })
     }
 
     #[inline]
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key, E> {
-        Ok(match self.find(&v) {
+    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+        Ok(match self.find(v) {
             Some(index) => Key::Field(index),
-            None => Key::Other(v),
+            None => Key::Other(Cow::Borrowed(v)),
         })
     }
 
-    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Key, E> {
+    #[inline]
+    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Key<'de>, E> {
+        Ok(match self.find(&v) {
+            Some(index) => Key::Field(index),
+            None => Key::Other(Cow::Owned(v)),
+        })
+    }
+
+    fn visit_bytes<E: serde::de::Error>(self, v: &[u8]) -> Result<Key<'de>, E> {
         match std::str::from_utf8(v) {
             Ok(v) => self.visit_str(v),
             Err(_) => Err(E::invalid_value(
@@ -188,11 +197,11 @@ impl<'de> Visitor<'de> for KeyLookup {
         }
     }
 
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Key, E> {
+    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Key<'de>, E> {
         // Formats that name fields by index (as serde's derive accepts).
         Ok(match usize::try_from(v) {
             Ok(index) if index < self.0.len() => Key::Field(index),
-            _ => Key::Other(v.to_string()),
+            _ => Key::Other(Cow::Owned(v.to_string())),
         })
     }
 }
