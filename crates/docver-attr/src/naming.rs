@@ -56,57 +56,99 @@ pub fn rename(name: &str, style: &str) -> String {
     }
 }
 
-/// The string value of `key = "..."` (or `key(deserialize = "...")`) in `#[serde(...)]`.
-fn serde_string(attrs: &[Attribute], wanted: &str) -> Option<String> {
-    let mut found = None;
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            let is_wanted = meta.path.is_ident(wanted);
-            if meta.input.peek(syn::Token![=]) {
-                let value: syn::Expr = meta.value()?.parse()?;
-                if is_wanted
-                    && let syn::Expr::Lit(syn::ExprLit {
-                        lit: syn::Lit::Str(s),
-                        ..
-                    }) = value
-                {
-                    found = Some(s.value());
-                }
-            } else if meta.input.peek(syn::token::Paren) {
-                meta.parse_nested_meta(|inner| {
-                    let value = inner.value()?.parse::<syn::LitStr>()?.value();
-                    if is_wanted && (inner.path.is_ident("deserialize") || found.is_none()) {
-                        found = Some(value);
-                    }
-                    Ok(())
-                })?;
-            }
-            Ok(())
-        });
-    }
-    found
+/// One key of a `#[serde(...)]` attribute, as written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SerdeKey {
+    pub key: String,
+    pub value: SerdeValue,
 }
 
-/// Every `key = "..."` value of `wanted` in `#[serde(...)]`, in order (`alias` may repeat).
-fn serde_strings(attrs: &[Attribute], wanted: &str) -> Vec<String> {
-    let mut found = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            if meta.path.is_ident(wanted) && meta.input.peek(syn::Token![=]) {
-                found.push(meta.value()?.parse::<syn::LitStr>()?.value());
-            } else {
-                crate::attr::skip_value(&meta)?;
-            }
-            Ok(())
-        });
+#[derive(Debug, Clone, PartialEq)]
+pub enum SerdeValue {
+    /// `key`
+    Bare,
+    /// `key = "..."`
+    Str(String),
+    /// `key = <anything but a string>`
+    Expr,
+    /// `key(serialize = "...", deserialize = "...")`, in order.
+    Split(Vec<(String, String)>),
+}
+
+impl SerdeValue {
+    /// The string this key gives when reading: `key = "..."`, or the `deserialize` value of
+    /// `key(...)` (else its first).
+    pub fn for_reading(&self) -> Option<&str> {
+        match self {
+            SerdeValue::Str(s) => Some(s),
+            SerdeValue::Split(split) => split
+                .iter()
+                .find(|(direction, _)| direction == "deserialize")
+                .or(split.first())
+                .map(|(_, value)| value.as_str()),
+            SerdeValue::Bare | SerdeValue::Expr => None,
+        }
     }
-    found
+}
+
+/// Every key of the `#[serde(...)]` attributes in `attrs`, in order; `None` if one does not
+/// parse (serde's derive reports it).
+pub fn serde_keys(attrs: &[Attribute]) -> Option<Vec<SerdeKey>> {
+    let mut keys = Vec::new();
+    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
+        attr.parse_nested_meta(|meta| {
+            let value = if meta.input.peek(syn::Token![=]) {
+                match meta.value()?.parse::<syn::Expr>()? {
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(s),
+                        ..
+                    }) => SerdeValue::Str(s.value()),
+                    _ => SerdeValue::Expr,
+                }
+            } else if meta.input.peek(syn::token::Paren) {
+                let mut split = Vec::new();
+                meta.parse_nested_meta(|inner| {
+                    let value = inner.value()?.parse::<syn::LitStr>()?.value();
+                    split.push((crate::attr::key_name(&inner), value));
+                    Ok(())
+                })?;
+                SerdeValue::Split(split)
+            } else {
+                SerdeValue::Bare
+            };
+            keys.push(SerdeKey {
+                key: crate::attr::key_name(&meta),
+                value,
+            });
+            Ok(())
+        })
+        .ok()?;
+    }
+    Some(keys)
+}
+
+/// The string value of the last `key = "..."` (or `key(deserialize = "...")`) in
+/// `#[serde(...)]`.
+fn serde_string(attrs: &[Attribute], wanted: &str) -> Option<String> {
+    serde_keys(attrs)
+        .unwrap_or_default()
+        .iter()
+        .rev()
+        .filter(|k| k.key == wanted)
+        .find_map(|k| k.value.for_reading().map(str::to_owned))
 }
 
 impl Field {
     /// The other names serde accepts for this field when reading (`#[serde(alias = "...")]`).
     pub fn serde_aliases(&self) -> Vec<String> {
-        serde_strings(&self.attrs, "alias")
+        serde_keys(&self.attrs)
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|k| match k.value {
+                SerdeValue::Str(alias) if k.key == "alias" => Some(alias),
+                _ => None,
+            })
+            .collect()
     }
 }
 

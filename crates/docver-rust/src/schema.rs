@@ -7,6 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use docver::Contract;
 use docver_attr::Family;
+use docver_attr::naming::{SerdeKey, serde_keys};
 use proc_macro2::Span;
 use serde_json::{Map, Value, json};
 use syn::{Attribute, Fields, GenericArgument, Item, PathArguments, Type};
@@ -43,64 +44,26 @@ struct SerdeAttrs {
 
 fn serde_attrs(attrs: &[Attribute]) -> SerdeAttrs {
     let mut out = SerdeAttrs::default();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        let _ = attr.parse_nested_meta(|meta| {
-            let key = meta
-                .path
-                .get_ident()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            let string = |meta: &syn::meta::ParseNestedMeta<'_>| -> syn::Result<Option<String>> {
-                if meta.input.peek(syn::Token![=]) {
-                    Ok(Some(meta.value()?.parse::<syn::LitStr>()?.value()))
-                } else if meta.input.peek(syn::token::Paren) {
-                    // `rename(serialize = "..", deserialize = "..")`: take `deserialize`.
-                    let mut found = None;
-                    meta.parse_nested_meta(|inner| {
-                        let value = inner.value()?.parse::<syn::LitStr>()?.value();
-                        if inner.path.is_ident("deserialize") || found.is_none() {
-                            found = Some(value);
-                        }
-                        Ok(())
-                    })?;
-                    Ok(found)
-                } else {
-                    Ok(None)
-                }
-            };
-            match key.as_str() {
-                "rename" => out.rename = string(&meta)?,
-                "rename_all" => out.rename_all = string(&meta)?,
-                "default" => {
-                    out.default = true;
-                    let _ = string(&meta)?;
-                }
-                "skip" => out.skip = true,
-                "skip_serializing" => out.skip_serializing = true,
-                "skip_deserializing" => out.skip_deserializing = true,
-                "skip_serializing_if" => {
-                    out.skip_serializing_if = true;
-                    let _ = string(&meta)?;
-                }
-                "flatten" => out.flatten = true,
-                "alias" => out.aliases.extend(string(&meta)?),
-                "with" | "serialize_with" | "deserialize_with" => {
-                    out.with = true;
-                    let _ = string(&meta)?;
-                }
-                "deny_unknown_fields" => out.deny_unknown_fields = true,
-                "transparent" => out.transparent = true,
-                "tag" => out.tag = string(&meta)?,
-                "content" => out.content = string(&meta)?,
-                "untagged" => out.untagged = true,
-                _ => {
-                    if meta.input.peek(syn::Token![=]) {
-                        let _: syn::Expr = meta.value()?.parse()?;
-                    }
-                }
-            }
-            Ok(())
-        });
+    for SerdeKey { key, value } in serde_keys(attrs).unwrap_or_default() {
+        let string = || value.for_reading().map(str::to_owned);
+        match key.as_str() {
+            "rename" => out.rename = string(),
+            "rename_all" => out.rename_all = string(),
+            "default" => out.default = true,
+            "skip" => out.skip = true,
+            "skip_serializing" => out.skip_serializing = true,
+            "skip_deserializing" => out.skip_deserializing = true,
+            "skip_serializing_if" => out.skip_serializing_if = true,
+            "flatten" => out.flatten = true,
+            "alias" => out.aliases.extend(string()),
+            "with" | "serialize_with" | "deserialize_with" => out.with = true,
+            "deny_unknown_fields" => out.deny_unknown_fields = true,
+            "transparent" => out.transparent = true,
+            "tag" => out.tag = string(),
+            "content" => out.content = string(),
+            "untagged" => out.untagged = true,
+            _ => {}
+        }
     }
     out
 }

@@ -3,6 +3,7 @@
 
 use docver_attr::attr::DefaultValue;
 use docver_attr::check::is_widening;
+use docver_attr::naming::{SerdeValue, serde_keys};
 use docver_attr::{Family, Field};
 
 use crate::lens::{self, Way};
@@ -37,27 +38,13 @@ fn serde_default(field: &Field) -> TokenStream {
     }
 }
 
-/// The keys of the `#[serde(...)]` attributes in `attrs`, each with whether it is written
-/// `key = ...`; `None` if one does not parse (serde's derive will report it).
-fn serde_keys(attrs: &[syn::Attribute]) -> Option<Vec<(String, bool)>> {
-    let mut keys = Vec::new();
-    for attr in attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        attr.parse_nested_meta(|meta| {
-            let assigned = meta.input.peek(syn::Token![=]);
-            keys.push((docver_attr::attr::key_name(&meta), assigned));
-            docver_attr::attr::skip_value(&meta)
-        })
-        .ok()?;
-    }
-    Some(keys)
-}
-
 /// Whether every serde key in `attrs` is either in `assigned` and written `key = "..."` (the
 /// form whose meaning the derive itself knows) or in `any_form`.
 fn serde_keys_within(attrs: &[syn::Attribute], assigned: &[&str], any_form: &[&str]) -> bool {
     serde_keys(attrs).is_some_and(|keys| {
-        keys.iter().all(|(key, eq)| {
-            any_form.contains(&key.as_str()) || *eq && assigned.contains(&key.as_str())
+        keys.iter().all(|k| {
+            let str_value = matches!(k.value, SerdeValue::Str(_));
+            any_form.contains(&k.key.as_str()) || str_value && assigned.contains(&k.key.as_str())
         })
     })
 }
@@ -66,8 +53,9 @@ fn serde_keys_within(attrs: &[syn::Attribute], assigned: &[&str], any_form: &[&s
 #[derive(Clone, Copy, PartialEq)]
 enum Reader {
     /// Generated slots driven by `docver::__private::read_fields`: when the fields' serde
-    /// attributes are only renames, whose meaning the derive knows, and write-only keys. Far less code per version
-    /// than serde's derive (no field visitor, no sequence visitor).
+    /// attributes are only renames and aliases, whose meaning the derive knows, and write-only
+    /// keys. Far less code per version than serde's derive (no field visitor, no sequence
+    /// visitor).
     Slots,
     /// A private struct with the user's serde attributes and serde's derive, read through
     /// `docver::__private::with_unknown`, which keeps the entries the struct skips.
@@ -100,7 +88,7 @@ fn reader(family: &Family, fields: &[&Field]) -> Reader {
         &["rename", "rename_all", "expecting", "crate"],
     );
     let no_flatten = |f: &&Field| {
-        serde_keys(&f.attrs).is_some_and(|keys| keys.iter().all(|(key, _)| key != "flatten"))
+        serde_keys(&f.attrs).is_some_and(|keys| keys.iter().all(|k| k.key != "flatten"))
     };
     if container_ok && fields.iter().all(no_flatten) {
         Reader::SerdeFields
