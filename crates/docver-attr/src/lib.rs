@@ -23,7 +23,7 @@
 //!
 //! Parsing follows serde_derive's shape: [`ast`] reads the input into plain structs, [`attr`]
 //! parses each `#[docver(...)]`, [`ctxt`] accumulates every error with its span, and [`check`]
-//! validates the family as a whole. Code generation (in `schema-derive`) only reads a validated
+//! validates the family as a whole. Code generation (in `docver-derive`) only reads a validated
 //! [`ast::Family`].
 
 pub mod ast;

@@ -477,9 +477,9 @@ mod tests {
 
         for shape in [Shape::Flat, Shape::Cyclic, Shape::Tree] {
             let pair = generate(40, 12, 7, shape);
-            let old = docver::read_schema("old.json", &pair.old).expect("OLD reads");
-            let new = docver::read_schema("new.json", &pair.new).expect("NEW reads");
-            let report = docver::diff(&old, &new, &docver::DiffOptions::default());
+            let old = docver_check::read_schema("old.json", &pair.old).expect("OLD reads");
+            let new = docver_check::read_schema("new.json", &pair.new).expect("NEW reads");
+            let report = docver_check::diff(&old, &new, &docver_check::DiffOptions::default());
             assert!(!report.findings.is_empty());
         }
     }

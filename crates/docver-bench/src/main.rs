@@ -54,8 +54,8 @@ fn measure_self(args: &[String]) -> ExitCode {
         }
     };
     let start = Instant::now();
-    let schemas = docver::read_schema(old_path, &old_text)
-        .and_then(|old| Ok((old, docver::read_schema(new_path, &new_text)?)));
+    let schemas = docver_check::read_schema(old_path, &old_text)
+        .and_then(|old| Ok((old, docver_check::read_schema(new_path, &new_text)?)));
     let (old, new) = match schemas {
         Ok(s) => s,
         Err(e) => {
@@ -65,7 +65,7 @@ fn measure_self(args: &[String]) -> ExitCode {
     };
     let read = start.elapsed();
     let start = Instant::now();
-    let report = docver::diff(&old, &new, &docver::DiffOptions::default());
+    let report = docver_check::diff(&old, &new, &docver_check::DiffOptions::default());
     let diff = start.elapsed();
     let witnesses: usize = report.findings.iter().map(|f| f.witnesses.len()).sum();
     println!(

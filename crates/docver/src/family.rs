@@ -1,6 +1,6 @@
 //! Document families as the stores and strategies see them: JSON in, JSON out.
 //!
-//! `schema-derive` generates typed code for each family and an implementation of [`Family`] on
+//! `docver-derive` generates typed code for each family and an implementation of [`Family`] on
 //! top of it, so that migration strategies (which hold `&dyn Family`) work for any family
 //! without knowing its Rust types.
 

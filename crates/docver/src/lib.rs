@@ -1,38 +1,26 @@
-//! `docver`: schema evolution for offline-first document systems.
+//! `docver`: versioned JSON documents at run time, for apps and stores in offline-first systems.
 //!
-//! The crate is laid out the way data flows through it:
+//! This is the crate an app depends on when it derives a family with [`versioned`]: it holds
+//! what generated code and running apps need, and nothing of the schema checker (that is
+//! `docver-check`, used by the CLI, the source checker and the code generators).
 //!
-//! - [`source`]: reading JSON Schema files (a JSON parser that keeps spans, then the reader);
-//! - [`model`]: the schema model, one arena of nodes per file with `$ref`s as edges;
-//! - [`rules`]: the rule catalog, one rule per kind of change;
-//! - [`check`]: the walk that runs every rule on every pair of nodes and builds witnesses;
-//! - [`span`]: byte spans and line/column lookup shared by every diagnostic;
-//! - [`finding`]: what a check reports (a rule, where it fired, the verdict per direction,
-//!   and a witness document);
-//! - [`document`]: versioned documents at run time (tags, unknown fields, parts, ids);
-//! - [`family`] and [`error`]: versioned document families as migration strategies see them.
+//! - [`document`]: versioned documents (tags, unknown fields, companion parts, ids);
+//! - [`family`] and [`error`]: versioned document families as migration strategies see them;
+//! - [`lens`]: the lens interpreter, the reference semantics of declared migration steps;
+//! - [`pointer`]: JSON pointers and `$ref` fragments, the one place they are escaped.
 
-pub mod check;
 pub mod document;
 pub mod error;
 pub mod family;
-pub mod finding;
 pub mod lens;
 mod lens_glue;
-pub mod model;
-pub mod rules;
-pub mod source;
-pub mod span;
+pub mod pointer;
 
+/// Derives a versioned document family from one annotated struct (see `docver_attr`).
+pub use docver_derive::versioned;
 pub use error::DocError;
 pub use family::{DocumentSet, Family, Loss, Migrated};
-/// Derives a versioned document family from one annotated struct (see `docver_attr`).
-pub use schema_derive::versioned;
 
-pub use finding::{Direction, Finding, Location, Verdict, Witness};
-pub use span::{LineIndex, Span};
-
-pub use check::{DiffOptions, DiffReport, diff};
 pub use document::{
     Contract, MigrationError, Part, PartDocs, Parts, Tagged, UnknownFields, Versioned, VersionedId,
 };
@@ -102,6 +90,3 @@ pub mod __private {
         }
     }
 }
-pub use model::Schema;
-pub use rules::{RuleInfo, rule_catalog};
-pub use source::{LoadError, read_schema};

@@ -299,16 +299,16 @@ fn lens_steps() -> Vec<(String, Value, Value, Value)> {
 /// No findings either way, in both modes: the two schemas accept the same documents.
 fn assert_same_schema(what: &str, expected: &Value, actual: &Value) {
     let (x, y) = (
-        docver::read_schema("expected.json", &expected.to_string()).expect("a schema"),
-        docver::read_schema("actual.json", &actual.to_string()).expect("a schema"),
+        docver_check::read_schema("expected.json", &expected.to_string()).expect("a schema"),
+        docver_check::read_schema("actual.json", &actual.to_string()).expect("a schema"),
     );
     for (old, new) in [(&x, &y), (&y, &x)] {
         for strict in [false, true] {
-            let options = docver::DiffOptions {
+            let options = docver_check::DiffOptions {
                 strict,
-                ..docver::DiffOptions::default()
+                ..docver_check::DiffOptions::default()
             };
-            let findings: Vec<_> = docver::diff(old, new, &options)
+            let findings: Vec<_> = docver_check::diff(old, new, &options)
                 .findings
                 .into_iter()
                 // Doc comments differ between a field's declarations, nested types have a

@@ -47,7 +47,8 @@ fn reader_schemas_make_defaulted_fields_optional_writer_schemas_do_not() {
 /// (backward), and does OLD's reader accept what NEW's writer writes (forward)?
 #[test]
 fn writer_versus_reader_verdicts_for_every_step() {
-    use docver::{Contract, DiffOptions, Verdict, diff, read_schema};
+    use docver::Contract;
+    use docver_check::{DiffOptions, Verdict, diff, read_schema};
     let schema = |v: u32, c: Contract| {
         let text = serde_json::to_string(&todo::AnyTodo::json_schema(v, c).unwrap()).unwrap();
         read_schema(&format!("v{v}"), &text).unwrap()

@@ -1,7 +1,7 @@
 //! `bench-check`: benchmarks `docver check` (the review-bot workflow) on a generated crate.
 //!
 //! ```text
-//! cargo build --release -p schema-cli
+//! cargo build --release -p docver-cli
 //! cargo run --release -p docver-bench --bin bench-check -- [--files N (2000)]
 //!     [--families N (500)] [--runs N (3)] [--out DIR (target/bench-check)]
 //!     [--docver PATH (target/release/docver)] [--write-doc FILE]
@@ -156,7 +156,7 @@ fn check_command(o: &Options, root: &Path) -> Vec<String> {
 fn run(o: &Options) -> Result<Results, String> {
     if !o.docver.is_file() {
         return Err(format!(
-            "{} is missing: run `cargo build --release -p schema-cli` first",
+            "{} is missing: run `cargo build --release -p docver-cli` first",
             o.docver.display()
         ));
     }
@@ -275,7 +275,7 @@ fn markdown(o: &Options, r: &Results, bench_command: &str) -> String {
     let _ = writeln!(s, "- Command: `{bench_command}`");
     let _ = writeln!(
         s,
-        "- Binary: `{}` ({}, workspace commit {}), built with `cargo build --release -p schema-cli`",
+        "- Binary: `{}` ({}, workspace commit {}), built with `cargo build --release -p docver-cli`",
         relative(&o.docver),
         r.docver_version,
         r.commit

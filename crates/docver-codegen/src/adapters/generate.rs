@@ -2,12 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use docver::{Direction, Finding};
+use docver_check::{Direction, Finding};
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::{format_ident, quote};
 
-use super::names::{self, Namespace, ident, push_token};
+use super::names::{self, Namespace, ident};
 use super::types::{FieldDef, Module, StructDef, Ty};
+use docver::pointer;
 
 /// Lints the generated module allows, each because schema text (not the generator) decides
 /// what trips it: enum variant names come from enum values (`open_item`, `closed_item` →
@@ -313,7 +314,7 @@ impl<'a> Generator<'a> {
             .filter(|s| !s.is_empty())
             .map(|s| match s {
                 "0" => "item".to_owned(),
-                other => names::snake(&other.replace("~1", "/").replace("~0", "~")),
+                other => names::snake(&docver::pointer::unescape(other)),
             })
             .collect();
         if parts.is_empty() && suffix.is_empty() {
@@ -357,8 +358,8 @@ impl<'a> Generator<'a> {
             (Ty::Struct(_), Ty::Struct(_)) => out.push(path.to_owned()),
             (Ty::Option(a), Ty::Option(b)) => Self::pair_prefixes(a, b, path, out),
             (a, Ty::Option(b)) => Self::pair_prefixes(a, b, path, out),
-            (Ty::Vec(a), Ty::Vec(b)) => Self::pair_prefixes(a, b, &push_token(path, "0"), out),
-            (Ty::Map(a), Ty::Map(b)) => Self::pair_prefixes(a, b, &push_token(path, "key"), out),
+            (Ty::Vec(a), Ty::Vec(b)) => Self::pair_prefixes(a, b, &pointer::push(path, "0"), out),
+            (Ty::Map(a), Ty::Map(b)) => Self::pair_prefixes(a, b, &pointer::push(path, "key"), out),
             _ => {}
         }
     }
@@ -394,11 +395,11 @@ impl<'a> Generator<'a> {
                 quote!(Some(#inner))
             }
             (Ty::Vec(a), Ty::Vec(b)) => {
-                let f = self.mapper(side, a, b, &push_token(path, "0"));
+                let f = self.mapper(side, a, b, &pointer::push(path, "0"));
                 quote!(#e.into_iter().map(#f).collect::<Vec<_>>())
             }
             (Ty::Map(a), Ty::Map(b)) => {
-                let inner = self.conv(side, quote!(v), a, b, &push_token(path, "key"));
+                let inner = self.conv(side, quote!(v), a, b, &pointer::push(path, "key"));
                 quote!(#e.into_iter().map(|(k, v)| (k, #inner)).collect::<std::collections::BTreeMap<_, _>>())
             }
             (Ty::Struct(i), Ty::Struct(j)) => {
@@ -558,7 +559,7 @@ impl<'a> Generator<'a> {
         let mut unknown_cites: Vec<usize> = object.clone();
 
         for f in &dst.fields {
-            let q = push_token(path, &f.json);
+            let q = pointer::push(path, &f.json);
             let fid = ident(&f.ident);
             let local = format_ident!("{}_{}", "decided", f.ident);
             let sf = src.field(&f.json);
@@ -706,7 +707,7 @@ impl<'a> Generator<'a> {
             if dst.field(&sf.json).is_some() {
                 continue;
             }
-            let q = push_token(path, &sf.json);
+            let q = pointer::push(path, &sf.json);
             let touched = self.field_findings(Some((path, &sf.json)), &q, &[]);
             self.claim(&touched);
             let closed: Vec<usize> = self

@@ -146,19 +146,19 @@ pub fn generate(
     options: &Options,
 ) -> Result<String, CodegenError> {
     let load = |name: &str, text: &str| {
-        docver::read_schema(name, text).map_err(|e| CodegenError::Schema {
+        docver_check::read_schema(name, text).map_err(|e| CodegenError::Schema {
             name: name.to_owned(),
             message: e.to_string(),
         })
     };
     let old = load(old_name, old_text)?;
     let new = load(new_name, new_text)?;
-    let diff_options = docver::DiffOptions {
+    let diff_options = docver_check::DiffOptions {
         strict: options.strict,
         version_field: options.version_field.clone(),
     };
-    let report = docver::diff(&old, &new, &diff_options);
-    let build = |name: &str, text: &str, schema: &docver::Schema| {
+    let report = docver_check::diff(&old, &new, &diff_options);
+    let build = |name: &str, text: &str, schema: &docver_check::Schema| {
         // `x-rust-type` is a vendor keyword the schema model does not keep: read the JSON.
         let raw: serde_json::Value =
             serde_json::from_str(text).map_err(|e| CodegenError::Schema {

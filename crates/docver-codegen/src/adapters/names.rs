@@ -139,11 +139,6 @@ impl Namespace {
     }
 }
 
-/// JSON-pointer token escaping, as instance paths in findings use it.
-pub(crate) fn push_token(path: &str, token: &str) -> String {
-    format!("{path}/{}", token.replace('~', "~0").replace('/', "~1"))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -3,8 +3,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use docver::Schema;
-use docver::model::{Additional, JsonType, NodeId};
+use docver_check::Schema;
+use docver_check::model::{Additional, JsonType, NodeId};
 use proc_macro2::{Literal, TokenStream};
 use quote::quote;
 use serde_json::Value;
@@ -295,7 +295,7 @@ impl<'a> TypeBuilder<'a> {
         let segments: Vec<&str> = r.node.pointer.split('/').collect();
         match segments.as_slice() {
             [.., parent, key] if *parent == "$defs" || *parent == "definitions" => {
-                Some(key.replace("~1", "/").replace("~0", "~"))
+                Some(docver::pointer::unescape(key).into_owned())
             }
             _ => None,
         }

@@ -298,7 +298,7 @@ fn collect_unenforced(schema: &Value, pointer: &str, warnings: &mut Vec<String>)
     match schema {
         Value::Object(map) => {
             for (key, value) in map {
-                let here = format!("{pointer}/{}", key.replace('~', "~0").replace('/', "~1"));
+                let here = docver::pointer::push(pointer, key);
                 if !ENFORCED_KEYWORDS.contains(&key.as_str())
                     && !ANNOTATION_KEYWORDS.contains(&key.as_str())
                     && !key.starts_with("x-")
@@ -311,8 +311,8 @@ fn collect_unenforced(schema: &Value, pointer: &str, warnings: &mut Vec<String>)
                     "properties" | "$defs" | "definitions" => {
                         if let Value::Object(children) = value {
                             for (name, child) in children {
-                                let name = name.replace('~', "~0").replace('/', "~1");
-                                collect_unenforced(child, &format!("{here}/{name}"), warnings);
+                                let at = docver::pointer::push(&here, name);
+                                collect_unenforced(child, &at, warnings);
                             }
                         }
                     }

@@ -126,8 +126,9 @@ pub fn breaking_steps(
     backward: bool,
     forward: bool,
 ) -> Option<Vec<BreakingStep>> {
-    use docver::{Contract, DiffOptions, diff, read_schema};
-    let schema = |v: u32, c: Contract| -> Option<docver::Schema> {
+    use docver::Contract;
+    use docver_check::{DiffOptions, diff, read_schema};
+    let schema = |v: u32, c: Contract| -> Option<docver_check::Schema> {
         let text = serde_json::to_string(&family.json_schema(v, c)?).ok()?;
         read_schema(&format!("v{v}"), &text).ok()
     };
@@ -154,9 +155,9 @@ pub fn breaking_steps(
             }
             let report = diff(&old, &new, &DiffOptions::default());
             let dir = if direction == "backward" {
-                docver::Direction::Backward
+                docver_check::Direction::Backward
             } else {
-                docver::Direction::Forward
+                docver_check::Direction::Forward
             };
             let rules: Vec<String> = report
                 .findings

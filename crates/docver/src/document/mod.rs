@@ -2,7 +2,7 @@
 //! fields kept across versions, companion documents of split versions, versioned ids, and the
 //! merge that lets an old app edit a newer document without losing what it doesn't know.
 //!
-//! `schema-derive` generates types that implement [`Versioned`]; everything here is plain code
+//! `docver-derive` generates types that implement [`Versioned`]; everything here is plain code
 //! the generated code calls.
 
 use std::borrow::Cow;

@@ -24,7 +24,7 @@ pub(crate) fn resolve(root: &Value, at: &str) -> Result<String, String> {
                     "cannot follow `$ref` to another document (`{target}`)"
                 ));
             };
-            at = percent_decode(fragment);
+            at = crate::pointer::percent_decode(fragment).into_owned();
             continue;
         }
         if let Some([only]) = object
@@ -55,25 +55,6 @@ pub(crate) fn resolve(root: &Value, at: &str) -> Result<String, String> {
     Err(format!("`$ref` chain at `{at}` is too long"))
 }
 
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%'
-            && i + 2 < bytes.len()
-            && let Ok(b) = u8::from_str_radix(&s[i + 1..i + 3], 16)
-        {
-            out.push(b);
-            i += 3;
-            continue;
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// `{"type": "null"}` or `{"const": null}`.
 pub(crate) fn is_null_schema(schema: &Value) -> bool {
     schema.get("type").and_then(Value::as_str) == Some("null") && schema.get("enum").is_none()
@@ -102,8 +83,8 @@ pub(crate) fn property<'a>(root: &'a Value, at: &str, name: &str) -> Option<&'a 
 
 /// Pointer of property `name`'s schema at `at`.
 pub(crate) fn property_pointer(at: &str, name: &str) -> String {
-    let properties = crate::source::push_token(at, "properties");
-    crate::source::push_token(&properties, name)
+    let properties = crate::pointer::push(at, "properties");
+    crate::pointer::push(&properties, name)
 }
 
 /// Removes property `name` (and its `required` entry) from the object schema at `at`;

@@ -241,7 +241,7 @@ pub(crate) fn loss_all(ops: &[LensOp], at: &str, out: &mut Vec<LossItem>) {
 
 /// Appends one token to a JSON pointer.
 pub(crate) fn push(pointer: &str, token: &str) -> String {
-    crate::source::push_token(pointer, token)
+    crate::pointer::push(pointer, token)
 }
 
 /// The current value as an object, or an error naming what it is instead.

@@ -1,0 +1,6 @@
+//! Reading schema files into the [`crate::model`].
+
+pub mod json;
+mod reader;
+
+pub use reader::{LoadError, read_schema};

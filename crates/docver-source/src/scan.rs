@@ -1,0 +1,133 @@
+//! Finding versioned families and the types they use in Rust source files.
+
+use std::collections::BTreeMap;
+
+use docver_attr::Family;
+use docver_check::{LineIndex, Span};
+use proc_macro2::LineColumn;
+
+/// A parsed `.rs` file.
+#[derive(Debug)]
+pub struct SourceFile {
+    /// The path as reports show it.
+    pub name: String,
+    pub text: String,
+    lines: LineIndex,
+    line_starts: Vec<usize>,
+}
+
+/// A versioned family found in a file, with the types defined alongside it.
+#[derive(Debug)]
+pub struct SourceFamily {
+    pub family: Family,
+    /// Structs and enums defined in the scanned files, by name (for fields of those types).
+    pub items: BTreeMap<String, syn::Item>,
+}
+
+/// A family whose annotations do not validate (the derive would refuse to compile it).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FamilyError {
+    pub span: Span,
+    pub message: String,
+}
+
+impl SourceFile {
+    pub fn new(name: impl Into<String>, text: String) -> Self {
+        let line_starts = std::iter::once(0)
+            .chain(
+                text.bytes()
+                    .enumerate()
+                    .filter(|(_, b)| *b == b'\n')
+                    .map(|(i, _)| i + 1),
+            )
+            .collect();
+        SourceFile {
+            name: name.into(),
+            lines: LineIndex::new(&text),
+            text,
+            line_starts,
+        }
+    }
+
+    /// The byte offset of a proc-macro2 location (1-based line, 0-based column in characters).
+    pub fn offset(&self, at: LineColumn) -> usize {
+        let Some(&start) = self.line_starts.get(at.line.saturating_sub(1)) else {
+            return self.text.len();
+        };
+        let line = &self.text[start..];
+        let end = line.find('\n').unwrap_or(line.len());
+        line[..end]
+            .char_indices()
+            .nth(at.column)
+            .map_or(start + end, |(i, _)| start + i)
+    }
+
+    /// The byte span of a syn span.
+    pub fn span(&self, span: proc_macro2::Span) -> Span {
+        let start = self.offset(span.start());
+        let end = self.offset(span.end()).max(start);
+        Span::new(start, end)
+    }
+
+    pub fn line_col(&self, offset: usize) -> (usize, usize) {
+        self.lines.line_col(&self.text, offset)
+    }
+}
+
+fn is_versioned(attr: &syn::Attribute) -> bool {
+    attr.path()
+        .segments
+        .last()
+        .is_some_and(|s| s.ident == "versioned")
+}
+
+/// What one file holds: its valid families, the errors of those that do not validate, and the
+/// structs, enums and type aliases it defines (by name).
+pub type Scanned = (Vec<Family>, Vec<FamilyError>, BTreeMap<String, syn::Item>);
+
+/// Every family in `file` (validated), the errors of families that do not validate, and the
+/// structs and enums the file defines. Syntax errors are returned as one error.
+pub fn scan_file(file: &SourceFile) -> Result<Scanned, FamilyError> {
+    let ast = syn::parse_file(&file.text).map_err(|e| FamilyError {
+        span: file.span(e.span()),
+        message: e.to_string(),
+    })?;
+    let mut families = Vec::new();
+    let mut errors = Vec::new();
+    let mut items = BTreeMap::new();
+    let mut stack: Vec<&syn::Item> = ast.items.iter().collect();
+    while let Some(item) = stack.pop() {
+        match item {
+            syn::Item::Mod(m) => {
+                if let Some((_, inner)) = &m.content {
+                    stack.extend(inner.iter());
+                }
+            }
+            syn::Item::Struct(s) => {
+                if let Some(attr) = s.attrs.iter().find(|a| is_versioned(a)) {
+                    let args = match &attr.meta {
+                        syn::Meta::List(list) => list.tokens.clone(),
+                        _ => proc_macro2::TokenStream::new(),
+                    };
+                    match docver_attr::parse_family(args, s) {
+                        Ok(family) => families.push(family),
+                        Err(errs) => errors.extend(errs.into_iter().map(|e| FamilyError {
+                            span: file.span(e.span()),
+                            message: e.to_string(),
+                        })),
+                    }
+                } else {
+                    items.insert(s.ident.to_string(), item.clone());
+                }
+            }
+            syn::Item::Enum(e) => {
+                items.insert(e.ident.to_string(), item.clone());
+            }
+            syn::Item::Type(t) => {
+                items.insert(t.ident.to_string(), item.clone());
+            }
+            _ => {}
+        }
+    }
+    Ok((families, errors, items))
+}

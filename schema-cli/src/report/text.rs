@@ -1,0 +1,134 @@
+//! rustc-style diagnostics (codespan-reporting): a label on the changed node in NEW and in OLD,
+//! the verdict per direction, the document path, and the witness.
+
+use codespan_reporting::diagnostic::{Diagnostic, Label};
+use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::term::{self, Config};
+use docver_check::{Direction, Finding};
+use termcolor::WriteColor;
+
+use super::{Comparison, DiffOutput, Severity, document_path, schema_pointer};
+use crate::input::SchemaFile;
+
+/// Renders every comparison and a summary line per comparison.
+pub fn render(output: &DiffOutput<'_>, out: &mut dyn WriteColor) -> std::io::Result<()> {
+    let config = Config::default();
+    for file in output.files {
+        for warning in &file.schema.warnings {
+            let (line, column) = file.line_col(warning.span.start);
+            writeln!(
+                out,
+                "warning: {}:{line}:{column}: {}",
+                file.name, warning.message
+            )?;
+        }
+    }
+    for comparison in &output.comparisons {
+        let mut files = SimpleFiles::new();
+        let old_id = files.add(comparison.old.name.as_str(), comparison.old.text.as_str());
+        let new_id = files.add(comparison.new.name.as_str(), comparison.new.text.as_str());
+        for finding in &comparison.report.findings {
+            let diagnostic = diagnostic(output, comparison, finding, (old_id, new_id));
+            term::emit_to_write_style(out, &config, &files, &diagnostic)
+                .map_err(std::io::Error::other)?;
+        }
+        summary(output, comparison, out)?;
+    }
+    Ok(())
+}
+
+fn diagnostic(
+    output: &DiffOutput<'_>,
+    comparison: &Comparison<'_>,
+    finding: &Finding,
+    (old_id, new_id): (usize, usize),
+) -> Diagnostic<usize> {
+    let severity = output.severity(finding);
+    let verdicts = format!(
+        "backward: {}, forward: {}",
+        finding.backward.label(),
+        finding.forward.label()
+    );
+    let mut labels = Vec::new();
+    if let Some(new) = &finding.new {
+        let span = new.label_span(&comparison.new.text);
+        labels.push(Label::primary(new_id, span.range()).with_message(verdicts.clone()));
+    }
+    if let Some(old) = &finding.old {
+        let span = old.label_span(&comparison.old.text).range();
+        let label = if finding.new.is_some() {
+            Label::secondary(old_id, span).with_message("before")
+        } else {
+            Label::primary(old_id, span).with_message(verdicts.clone())
+        };
+        labels.push(label);
+    }
+    let mut notes = vec![format!(
+        "at {} in documents, {} in the schema",
+        document_path(&finding.instance_path),
+        schema_pointer(&finding.pointer)
+    )];
+    for direction in Direction::ALL {
+        if let Some(w) = finding.witness(direction) {
+            let (valid, reader) = match direction {
+                Direction::Backward => ("OLD", "a NEW reader"),
+                Direction::Forward => ("NEW", "an OLD reader"),
+            };
+            notes.push(format!(
+                "{} witness: {} is valid under {valid} and rejected by {reader}",
+                direction.as_str(),
+                serde_json::to_string(&w.document).unwrap_or_default()
+            ));
+        }
+    }
+    if output.is_accepted(finding) {
+        notes.push(format!(
+            "accepted by the baseline ({})",
+            finding.fingerprint()
+        ));
+    }
+    let base = match severity {
+        Severity::Error => Diagnostic::error(),
+        Severity::Warning => Diagnostic::warning(),
+        Severity::Note => Diagnostic::note(),
+    };
+    base.with_code(finding.rule.clone())
+        .with_message(finding.message.clone())
+        .with_labels(labels)
+        .with_notes(notes)
+}
+
+fn summary(
+    output: &DiffOutput<'_>,
+    comparison: &Comparison<'_>,
+    out: &mut dyn WriteColor,
+) -> std::io::Result<()> {
+    let findings = &comparison.report.findings;
+    let errors = findings
+        .iter()
+        .filter(|f| output.severity(f) == Severity::Error)
+        .count();
+    let label = |file: &SchemaFile| file.label();
+    let verdict = |d: Direction| {
+        findings
+            .iter()
+            .filter(|f| !output.is_accepted(f))
+            .fold(docver_check::Verdict::Compatible, |v, f| {
+                v.worst(f.verdict(d))
+            })
+            .label()
+    };
+    writeln!(
+        out,
+        "{} → {}: backward {}, forward {} ({} change{}, {} failing in {} mode{})",
+        label(comparison.old),
+        label(comparison.new),
+        verdict(Direction::Backward),
+        verdict(Direction::Forward),
+        findings.len(),
+        if findings.len() == 1 { "" } else { "s" },
+        errors,
+        output.mode.as_str(),
+        if output.strict { ", strict" } else { "" }
+    )
+}
