@@ -10,7 +10,14 @@
 //! else goes through [`super::with_unknown`] and serde's derive, which understands every serde
 //! attribute.
 
-use super::*;
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::tag::{TagNames, TagSeen};
+use super::unknown::UnknownFields;
 
 use serde::de::{DeserializeSeed, MapAccess, Visitor};
 

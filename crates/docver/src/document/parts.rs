@@ -1,7 +1,17 @@
 //! The companion documents of a split version ([`Parts`]), kept as JSON text until a caller
 //! asks for a `Value`.
 
-use super::*;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use super::versioned::Versioned;
+use super::write::append_tagged;
+use crate::error::DocError;
 
 /// The companion documents of one logical document (the seed's v4 todo keeps its status in a
 /// `todo-status` document), keyed by schema name, plus the logical id they hang off.
@@ -328,5 +338,46 @@ impl PartialEq<Value> for Part {
 impl Serialize for Part {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.value().serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn part_docs_stay_sorted_and_replace_by_key() {
+        let mut docs = PartDocs::new();
+        assert!(docs.is_empty());
+        assert_eq!(docs.insert("b", json!(2)), None);
+        assert_eq!(docs.insert("d", json!(4)), None);
+        assert_eq!(docs.insert("a", json!(1)), None);
+        assert_eq!(docs.insert("c", json!(3)), None);
+        assert_eq!(
+            docs.insert("a", json!(10)).map(Part::into_value),
+            Some(json!(1))
+        );
+        assert_eq!(
+            docs.insert("c", json!(30)).map(Part::into_value),
+            Some(json!(3))
+        );
+        assert_eq!(docs.keys().collect::<Vec<_>>(), ["a", "b", "c", "d"]);
+        assert_eq!(docs.len(), 4);
+        assert_eq!(docs["c"], json!(30));
+        assert_eq!(docs.remove("a").map(Part::into_value), Some(json!(10)));
+        assert_eq!(docs.remove("x"), None);
+        assert_eq!(docs.keys().collect::<Vec<_>>(), ["b", "c", "d"]);
+        assert_eq!(
+            docs.get("b").map(|p| p.to_json().into_owned()),
+            Some("2".to_owned())
+        );
+        let values = docs.clone().into_values();
+        assert_eq!(PartDocs::from(values.clone()), docs);
+        assert_eq!(values.keys().collect::<Vec<_>>(), ["b", "c", "d"]);
+        for key in ["c", "b", "d"] {
+            assert!(docs.remove(key).is_some());
+        }
+        assert!(docs.is_empty());
     }
 }
