@@ -33,12 +33,3 @@ pub use parts::{Part, PartDocs, Parts};
 pub use unknown::UnknownFields;
 pub use versioned::Versioned;
 pub use write::Tagged;
-
-// The paths generated code used before it moved to `docver::__private`; removed once the derive
-// emits the new ones.
-#[doc(hidden)]
-pub use crate::__private::{
-    AnyVersion, TagNames, TagSeen, any_from_document, any_from_json, any_from_slice, any_id,
-    any_migrate, decode_as, family_migrate, family_version_of, parse_as, read_as, stash, stepped,
-    stepped_down, tag_names, take_unknown, upgraded, version_schema, write_back,
-};
