@@ -7,7 +7,9 @@
 //! - [`document`]: versioned documents (tags, unknown fields, companion parts, ids);
 //! - [`family`] and [`error`]: versioned document families as migration strategies see them;
 //! - [`lens`]: the lens interpreter, the reference semantics of declared migration steps;
-//! - [`pointer`]: JSON pointers and `$ref` fragments, the one place they are escaped.
+//! - [`pointer`](mod@pointer): JSON pointers and `$ref` fragments, the one place they are escaped.
+
+#![warn(missing_docs)]
 
 pub mod document;
 pub mod error;

@@ -8,7 +8,9 @@ use super::versioned::Versioned;
 /// are optional) or what its writer emits (every field present).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Contract {
+    /// What a reader of the version accepts: a field with a default may be absent.
     Reader,
+    /// What a writer of the version emits: every field is present.
     Writer,
 }
 

@@ -7,7 +7,7 @@
 //! version's fields use no serde attribute beyond `rename`/`rename_all`/`alias`, the derive's
 //! own defaults and keys that only change writing, `#[versioned]` implements [`FieldSlots`]
 //! instead: one `Option` per field, a `match` that fills one, and the constructor. Anything
-//! else goes through [`super::with_unknown`] and serde's derive, which understands every serde
+//! else goes through [`super::read::with_unknown`] and serde's derive, which understands every serde
 //! attribute.
 
 use std::borrow::Cow;

@@ -18,12 +18,16 @@ pub fn document_id(doc: &Value) -> Option<String> {
 /// documents use the raw uuid, never this.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct VersionedId {
+    /// The family's schema name (`todo-item`).
     pub schema: String,
+    /// The major version the document is stored at.
     pub version: u32,
+    /// The logical id shared by every version of the document.
     pub uuid: String,
 }
 
 impl VersionedId {
+    /// The id of `uuid`'s document stored as `schema` version `version`.
     pub fn new(schema: impl Into<String>, version: u32, uuid: impl Into<String>) -> Self {
         VersionedId {
             schema: schema.into(),

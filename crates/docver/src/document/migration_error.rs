@@ -9,10 +9,12 @@ use crate::error::DocError;
 /// did not fit.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MigrationError {
+    /// What went wrong, for a person (it becomes [`DocError::Migration`]'s message).
     pub message: String,
 }
 
 impl MigrationError {
+    /// A migration error saying `message` (any `Display`, such as a user function's error).
     pub fn new(message: impl fmt::Display) -> Self {
         MigrationError {
             message: message.to_string(),

@@ -20,10 +20,12 @@ pub struct Parts {
     /// The raw uuid of the main document; companion documents refer to it, never to a
     /// versioned id.
     pub id: Option<String>,
+    /// The companion documents, keyed by schema name.
     pub docs: PartDocs,
 }
 
 impl Parts {
+    /// No companion documents yet, for the document with logical id `id`.
     pub fn new(id: Option<String>) -> Self {
         Parts {
             id,
@@ -96,6 +98,7 @@ impl Parts {
         }
     }
 
+    /// Whether there are no companion documents.
     pub fn is_empty(&self) -> bool {
         self.docs.is_empty()
     }
@@ -112,14 +115,17 @@ pub struct PartDocs {
 }
 
 impl PartDocs {
+    /// No parts.
     pub fn new() -> Self {
         PartDocs::default()
     }
 
+    /// How many parts there are.
     pub fn len(&self) -> usize {
         usize::from(self.first.is_some()) + self.more.len()
     }
 
+    /// Whether there are no parts.
     pub fn is_empty(&self) -> bool {
         self.first.is_none()
     }
@@ -129,6 +135,7 @@ impl PartDocs {
             .binary_search_by(|(key, _)| key.as_ref().cmp(schema))
     }
 
+    /// The part of type `schema`, if present.
     pub fn get(&self, schema: &str) -> Option<&Part> {
         match &self.first {
             Some((key, part)) if key == schema => Some(part),
@@ -136,6 +143,7 @@ impl PartDocs {
         }
     }
 
+    /// Whether there is a part of type `schema`.
     pub fn contains_key(&self, schema: &str) -> bool {
         self.get(schema).is_some()
     }
@@ -169,6 +177,7 @@ impl PartDocs {
         }
     }
 
+    /// Removes and returns the part of type `schema`, if present.
     pub fn remove(&mut self, schema: &str) -> Option<Part> {
         match &self.first {
             Some((key, _)) if key == schema => {
@@ -186,14 +195,17 @@ impl PartDocs {
         self.first.iter().chain(&self.more)
     }
 
+    /// The parts' schema names, in order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.entries().map(|(k, _)| k.as_ref())
     }
 
+    /// The parts, in key order.
     pub fn values(&self) -> impl Iterator<Item = &Part> {
         self.entries().map(|(_, v)| v)
     }
 
+    /// `(schema name, part)` pairs, in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Part)> {
         self.entries().map(|(k, v)| (k.as_ref(), v))
     }
@@ -274,6 +286,7 @@ impl Part {
         })
     }
 
+    /// The document as an owned `Value` (parsed from its text if it was never read).
     pub fn into_value(self) -> Value {
         let Part { json, value } = self;
         match (value.into_inner(), json) {

@@ -36,7 +36,7 @@ where
 }
 
 /// [`with_unknown`], with the tag fields read aside (into the returned [`TagSeen`]) rather than
-/// kept among the unknown fields: what [`Versioned::read_tagged`] does for generated types.
+/// kept among the unknown fields: what [`Versioned::read_tagged`](super::versioned::Versioned::read_tagged) does for generated types.
 pub fn with_unknown_tagged<'de, F, D>(
     deserializer: D,
     names: TagNames,

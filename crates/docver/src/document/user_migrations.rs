@@ -26,6 +26,7 @@ pub fn step<S, T>(
     Ok(f(from, parts))
 }
 
+/// A fallible whole step; the error's `Display` becomes the migration error.
 pub fn step_fallible<S, T, E: core::fmt::Display>(
     f: fn(S, &mut Parts) -> Result<T, E>,
     from: S,

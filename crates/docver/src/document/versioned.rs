@@ -24,7 +24,10 @@ pub trait Versioned: Serialize + DeserializeOwned {
     /// The version an untagged document is read as, if the family declares one.
     const BASE_VERSION: Option<u32> = None;
 
+    /// The fields this version does not know, kept so that writing the document back (or
+    /// migrating it there and back) loses none of them.
     fn unknown_fields(&self) -> &UnknownFields;
+    /// The unknown fields, for a migration step that moves values in or out of them.
     fn unknown_fields_mut(&mut self) -> &mut UnknownFields;
 
     /// The document as stored: tag fields first, then this version's fields, then the unknown
