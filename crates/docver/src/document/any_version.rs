@@ -15,12 +15,13 @@ use crate::family::Loss;
 
 /// A family's any-version enum, as the generated code implements it, so that reading JSON
 /// text is one generic function rather than code generated per family.
-#[doc(hidden)]
 pub trait AnyVersion: Sized {
+    /// The names the family's documents are tagged with.
     const NAMES: TagNames;
     /// Every known version, ascending.
     const VERSIONS: &'static [u32];
 
+    /// The version this value is.
     fn version(&self) -> u32;
 
     /// Reads a document tagged `version` (`None`: no such version).
@@ -35,14 +36,16 @@ pub trait AnyVersion: Sized {
     /// The unknown fields of whichever version this is.
     fn unknown(&self) -> &UnknownFields;
 
+    /// The document as stored ([`Versioned::to_document`](super::versioned::Versioned::to_document)
+    /// of whichever version this is).
     fn to_document(&self) -> Value;
 
     /// The version this family's reader saw last (0: none yet): the first guess for the next
     /// document, since documents read one after another mostly share a version.
     fn last_version() -> &'static std::sync::atomic::AtomicU32;
 
-    /// Reads `text` straight into version `version`'s type with [`read_json_tagged`]
-    /// (`None`: no such version).
+    /// Reads `text` straight into version `version`'s type with
+    /// [`read_json_tagged`](super::tag::read_json_tagged) (`None`: no such version).
     fn parse_version(
         version: u32,
         text: &str,

@@ -25,7 +25,6 @@ use super::read::TagField;
 
 /// A version's fields while its document is being read: one empty slot per field. Implemented
 /// by `#[versioned]`; [`read_fields`] drives it.
-#[doc(hidden)]
 pub trait FieldSlots<'de>: Sized {
     /// The version it builds.
     type Output;

@@ -9,17 +9,19 @@ use super::versioned::Versioned;
 use crate::error::DocError;
 
 /// The names a family's documents are tagged with.
-#[doc(hidden)]
 #[derive(Debug, Clone, Copy)]
 pub struct TagNames {
+    /// [`Versioned::SCHEMA_NAME`]: the value of the schema field.
     pub schema_name: &'static str,
+    /// [`Versioned::SCHEMA_FIELD`]: the field holding the schema name.
     pub schema_field: &'static str,
+    /// [`Versioned::VERSION_FIELD`]: the field holding the version.
     pub version_field: &'static str,
+    /// [`Versioned::BASE_VERSION`]: what an untagged document is read as.
     pub base: Option<u32>,
 }
 
 /// The tag names of a version's family.
-#[doc(hidden)]
 pub fn tag_names<T: Versioned>() -> TagNames {
     TagNames {
         schema_name: T::SCHEMA_NAME,
@@ -31,7 +33,6 @@ pub fn tag_names<T: Versioned>() -> TagNames {
 
 /// Reads JSON text as `T` with [`Versioned::read_tagged`] (as `serde_json::from_str` would,
 /// trailing characters included).
-#[doc(hidden)]
 pub fn read_json_tagged<T: Versioned>(text: &str) -> Result<(T, TagSeen), serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_str(text);
     let read = T::read_tagged(&mut deserializer)?;
@@ -87,7 +88,6 @@ pub fn read_tag(
 }
 
 /// What a document's tag fields held, as read by [`Versioned::read_tagged`].
-#[doc(hidden)]
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct TagSeen {
     /// `None`: no schema field; `Some(true)`: it names this family.
