@@ -45,9 +45,63 @@ pub mod __private {
     pub use crate::document::fields::{FieldSlots, fill_slot, read_fields, required_slot};
     pub use crate::document::merge::write_back;
     pub use crate::document::migrate::{any_migrate, family_migrate, family_version_of, read_as};
-    pub use crate::document::narrow::{narrow, narrow_float};
     pub use crate::document::read::{with_unknown, with_unknown_tagged};
     pub use crate::document::tag::{TagNames, TagSeen, read_json_tagged, tag_names};
     pub use crate::document::unknown::{stash, take_unknown};
-    pub use crate::document::user_migrations::{field, field_fallible, step, step_fallible};
+
+    use crate::document::{MigrationError, Parts};
+
+    // The helpers below take user migration functions as function pointers, so that a function
+    // with the wrong signature is a type error pointing at the user's path. They stay defined
+    // here: that error's note shows this file (schema-derive's `migration_wrong_signature` UI test).
+
+    /// A field computed from the whole previous (or next) version.
+    pub fn field<S, T>(f: fn(&S) -> T, from: &S) -> T {
+        f(from)
+    }
+
+    /// A fallible field migration; the error's `Display` becomes the migration error.
+    pub fn field_fallible<S, T, E: core::fmt::Display>(
+        f: fn(&S) -> Result<T, E>,
+        from: &S,
+    ) -> Result<T, MigrationError> {
+        f(from).map_err(MigrationError::new)
+    }
+
+    /// A whole step, with the companion documents.
+    pub fn step<S, T>(
+        f: fn(S, &mut Parts) -> T,
+        from: S,
+        parts: &mut Parts,
+    ) -> Result<T, MigrationError> {
+        Ok(f(from, parts))
+    }
+
+    /// A fallible whole step; the error's `Display` becomes the migration error.
+    pub fn step_fallible<S, T, E: core::fmt::Display>(
+        f: fn(S, &mut Parts) -> Result<T, E>,
+        from: S,
+        parts: &mut Parts,
+    ) -> Result<T, MigrationError> {
+        f(from, parts).map_err(MigrationError::new)
+    }
+
+    /// A widened number on the way down: fails (rather than truncating) when it does not fit.
+    pub fn narrow<S, T: TryFrom<S>>(value: S, field: &str) -> Result<T, MigrationError> {
+        T::try_from(value).map_err(|_| {
+            MigrationError::new(format!("`{field}` does not fit the older version's type"))
+        })
+    }
+
+    /// `f64` → `f32` and other float narrowing, where `TryFrom` does not exist.
+    pub fn narrow_float(value: f64, field: &str) -> Result<f32, MigrationError> {
+        let narrowed = value as f32;
+        if f64::from(narrowed) == value || value.is_nan() {
+            Ok(narrowed)
+        } else {
+            Err(MigrationError::new(format!(
+                "`{field}` does not fit the older version's type"
+            )))
+        }
+    }
 }

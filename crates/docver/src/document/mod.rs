@@ -16,12 +16,10 @@ mod id;
 pub(crate) mod merge;
 pub(crate) mod migrate;
 pub(crate) mod migration_error;
-pub(crate) mod narrow;
 mod parts;
 pub(crate) mod read;
 pub(crate) mod tag;
 pub(crate) mod unknown;
-pub(crate) mod user_migrations;
 mod versioned;
 mod write;
 
