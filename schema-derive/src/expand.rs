@@ -199,14 +199,14 @@ fn version_struct(family: &Family, version: u32) -> TokenStream {
     let read_tagged = match reader {
         Reader::Slots => quote! {
             #[inline]
-            fn read_tagged<'de, D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<(Self, ::docver::document::TagSeen), D::Error> {
-                ::docver::__private::read_fields::<__Slots, D>(deserializer, ::core::option::Option::Some(::docver::document::tag_names::<Self>()))
+            fn read_tagged<'de, D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<(Self, ::docver::__private::TagSeen), D::Error> {
+                ::docver::__private::read_fields::<__Slots, D>(deserializer, ::core::option::Option::Some(::docver::__private::tag_names::<Self>()))
             }
         },
         Reader::SerdeFields => quote! {
             #[inline]
-            fn read_tagged<'de, D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<(Self, ::docver::document::TagSeen), D::Error> {
-                let (fields, unknown, seen) = ::docver::__private::with_unknown_tagged::<__Fields, D>(deserializer, ::docver::document::tag_names::<Self>())?;
+            fn read_tagged<'de, D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<(Self, ::docver::__private::TagSeen), D::Error> {
+                let (fields, unknown, seen) = ::docver::__private::with_unknown_tagged::<__Fields, D>(deserializer, ::docver::__private::tag_names::<Self>())?;
                 ::core::result::Result::Ok((__build(fields, unknown), seen))
             }
         },
@@ -434,8 +434,8 @@ fn lens_fn(family: &Family, previous: u32, next: u32) -> TokenStream {
                 #previous,
                 #next,
                 #ops,
-                &::docver::document::version_schema::<#prev_ident>(::docver::Contract::Reader),
-                &::docver::document::version_schema::<#next_ident>(::docver::Contract::Reader),
+                &::docver::__private::version_schema::<#prev_ident>(::docver::Contract::Reader),
+                &::docver::__private::version_schema::<#next_ident>(::docver::Contract::Reader),
             )
         }
     }
@@ -484,7 +484,7 @@ fn glue(family: &Family, previous: u32, next: u32) -> (TokenStream, TokenStream,
                 // Added: an older app may have kept the value among its unknown fields.
                 None => {
                     let default = default_value(field, name.span());
-                    quote!(::docver::document::take_unknown(&mut unknown, #key).unwrap_or_else(|| #default))
+                    quote!(::docver::__private::take_unknown(&mut unknown, #key).unwrap_or_else(|| #default))
                 }
             },
         };
@@ -517,7 +517,7 @@ fn glue(family: &Family, previous: u32, next: u32) -> (TokenStream, TokenStream,
                 quote!(::core::option::Option::None)
             };
             stashes.push(
-                quote!(::docver::document::stash(&mut unknown, #key, &from.#name, #default);),
+                quote!(::docver::__private::stash(&mut unknown, #key, &from.#name, #default);),
             );
         }
     }
@@ -567,7 +567,7 @@ fn glue(family: &Family, previous: u32, next: u32) -> (TokenStream, TokenStream,
                 // Removed in the next version: restore what an earlier downgrade stashed, or the default.
                 None => {
                     let default = default_value(old, name.span());
-                    quote!(::docver::document::take_unknown(&mut unknown, #key).unwrap_or_else(|| #default))
+                    quote!(::docver::__private::take_unknown(&mut unknown, #key).unwrap_or_else(|| #default))
                 }
             },
         };
@@ -590,7 +590,7 @@ fn glue(family: &Family, previous: u32, next: u32) -> (TokenStream, TokenStream,
 
 fn any_enum(family: &Family) -> TokenStream {
     // Everything that does not depend on the family's types lives in generic functions of
-    // `docver::document` (checked once, compiled where used); what is generated here are the
+    // `docver::__private` (checked once, compiled where used); what is generated here are the
     // per-version match arms and one-line wrappers, all `#[inline]` so that a crate compiles
     // only the parts it calls, as with serde's derives.
     let vis = &family.vis;
@@ -615,11 +615,11 @@ fn any_enum(family: &Family) -> TokenStream {
     });
     let read_arms = versions.iter().map(|v| {
         let (var, ty) = (variant(*v), family.version_ident(*v));
-        quote!(#v => ::core::option::Option::Some(::docver::document::decode_as::<#ty, Self>(doc, #any::#var)),)
+        quote!(#v => ::core::option::Option::Some(::docver::__private::decode_as::<#ty, Self>(doc, #any::#var)),)
     });
     let parse_arms = versions.iter().map(|v| {
         let (var, ty) = (variant(*v), family.version_ident(*v));
-        quote!(#v => ::core::option::Option::Some(::docver::document::parse_as::<#ty, Self>(text, #any::#var)),)
+        quote!(#v => ::core::option::Option::Some(::docver::__private::parse_as::<#ty, Self>(text, #any::#var)),)
     });
     let unknown_arms = versions.iter().map(|v| {
         let var = variant(*v);
@@ -643,16 +643,16 @@ fn any_enum(family: &Family) -> TokenStream {
     let steps = family.steps_between();
     let up_arms = steps.iter().map(|(p, n)| {
         let (pv, nv) = (variant(*p), variant(*n));
-        quote!(#any::#pv(d) => ::docver::document::stepped(d.upgrade(parts), #any::#nv, #p, #n),)
+        quote!(#any::#pv(d) => ::docver::__private::stepped(d.upgrade(parts), #any::#nv, #p, #n),)
     });
     let down_arms = steps.iter().map(|(p, n)| {
         let (pv, nv) = (variant(*p), variant(*n));
         let ty = family.version_ident(*n);
-        quote!(#any::#nv(d) => ::docver::document::stepped_down(d.downgrade(parts), #any::#pv, #ty::downgrade_loss, #n, #p),)
+        quote!(#any::#nv(d) => ::docver::__private::stepped_down(d.downgrade(parts), #any::#pv, #ty::downgrade_loss, #n, #p),)
     });
     let latest_arms = steps.iter().map(|(p, n)| {
         let (pv, nv) = (variant(*p), variant(*n));
-        quote!(#any::#pv(d) => #any::#nv(::docver::document::upgraded(d.upgrade(parts), #schema, parts, #p, #n)?),)
+        quote!(#any::#pv(d) => #any::#nv(::docver::__private::upgraded(d.upgrade(parts), #schema, parts, #p, #n)?),)
     });
     let first = versions.first().copied().unwrap_or(0);
     let first_var = variant(first);
@@ -672,7 +672,7 @@ fn any_enum(family: &Family) -> TokenStream {
     };
     let schema_arms = versions.iter().map(|v| {
         let ty = family.version_ident(*v);
-        quote!(#v => ::core::option::Option::Some(::docver::document::version_schema::<#ty>(contract)),)
+        quote!(#v => ::core::option::Option::Some(::docver::__private::version_schema::<#ty>(contract)),)
     });
     let parts_arms = versions.iter().map(|v| {
         let parts = family.parts_in(*v);
@@ -687,7 +687,7 @@ fn any_enum(family: &Family) -> TokenStream {
                 #[doc = #read_doc]
                 #[inline]
                 pub fn read(doc: &::docver::__private::serde_json::Value, parts: &mut ::docver::Parts) -> ::core::result::Result<(Self, ::docver::Loss), ::docver::DocError> {
-                    ::docver::document::read_as::<#any, Self>(doc, parts, #v, |a| match a {
+                    ::docver::__private::read_as::<#any, Self>(doc, parts, #v, |a| match a {
                         #any::#var(d) => ::core::option::Option::Some(d),
                         #other_versions
                     })
@@ -699,7 +699,7 @@ fn any_enum(family: &Family) -> TokenStream {
                 /// the document is written at this version.
                 #[inline]
                 pub fn write_back(&self, original: &::docver::__private::serde_json::Value, parts: &mut ::docver::Parts) -> ::core::result::Result<::docver::__private::serde_json::Value, ::docver::DocError> {
-                    ::docver::document::write_back::<#any, Self>(self, #any::#var, original, parts)
+                    ::docver::__private::write_back::<#any, Self>(self, #any::#var, original, parts)
                 }
             }
         }
@@ -730,13 +730,13 @@ fn any_enum(family: &Family) -> TokenStream {
 
             #[inline]
             pub fn version(&self) -> u32 {
-                ::docver::document::AnyVersion::version(self)
+                ::docver::__private::AnyVersion::version(self)
             }
 
             /// Reads a document of any known version (untagged documents as the base version).
             #[inline]
             pub fn from_document(doc: &::docver::__private::serde_json::Value) -> ::core::result::Result<Self, ::docver::DocError> {
-                ::docver::document::any_from_document::<Self>(doc)
+                ::docver::__private::any_from_document::<Self>(doc)
             }
 
             /// Reads JSON text as [`Self::from_document`] does, but straight from the text into
@@ -745,19 +745,19 @@ fn any_enum(family: &Family) -> TokenStream {
             /// [`Self::id`] gives the id for [`Parts`](::docver::Parts).
             #[inline]
             pub fn from_json(text: &str) -> ::core::result::Result<Self, ::docver::DocError> {
-                ::docver::document::any_from_json::<Self>(text)
+                ::docver::__private::any_from_json::<Self>(text)
             }
 
             /// [`Self::from_json`] over bytes.
             #[inline]
             pub fn from_slice(bytes: &[u8]) -> ::core::result::Result<Self, ::docver::DocError> {
-                ::docver::document::any_from_slice::<Self>(bytes)
+                ::docver::__private::any_from_slice::<Self>(bytes)
             }
 
             /// The stored document's id (`_id`, kept among the unknown fields), if any.
             #[inline]
             pub fn id(&self) -> ::core::option::Option<::std::string::String> {
-                ::docver::document::any_id(self)
+                ::docver::__private::any_id(self)
             }
 
             /// The document as JSON text, with its type and version tag.
@@ -771,14 +771,14 @@ fn any_enum(family: &Family) -> TokenStream {
             /// The document as stored, with its type and version tag.
             #[inline]
             pub fn to_document(&self) -> ::docver::__private::serde_json::Value {
-                ::docver::document::AnyVersion::to_document(self)
+                ::docver::__private::AnyVersion::to_document(self)
             }
 
             /// Migrates one version up or down, step by step, to `target`. Unknown fields
             /// survive; the returned loss says what the downgrades could not keep.
             #[inline]
             pub fn migrate(self, target: u32, parts: &mut ::docver::Parts) -> ::core::result::Result<(Self, ::docver::Loss), ::docver::DocError> {
-                ::docver::document::any_migrate(self, target, parts)
+                ::docver::__private::any_migrate(self, target, parts)
             }
 
             /// Upgrades to the latest version.
@@ -806,8 +806,8 @@ fn any_enum(family: &Family) -> TokenStream {
             }
         }
 
-        impl ::docver::document::AnyVersion for #any {
-            const NAMES: ::docver::document::TagNames = ::docver::document::TagNames {
+        impl ::docver::__private::AnyVersion for #any {
+            const NAMES: ::docver::__private::TagNames = ::docver::__private::TagNames {
                 schema_name: #schema,
                 schema_field: #schema_field,
                 version_field: #version_field,
@@ -867,7 +867,7 @@ fn any_enum(family: &Family) -> TokenStream {
             }
 
             #[inline]
-            fn parse_version(version: u32, text: &str) -> ::core::option::Option<::core::result::Result<(Self, ::docver::document::TagSeen), ::docver::__private::serde_json::Error>> {
+            fn parse_version(version: u32, text: &str) -> ::core::option::Option<::core::result::Result<(Self, ::docver::__private::TagSeen), ::docver::__private::serde_json::Error>> {
                 match version {
                     #(#parse_arms)*
                     _ => ::core::option::Option::None,
@@ -904,12 +904,12 @@ fn any_enum(family: &Family) -> TokenStream {
 
             #[inline]
             fn version_of(&self, doc: &::docver::__private::serde_json::Value) -> ::core::result::Result<u32, ::docver::DocError> {
-                ::docver::document::family_version_of::<#any>(doc)
+                ::docver::__private::family_version_of::<#any>(doc)
             }
 
             #[inline]
             fn migrate(&self, docs: ::docver::DocumentSet, target: u32) -> ::core::result::Result<::docver::Migrated, ::docver::DocError> {
-                ::docver::document::family_migrate::<#any>(docs, target)
+                ::docver::__private::family_migrate::<#any>(docs, target)
             }
         }
     }

@@ -220,7 +220,7 @@ impl Walk<'_> {
                 let default = self.default_of(target, name, default.as_ref());
                 let slot = self.bind(
                     name,
-                    quote!(::docver::document::take_unknown(&mut unknown, #key).unwrap_or_else(|| #default)),
+                    quote!(::docver::__private::take_unknown(&mut unknown, #key).unwrap_or_else(|| #default)),
                 );
                 self.put(name, slot);
             }
@@ -234,7 +234,7 @@ impl Walk<'_> {
                 let local = self.local(name);
                 self.statements.push(quote_spanned!(name.span()=>
                     let #local = #value;
-                    ::docver::document::stash(&mut unknown, #key, &#local, ::core::option::Option::Some(&#default));
+                    ::docver::__private::stash(&mut unknown, #key, &#local, ::core::option::Option::Some(&#default));
                 ));
             }
             LensOp::Rename { from, to } => {

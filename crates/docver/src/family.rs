@@ -19,12 +19,14 @@ pub struct DocumentSet {
     /// The logical id (the raw uuid, never a versioned id like `todo-item@2:<uuid>`). Companion
     /// documents refer to the main document by it.
     pub id: Option<String>,
+    /// The main document (the family's own schema), as stored.
     pub main: Value,
     /// Companion documents keyed by their schema name (e.g. `"todo-status"`).
     pub parts: BTreeMap<String, Value>,
 }
 
 impl DocumentSet {
+    /// A set of one document without companions (what every unsplit version is).
     pub fn single(id: Option<String>, main: Value) -> Self {
         Self {
             id,
@@ -34,17 +36,25 @@ impl DocumentSet {
     }
 }
 
-/// Whether a migration kept every piece of information.
+/// Whether a migration kept every piece of information: what the generated `migrate`, `read`
+/// and [`Family::migrate`] report, summed over the steps taken (only downgrades lose anything).
+/// A lens's own analysis of what a round trip through it may change is
+/// the lens interpreter's `Loss`, with an operation and a reason per place.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Loss {
+    /// Every field of the source survives in the target (or among its unknown fields).
     #[default]
     Lossless,
     /// The listed document paths (JSON pointers) could not be represented in the target
     /// version and were dropped or approximated.
-    Lossy { paths: Vec<String> },
+    Lossy {
+        /// The JSON pointers of what was lost, in the source document.
+        paths: Vec<String>,
+    },
 }
 
 impl Loss {
+    /// Whether nothing was lost.
     pub fn is_lossless(&self) -> bool {
         matches!(self, Loss::Lossless)
     }
@@ -67,12 +77,18 @@ impl Loss {
 /// The result of migrating a [`DocumentSet`] to a target version.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Migrated {
+    /// The version the documents are now at (the target).
     pub version: u32,
+    /// The migrated main document and its companions.
     pub docs: DocumentSet,
+    /// What the migration could not keep (only downgrades lose anything).
     pub loss: Loss,
 }
 
 /// A family of versioned documents, migrated as JSON. Object safe: strategies hold `&dyn Family`.
+///
+/// `#[versioned]` implements it for the generated `<Name>Family` struct. (`docver_attr::Family`
+/// is something else: the parsed attribute the derive expands from.)
 pub trait Family: Send + Sync {
     /// The value of the document's type tag, e.g. `"todo-item"`.
     fn schema_name(&self) -> &str;

@@ -7,7 +7,9 @@
 //! - [`document`]: versioned documents (tags, unknown fields, companion parts, ids);
 //! - [`family`] and [`error`]: versioned document families as migration strategies see them;
 //! - [`lens`]: the lens interpreter, the reference semantics of declared migration steps;
-//! - [`pointer`]: JSON pointers and `$ref` fragments, the one place they are escaped.
+//! - [`pointer`](mod@pointer): JSON pointers and `$ref` fragments, the one place they are escaped.
+
+#![warn(missing_docs)]
 
 pub mod document;
 pub mod error;
@@ -25,7 +27,8 @@ pub use document::{
     Contract, MigrationError, Part, PartDocs, Parts, Tagged, UnknownFields, Versioned, VersionedId,
 };
 
-/// What generated code refers to, so a user crate needs no direct serde or schemars dependency.
+/// What generated code refers to, so a user crate needs no direct serde or schemars dependency,
+/// and the glue only generated code calls, kept out of the public API (no stability promise).
 #[doc(hidden)]
 pub mod __private {
     pub use schemars;
@@ -34,12 +37,23 @@ pub mod __private {
 
     pub use crate::lens_glue::*;
 
+    pub use crate::document::any_version::{
+        AnyVersion, any_from_document, any_from_json, any_from_slice, any_id,
+    };
+    pub use crate::document::arms::{decode_as, parse_as, stepped, stepped_down, upgraded};
+    pub use crate::document::contract::version_schema;
     pub use crate::document::fields::{FieldSlots, fill_slot, read_fields, required_slot};
+    pub use crate::document::merge::write_back;
+    pub use crate::document::migrate::{any_migrate, family_migrate, family_version_of, read_as};
+    pub use crate::document::read::{with_unknown, with_unknown_tagged};
+    pub use crate::document::tag::{TagNames, TagSeen, read_json_tagged, tag_names};
+    pub use crate::document::unknown::{stash, take_unknown};
+
     use crate::document::{MigrationError, Parts};
-    pub use crate::document::{with_unknown, with_unknown_tagged};
 
     // The helpers below take user migration functions as function pointers, so that a function
-    // with the wrong signature is a type error pointing at the user's path.
+    // with the wrong signature is a type error pointing at the user's path. They stay defined
+    // here: that error's note shows this file (schema-derive's `migration_wrong_signature` UI test).
 
     /// A field computed from the whole previous (or next) version.
     pub fn field<S, T>(f: fn(&S) -> T, from: &S) -> T {
@@ -63,6 +77,7 @@ pub mod __private {
         Ok(f(from, parts))
     }
 
+    /// A fallible whole step; the error's `Display` becomes the migration error.
     pub fn step_fallible<S, T, E: core::fmt::Display>(
         f: fn(S, &mut Parts) -> Result<T, E>,
         from: S,

@@ -7,10 +7,17 @@
 //! version's fields use no serde attribute beyond `rename`/`rename_all`/`alias`, the derive's
 //! own defaults and keys that only change writing, `#[versioned]` implements [`FieldSlots`]
 //! instead: one `Option` per field, a `match` that fills one, and the constructor. Anything
-//! else goes through [`super::with_unknown`] and serde's derive, which understands every serde
+//! else goes through [`super::read::with_unknown`] and serde's derive, which understands every serde
 //! attribute.
 
-use super::*;
+use std::borrow::Cow;
+use std::fmt;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::tag::{TagNames, TagSeen};
+use super::unknown::UnknownFields;
 
 use serde::de::{DeserializeSeed, MapAccess, Visitor};
 
@@ -18,7 +25,6 @@ use super::read::TagField;
 
 /// A version's fields while its document is being read: one empty slot per field. Implemented
 /// by `#[versioned]`; [`read_fields`] drives it.
-#[doc(hidden)]
 pub trait FieldSlots<'de>: Sized {
     /// The version it builds.
     type Output;

@@ -1,7 +1,17 @@
 //! The companion documents of a split version ([`Parts`]), kept as JSON text until a caller
 //! asks for a `Value`.
 
-use super::*;
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::sync::OnceLock;
+
+use serde::{Serialize, Serializer};
+use serde_json::Value;
+
+use super::versioned::Versioned;
+use super::write::append_tagged;
+use crate::error::DocError;
 
 /// The companion documents of one logical document (the seed's v4 todo keeps its status in a
 /// `todo-status` document), keyed by schema name, plus the logical id they hang off.
@@ -10,10 +20,12 @@ pub struct Parts {
     /// The raw uuid of the main document; companion documents refer to it, never to a
     /// versioned id.
     pub id: Option<String>,
+    /// The companion documents, keyed by schema name.
     pub docs: PartDocs,
 }
 
 impl Parts {
+    /// No companion documents yet, for the document with logical id `id`.
     pub fn new(id: Option<String>) -> Self {
         Parts {
             id,
@@ -86,6 +98,7 @@ impl Parts {
         }
     }
 
+    /// Whether there are no companion documents.
     pub fn is_empty(&self) -> bool {
         self.docs.is_empty()
     }
@@ -102,14 +115,17 @@ pub struct PartDocs {
 }
 
 impl PartDocs {
+    /// No parts.
     pub fn new() -> Self {
         PartDocs::default()
     }
 
+    /// How many parts there are.
     pub fn len(&self) -> usize {
         usize::from(self.first.is_some()) + self.more.len()
     }
 
+    /// Whether there are no parts.
     pub fn is_empty(&self) -> bool {
         self.first.is_none()
     }
@@ -119,6 +135,7 @@ impl PartDocs {
             .binary_search_by(|(key, _)| key.as_ref().cmp(schema))
     }
 
+    /// The part of type `schema`, if present.
     pub fn get(&self, schema: &str) -> Option<&Part> {
         match &self.first {
             Some((key, part)) if key == schema => Some(part),
@@ -126,6 +143,7 @@ impl PartDocs {
         }
     }
 
+    /// Whether there is a part of type `schema`.
     pub fn contains_key(&self, schema: &str) -> bool {
         self.get(schema).is_some()
     }
@@ -159,6 +177,7 @@ impl PartDocs {
         }
     }
 
+    /// Removes and returns the part of type `schema`, if present.
     pub fn remove(&mut self, schema: &str) -> Option<Part> {
         match &self.first {
             Some((key, _)) if key == schema => {
@@ -176,14 +195,17 @@ impl PartDocs {
         self.first.iter().chain(&self.more)
     }
 
+    /// The parts' schema names, in order.
     pub fn keys(&self) -> impl Iterator<Item = &str> {
         self.entries().map(|(k, _)| k.as_ref())
     }
 
+    /// The parts, in key order.
     pub fn values(&self) -> impl Iterator<Item = &Part> {
         self.entries().map(|(_, v)| v)
     }
 
+    /// `(schema name, part)` pairs, in key order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Part)> {
         self.entries().map(|(k, v)| (k.as_ref(), v))
     }
@@ -264,6 +286,7 @@ impl Part {
         })
     }
 
+    /// The document as an owned `Value` (parsed from its text if it was never read).
     pub fn into_value(self) -> Value {
         let Part { json, value } = self;
         match (value.into_inner(), json) {
@@ -328,5 +351,46 @@ impl PartialEq<Value> for Part {
 impl Serialize for Part {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         self.value().serialize(serializer)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn part_docs_stay_sorted_and_replace_by_key() {
+        let mut docs = PartDocs::new();
+        assert!(docs.is_empty());
+        assert_eq!(docs.insert("b", json!(2)), None);
+        assert_eq!(docs.insert("d", json!(4)), None);
+        assert_eq!(docs.insert("a", json!(1)), None);
+        assert_eq!(docs.insert("c", json!(3)), None);
+        assert_eq!(
+            docs.insert("a", json!(10)).map(Part::into_value),
+            Some(json!(1))
+        );
+        assert_eq!(
+            docs.insert("c", json!(30)).map(Part::into_value),
+            Some(json!(3))
+        );
+        assert_eq!(docs.keys().collect::<Vec<_>>(), ["a", "b", "c", "d"]);
+        assert_eq!(docs.len(), 4);
+        assert_eq!(docs["c"], json!(30));
+        assert_eq!(docs.remove("a").map(Part::into_value), Some(json!(10)));
+        assert_eq!(docs.remove("x"), None);
+        assert_eq!(docs.keys().collect::<Vec<_>>(), ["b", "c", "d"]);
+        assert_eq!(
+            docs.get("b").map(|p| p.to_json().into_owned()),
+            Some("2".to_owned())
+        );
+        let values = docs.clone().into_values();
+        assert_eq!(PartDocs::from(values.clone()), docs);
+        assert_eq!(values.keys().collect::<Vec<_>>(), ["b", "c", "d"]);
+        for key in ["c", "b", "d"] {
+            assert!(docs.remove(key).is_some());
+        }
+        assert!(docs.is_empty());
     }
 }

@@ -1,6 +1,12 @@
 //! Reading a version's fields and its unknown fields in one pass ([`with_unknown`]).
 
-use super::*;
+use std::fmt;
+
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::tag::{TagNames, TagSeen};
+use super::unknown::UnknownFields;
 
 // serde's `#[serde(flatten)]` buffers every entry of the document before it deserializes the
 // flattened map; the derive for a struct *without* `flatten` reads each known field straight
@@ -30,7 +36,7 @@ where
 }
 
 /// [`with_unknown`], with the tag fields read aside (into the returned [`TagSeen`]) rather than
-/// kept among the unknown fields: what [`Versioned::read_tagged`] does for generated types.
+/// kept among the unknown fields: what [`Versioned::read_tagged`](super::versioned::Versioned::read_tagged) does for generated types.
 pub fn with_unknown_tagged<'de, F, D>(
     deserializer: D,
     names: TagNames,
@@ -57,46 +63,6 @@ struct Sink {
     /// When set, the tag fields are read into `seen` instead of `unknown`.
     tag: Option<TagNames>,
     seen: TagSeen,
-}
-
-/// What a document's tag fields held, as read by [`Versioned::read_tagged`].
-#[doc(hidden)]
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct TagSeen {
-    /// `None`: no schema field; `Some(true)`: it names this family.
-    pub schema: Option<bool>,
-    /// `None`: no version field; `Some(None)`: not a non-negative integer.
-    pub version: Option<Option<u64>>,
-}
-
-impl TagSeen {
-    /// Takes the tag fields out of `unknown` (for types read with their tag among the unknown
-    /// fields).
-    pub fn take_from(unknown: &mut UnknownFields, names: TagNames) -> TagSeen {
-        if unknown.is_empty() {
-            return TagSeen::default();
-        }
-        TagSeen {
-            schema: unknown
-                .shift_remove(names.schema_field)
-                .map(|s| s.as_str() == Some(names.schema_name)),
-            version: unknown
-                .shift_remove(names.version_field)
-                .map(|v| v.as_u64()),
-        }
-    }
-
-    /// Whether the tag says this is a `names.schema_name` document of `version` (an untagged
-    /// one is the base version).
-    pub fn agrees(&self, names: TagNames, version: u32) -> bool {
-        if self.schema == Some(false) {
-            return false;
-        }
-        match self.version {
-            Some(found) => found == Some(u64::from(version)),
-            None => names.base == Some(version),
-        }
-    }
 }
 
 /// A tag field, as named by a key of the document.

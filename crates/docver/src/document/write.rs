@@ -1,7 +1,10 @@
 //! Writing a version as stored: the tag first, then the version's fields and its unknown
 //! fields, in one pass ([`Tagged`]), as a `Value` or straight to text.
 
-use super::*;
+use serde::ser::{Error as _, Impossible, SerializeMap, SerializeStruct};
+use serde::{Serialize, Serializer};
+
+use super::versioned::Versioned;
 
 /// A versioned document serialized as stored: the type and version tag first, then the
 /// version's fields, then its unknown fields, in one pass. `serde_json::to_writer(w,
