@@ -75,14 +75,19 @@ fn doc_attrs(lines: &[String]) -> TokenStream {
 }
 
 /// Lines as rustdoc wants them: one attribute per line, a space after `///` unless blank.
+///
+/// Doc text quotes schemas, which can hold anything, so every line is made inert: it is cut at
+/// `\r` as well as `\n` (a lone `\r` is not allowed in a doc comment), and a line Markdown
+/// would read as the start of a code block (a fence, or four spaces of indentation) is
+/// rewritten, since rustdoc compiles code blocks as doctests.
 fn doc_lines(lines: &[String]) -> Vec<String> {
     let mut out = Vec::new();
     for l in lines {
         if l.is_empty() {
             out.push(String::new());
         }
-        for line in l.lines() {
-            let line = line.trim_end();
+        for line in l.lines().flat_map(|line| line.split('\r')) {
+            let line = inert_markdown_line(line.trim_end());
             out.push(if line.is_empty() {
                 String::new()
             } else {
@@ -91,6 +96,22 @@ fn doc_lines(lines: &[String]) -> Vec<String> {
         }
     }
     out
+}
+
+/// `line` with at most three columns of indentation (four make an indented code block) and a
+/// backslash before a leading code fence (`\```` is three literal backquotes).
+fn inert_markdown_line(line: &str) -> String {
+    let text = line.trim_start_matches([' ', '\t']);
+    let indent_width: usize = line[..line.len() - text.len()]
+        .chars()
+        .map(|c| if c == '\t' { 4 } else { 1 })
+        .sum();
+    let indent = " ".repeat(indent_width.min(3));
+    if text.starts_with("```") || text.starts_with("~~~") {
+        format!("{indent}\\{text}")
+    } else {
+        format!("{indent}{text}")
+    }
 }
 
 fn inner_doc_attrs(lines: &[String]) -> TokenStream {
