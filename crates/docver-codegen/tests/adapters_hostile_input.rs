@@ -140,3 +140,26 @@ fn the_hostile_pair_is_json() {
     let (old, _) = hostile_pair("\"");
     assert!(serde_json::from_str::<Value>(&old).is_ok());
 }
+
+#[test]
+fn a_mapped_type_that_is_code_is_refused() {
+    let schema = json!({
+        "type": "object",
+        "properties": {"secret": {"type": "string", "x-rust-type": "include!(\"/etc/passwd\")"}},
+    })
+    .to_string();
+    let error = generate(
+        "old.json",
+        &schema,
+        "new.json",
+        &schema,
+        &Options::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.contains("`x-rust-type` maps `/properties/secret` to `include!(\"/etc/passwd\")`")
+            && error.contains("a macro is not allowed in a mapped type"),
+        "{error}"
+    );
+}
