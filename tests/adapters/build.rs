@@ -21,6 +21,13 @@ fn main() {
         "schemas/edge-old.json",
         "schemas/edge-new.json",
     );
+    // Schema text written to break out: code fences in descriptions (a doctest of this crate
+    // would fail), `self`, `crate` and `super` as property names, a `\r` in a name.
+    builder = builder.pair(
+        "hostile_input",
+        "schemas/hostile-old.json",
+        "schemas/hostile-new.json",
+    );
     let fixtures = Path::new("../fixtures");
     println!("cargo:rerun-if-changed={}", fixtures.display());
     let mut dirs: Vec<String> = std::fs::read_dir(fixtures)

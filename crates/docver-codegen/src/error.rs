@@ -11,6 +11,15 @@ pub enum CodegenError {
     UntaggedWithoutBase { family: String },
     #[error("family `{family}`: base version {base} is not among the live versions")]
     BaseNotLive { family: String, base: u32 },
+    /// Patterns the server's JavaScript engine cannot compile, each with its JSON pointer.
+    #[error(
+        "family `{family}`: patterns the generated validation could not compile (every write would fail):\n  {}",
+        problems.join("\n  ")
+    )]
+    UnsupportedPatterns {
+        family: String,
+        problems: Vec<String>,
+    },
     /// A schema that cannot be read (the message names the file, line and column).
     #[error("{message}")]
     Schema { name: String, message: String },

@@ -153,3 +153,188 @@ fn generation_is_deterministic_and_reads_like_code() {
     }
     assert_eq!(first.to_json()["_id"], "_design/todo-item");
 }
+
+/// A one-version family whose every name and value is `hostile`-derived, with a document that
+/// matches it and two that must stay rejected.
+struct HostileFamily {
+    family: String,
+    options: ValidationOptions,
+    schema: Value,
+    valid: Value,
+    invalid: [Value; 3],
+}
+
+fn hostile_family(hostile: &str) -> HostileFamily {
+    let options = ValidationOptions {
+        schema_field: format!("s{hostile}"),
+        version_field: format!("v{hostile}"),
+        ..ValidationOptions::default()
+    };
+    let family = format!("f{hostile}");
+    let (choice, text) = (format!("p{hostile}"), format!("q{hostile}"));
+    let schema = json!({
+        "$comment": hostile,
+        "title": hostile,
+        "description": hostile,
+        "type": "object",
+        "required": [options.schema_field, options.version_field, choice, text],
+        "properties": {
+            options.schema_field.as_str(): {"const": family, "description": hostile},
+            options.version_field.as_str(): {"const": 1},
+            choice.as_str(): {"enum": [hostile, "plain"], "title": hostile},
+            text.as_str(): {"type": "string", "pattern": format!("^{}$", regex_literal(hostile))},
+        },
+        "additionalProperties": false,
+    });
+    let doc = |choice_value: &str, text_value: &str| {
+        let mut doc = serde_json::Map::new();
+        doc.insert("_id".to_owned(), json!("doc"));
+        doc.insert(options.schema_field.clone(), json!(family));
+        doc.insert(options.version_field.clone(), json!(1));
+        doc.insert(choice.clone(), json!(choice_value));
+        doc.insert(text.clone(), json!(text_value));
+        Value::Object(doc)
+    };
+    let valid = doc(hostile, hostile);
+    let mut missing = valid.clone();
+    missing.as_object_mut().unwrap().remove(&choice);
+    let invalid = [
+        doc(&format!("{hostile}x"), hostile),
+        doc(hostile, &format!("{hostile}x")),
+        missing,
+    ];
+    HostileFamily {
+        family,
+        options,
+        schema,
+        valid,
+        invalid,
+    }
+}
+
+/// `text` as a regex that matches exactly it (escaping only syntax characters, which a `u`-flag
+/// JavaScript regex accepts escaped).
+fn regex_literal(text: &str) -> String {
+    text.chars()
+        .flat_map(|c| {
+            let escape = "^$\\.*+?()[]{}|/".contains(c).then_some('\\');
+            escape.into_iter().chain([c])
+        })
+        .collect()
+}
+
+/// Generates the family's validation and runs it on its documents: the function must compile,
+/// accept the valid document and reject each invalid one with a `forbidden` message.
+fn assert_hostile_family_validates(hostile: &str) {
+    let case = hostile_family(hostile);
+    let versions = BTreeMap::from([(1, case.schema.clone())]);
+    let design = design_document(&case.family, &versions, &case.options).unwrap();
+    let source = &design.validate_doc_update;
+    for unsafe_text in ['\u{2028}', '\u{2029}'] {
+        assert!(
+            !source.contains(unsafe_text),
+            "raw line separator in {source}"
+        );
+    }
+    assert!(!source.to_lowercase().contains("</script"), "{source}");
+    let mut docs = vec![case.valid.clone()];
+    docs.extend(case.invalid.iter().cloned());
+    let results = run_in_node(source, &docs);
+    assert_eq!(results[0], None, "valid document rejected: {}", docs[0]);
+    for (doc, result) in docs.iter().zip(&results).skip(1) {
+        let message = result.as_deref().unwrap_or_default();
+        assert!(
+            message.starts_with(&case.family),
+            "invalid document {doc} not rejected by the family: {result:?}"
+        );
+    }
+}
+
+/// Issue 15, item 1: a newline in the family name ended the `//` comment that named it, and
+/// the rest of the name ran on the server (here: accepting every document, or not compiling).
+#[test]
+fn a_family_name_cannot_inject_code_into_the_validation_function() {
+    assert_hostile_family_validates("todo-item\n<code>;return;//");
+    assert_hostile_family_validates("todo-item\nreturn;//");
+    assert_hostile_family_validates("todo-item\u{2028}throw 'pwned';//");
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig {
+        cases: 24,
+        failure_persistence: None,
+        ..proptest::prelude::ProptestConfig::default()
+    })]
+
+    #[test]
+    fn hostile_names_values_and_patterns_neither_break_nor_change_the_validation(
+        fragments in proptest::collection::vec(
+            proptest::sample::select(vec![
+                "\n", "\r", "\r\n", "\u{2028}", "\u{2029}", "\"", "'", "`", "\\", "*/", "/*",
+                "//", "</script>", "<!--", "-->", "${x}", "return;", "throw 'pwned';",
+                "function", "var", "this", "}", "{", ")", "(", "é", "\u{0}", "todo",
+            ]),
+            1..8,
+        )
+    ) {
+        assert_hostile_family_validates(&fragments.concat());
+    }
+}
+
+#[test]
+fn patterns_are_unicode_aware() {
+    let versions = BTreeMap::from([(
+        1,
+        json!({"properties": {"name": {"type": "string", "pattern": "^\\p{L}+$"}}}),
+    )]);
+    let design = design_document("people", &versions, &ValidationOptions::default()).unwrap();
+    let person = |name: &str| json!({"_id": "p", "schema": "people", "version": 1, "name": name});
+    let results = run_in_node(
+        &design.validate_doc_update,
+        &[person("José"), person("Jo3")],
+    );
+    assert_eq!(results[0], None);
+    assert!(
+        results[1]
+            .as_deref()
+            .unwrap_or_default()
+            .contains("/name: must match")
+    );
+}
+
+#[test]
+fn patterns_javascript_cannot_compile_are_refused_at_generation() {
+    let versions = BTreeMap::from([(
+        2,
+        json!({"properties": {"title": {"type": "string", "pattern": "(?i)^todo$"}}}),
+    )]);
+    let error = design_document("todo-item", &versions, &ValidationOptions::default())
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("v2#/properties/title/pattern: \"(?i)^todo$\": inline flags `(?i...)`"),
+        "{error}"
+    );
+}
+
+#[test]
+fn the_version_tag_must_be_an_integer() {
+    let design =
+        design_document("todo-item", &todo_schemas(), &ValidationOptions::default()).unwrap();
+    let docs = [
+        todo(1, json!({"title": "t", "status": true})),
+        json!({"_id": "x", "schema": "todo-item", "version": 1.5, "title": "t", "status": true}),
+        json!({"_id": "x", "schema": "todo-item", "version": true, "title": "t", "status": true}),
+    ];
+    let results = run_in_node(&design.validate_doc_update, &docs);
+    assert_eq!(results[0], None);
+    for result in &results[1..] {
+        assert!(
+            result
+                .as_deref()
+                .unwrap_or_default()
+                .contains("must be an integer"),
+            "{result:?}"
+        );
+    }
+}

@@ -17,7 +17,7 @@ macro_rules! say {
 use docver::Family;
 use serde_json::Value;
 
-use crate::store::{Store, open};
+use crate::store::{Store, open, redact_url, redact_urls_in};
 use crate::strategy::engine::Membership;
 use crate::strategy::{live, per_version_databases, per_version_documents, plan, transactional};
 
@@ -132,8 +132,9 @@ pub struct PlanArgs {
     pub mode: String,
 }
 
+/// Prints `message` as the error (any URL in it redacted, whichever error produced it).
 fn fail(message: impl std::fmt::Display) -> i32 {
-    eprintln!("error: {message}");
+    eprintln!("error: {}", redact_urls_in(&message.to_string()));
     2
 }
 
@@ -267,10 +268,16 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
             let mut stores: Vec<(u32, Box<dyn Store>)> = Vec::new();
             for spec in &args.dbs {
                 let Some((version, url)) = spec.split_once('=') else {
-                    return fail(format!("--db takes VERSION=URL, found `{spec}`"));
+                    return fail(format!(
+                        "--db takes VERSION=URL, found `{}`",
+                        redact_url(spec)
+                    ));
                 };
                 let Ok(version) = version.parse::<u32>() else {
-                    return fail(format!("--db: `{version}` is not a version number"));
+                    return fail(format!(
+                        "--db: `{}` is not a version number",
+                        redact_url(version)
+                    ));
                 };
                 match open(url) {
                     Ok(store) => stores.push((version, store)),

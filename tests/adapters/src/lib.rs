@@ -7,6 +7,7 @@ include!(concat!(env!("OUT_DIR"), "/todo_v1_v2.rs"));
 include!(concat!(env!("OUT_DIR"), "/todo_v2_v3.rs"));
 include!(concat!(env!("OUT_DIR"), "/todo_v3_v4.rs"));
 include!(concat!(env!("OUT_DIR"), "/edge_cases.rs"));
+include!(concat!(env!("OUT_DIR"), "/hostile_input.rs"));
 include!(concat!(env!("OUT_DIR"), "/todo_v2_v3_mapped.rs"));
 include!(concat!(env!("OUT_DIR"), "/mapped_types.rs"));
 

@@ -1,8 +1,8 @@
 //! Documents through the generated adapters: the todo example's steps.
 
 use adapters_compile_test::{
-    Person, Progress, edge_cases, mapped_types, todo_v1_v2, todo_v2_v3, todo_v2_v3_mapped,
-    todo_v3_v4,
+    Person, Progress, edge_cases, hostile_input, mapped_types, todo_v1_v2, todo_v2_v3,
+    todo_v2_v3_mapped, todo_v3_v4,
 };
 use serde_json::{Value, json};
 
@@ -266,5 +266,28 @@ fn mapped_types_move_without_decisions() {
     assert_eq!(v2.owner.name, "ana");
     let back = mapped_types::downgrade(v2, &());
     assert_eq!(back, v1);
+    assert_eq!(serde_json::to_value(&back).unwrap(), doc);
+}
+
+/// `hostile_input`: properties named `self`, `crate` and `super` (fields `self_`, `crate_`,
+/// `super_`) and one with a `\r` keep their JSON names, so their values are read into the
+/// fields and written back, not lost or moved into the unknown fields.
+#[test]
+fn keyword_and_control_character_names_keep_their_values() {
+    let doc = json!({
+        "schema": "hostile", "version": 1, "self": "me", "crate": 7, "line\rbreak": true,
+        "quote\"d */": "q"
+    });
+    let old: hostile_input::old::Hostile = serde_json::from_value(doc.clone()).unwrap();
+    assert_eq!(old.self_, "me");
+    assert_eq!(old.crate_, Some(7));
+    assert!(old.line_break);
+    let new = hostile_input::upgrade(old.clone(), &());
+    assert_eq!(new.self_, "me");
+    let value = serde_json::to_value(&new).unwrap();
+    assert_eq!(value["self"], json!("me"));
+    assert_eq!(value["line\rbreak"], json!(true));
+    assert_eq!(value.get("self_"), None);
+    let back = hostile_input::downgrade(new, &());
     assert_eq!(serde_json::to_value(&back).unwrap(), doc);
 }

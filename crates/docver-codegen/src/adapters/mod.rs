@@ -93,6 +93,7 @@
 
 mod generate;
 mod names;
+mod rust_type;
 mod types;
 
 use std::collections::BTreeMap;

@@ -62,6 +62,11 @@ pub(crate) fn snake(s: &str) -> String {
     if out.starts_with(|c: char| c.is_ascii_digit()) {
         out.insert_str(0, "n_");
     }
+    // `self`, `super` and `crate` cannot even be raw identifiers: the name itself changes, so
+    // that a field named after one gets `#[serde(rename)]` back to its JSON name.
+    if NOT_RAW.contains(&out.as_str()) {
+        out.push('_');
+    }
     out
 }
 
@@ -153,6 +158,8 @@ mod tests {
         assert_eq!(snake("dueDate"), "due_date");
         assert_eq!(snake("Due-Date"), "due_date");
         assert_eq!(snake("2fa"), "n_2fa");
+        assert_eq!(snake("self"), "self_");
+        assert_eq!(snake("Super"), "super_");
         assert_eq!(ident("type").to_string(), "r#type");
         assert_eq!(ident("self").to_string(), "self_");
         let mut ns = Namespace::types();

@@ -379,7 +379,7 @@ impl<'a> TypeBuilder<'a> {
     /// The extern type for a mapped node; one per Rust type however many nodes map to it.
     fn extern_of(&mut self, id: NodeId, path: &[String], ty: &str, source: String) -> Ty {
         let r = self.schema.resolve(id);
-        let key = match syn::parse_str::<syn::Type>(ty) {
+        let key = match super::rust_type::parse_mapped_type(ty) {
             Ok(parsed) => quote!(#parsed).to_string(),
             Err(e) => {
                 let at = if r.origin.pointer.is_empty() {

@@ -141,10 +141,26 @@
     if (schema.maxLength !== undefined && length > schema.maxLength) {
       return at(path, "must be at most " + schema.maxLength + " characters long");
     }
-    if (schema.pattern !== undefined && !new RegExp(schema.pattern).test(value)) {
-      return at(path, "must match the pattern " + schema.pattern);
+    if (schema.pattern !== undefined) {
+      var regex = compile(schema.pattern);
+      if (regex === null) {
+        return at(path, "the schema's pattern " + JSON.stringify(schema.pattern) + " does not compile on this server");
+      }
+      if (!regex.test(value)) {
+        return at(path, "must match the pattern " + schema.pattern);
+      }
     }
     return null;
+  }
+
+  // With the "u" flag, as JSON Schema patterns are Unicode-aware (\p{L} matches "é"). A
+  // pattern this engine cannot compile rejects the write with a message instead of failing it.
+  function compile(pattern) {
+    try {
+      return new RegExp(pattern, "u");
+    } catch (e) {
+      return null;
+    }
   }
 
   function checkNumber(schema, value, path) {

@@ -25,7 +25,6 @@ const MAX_BODY: u64 = 1 << 30;
 const PUT_ATTEMPTS: usize = 5;
 
 /// A CouchDB-compatible database.
-#[derive(Debug)]
 pub struct CouchStore {
     /// `http://[user:pass@]host:port/[prefix/]db`, no trailing slash.
     db_url: String,
@@ -33,6 +32,15 @@ pub struct CouchStore {
     /// The revision of each `_local` document as this store last read or wrote it, so that
     /// rewriting a checkpoint is one `PUT` (a stale entry costs a 409 and a re-read).
     local_revs: std::sync::Mutex<HashMap<String, String>>,
+}
+
+/// Shows the URL redacted: `{:?}` of a store ends up in logs.
+impl std::fmt::Debug for CouchStore {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CouchStore")
+            .field("db_url", &redact_url(&self.db_url))
+            .finish_non_exhaustive()
+    }
 }
 
 #[derive(Debug, Clone, Copy)]

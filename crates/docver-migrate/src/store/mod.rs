@@ -17,9 +17,11 @@ use std::time::{Duration, Instant};
 use serde_json::Value;
 
 pub mod couch;
+mod redact;
 pub mod sqlite;
 
 pub use couch::CouchStore;
+pub use redact::{redact_url, redact_urls_in};
 pub use sqlite::SqliteStore;
 
 /// A document as stored: id, revision and the JSON body.
@@ -215,7 +217,12 @@ pub enum StoreError {
         reason: String,
     },
 
-    #[error("cannot talk to `{url}`{}: {source}", doc_suffix(.id))]
+    // The transport error may quote the URL it was given (credentials and all).
+    #[error(
+        "cannot talk to `{url}`{}: {}",
+        doc_suffix(.id),
+        redact_urls_in(&.source.to_string())
+    )]
     Transport {
         url: String,
         id: Option<String>,
@@ -266,13 +273,15 @@ fn hint_suffix(hint: &Option<String>) -> String {
     }
 }
 
+/// The server's error and reason; a reply may echo a URL it was sent, so URLs are redacted.
 fn couch_error(error: &str, reason: &str) -> String {
-    match (error.is_empty(), reason.is_empty()) {
+    let details = match (error.is_empty(), reason.is_empty()) {
         (true, true) => "(no error details)".to_owned(),
         (true, false) => reason.to_owned(),
         (false, true) => error.to_owned(),
         (false, false) => format!("{error}: {reason}"),
-    }
+    };
+    redact_urls_in(&details)
 }
 
 /// Open a store by URL: `sqlite:<path>` (file created if missing; `sqlite://`
@@ -284,7 +293,7 @@ pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
         let path = rest.strip_prefix("//").unwrap_or(rest);
         if path.is_empty() {
             return Err(StoreError::InvalidUrl {
-                url: url.to_owned(),
+                url: redact_url(url),
                 reason: "missing file path after `sqlite:`".to_owned(),
             });
         }
@@ -296,12 +305,12 @@ pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
     let hint = if url.starts_with("https://") {
         Some("https is not supported: this build has no TLS stack; use http:// or a local TLS-terminating proxy".to_owned())
     } else if url.ends_with(".db") || url.ends_with(".sqlite") {
-        Some(format!("did you mean `sqlite:{url}`?"))
+        Some(format!("did you mean `sqlite:{}`?", redact_url(url)))
     } else {
         None
     };
     Err(StoreError::UnsupportedUrl {
-        url: url.to_owned(),
+        url: redact_url(url),
         hint,
     })
 }
@@ -434,37 +443,9 @@ pub(crate) fn special_body(
     Ok(body)
 }
 
-/// `http://user:secret@host/db` → `http://user:***@host/db`.
-pub(crate) fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url.to_owned();
-    };
-    let authority_end = rest.find('/').unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(authority_end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => {
-            let user = userinfo.split_once(':').map_or(userinfo, |(user, _)| user);
-            format!("{scheme}://{user}:***@{host}{path}")
-        }
-        None => url.to_owned(),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn redacts_credentials() {
-        assert_eq!(
-            redact_url("http://admin:secret@localhost:5984/db"),
-            "http://admin:***@localhost:5984/db"
-        );
-        assert_eq!(
-            redact_url("http://localhost:5984/db"),
-            "http://localhost:5984/db"
-        );
-    }
 
     #[test]
     fn rejects_malformed_docs_up_front() {
