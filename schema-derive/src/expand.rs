@@ -422,7 +422,7 @@ fn lens_fn(family: &Family, previous: u32, next: u32) -> TokenStream {
         return TokenStream::new();
     }
     let (prev_ident, next_ident) = (family.version_ident(previous), family.version_ident(next));
-    let ops = lens::ops_json(family, ops, Some((previous, next)));
+    let ops = lens::ops_model(family, ops.iter().map(|w| &w.op), Some((previous, next)));
     let doc = format!(
         " The lens from version {previous} to this version, in its JSON form (`docver::lens`)."
     );

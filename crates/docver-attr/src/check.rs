@@ -2,7 +2,8 @@
 
 use crate::ast::{Family, Field};
 use crate::ctxt::Ctxt;
-use crate::lens::LensOp;
+use crate::lens::{self, Op};
+use docver_lens::{LensOp, Property};
 
 pub fn check(cx: &Ctxt, family: &Family) {
     check_versions(cx, family);
@@ -41,7 +42,7 @@ pub fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -> Lense
         .collect();
     let original = names.clone();
     for op in ops {
-        let (reads, writes) = op.touches();
+        let (reads, writes) = lens::touches(&op.op);
         for read in &reads {
             let name = read.to_string();
             if !names.contains(&name) {
@@ -78,7 +79,7 @@ pub fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -> Lense
         if names.contains(name) && family.field_in(next, name).is_none() {
             let span = ops
                 .iter()
-                .flat_map(|op| op.touches().1)
+                .flat_map(|op| lens::touches(&op.op).1)
                 .find(|w| *w == name)
                 .map_or(family.span, |w| w.span());
             cx.error_at(
@@ -92,7 +93,7 @@ pub fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -> Lense
         if !names.contains(name) && family.field_in(next, name).is_some() {
             let span = ops
                 .iter()
-                .flat_map(|op| op.touches().0)
+                .flat_map(|op| lens::touches(&op.op).0)
                 .find(|r| *r == name)
                 .map_or(family.span, |r| r.span());
             cx.error_at(
@@ -102,18 +103,19 @@ pub fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -> Lense
         }
     }
     for op in ops {
-        check_op_fields(cx, family, previous, next, op);
+        check_op_fields(cx, family, previous, next, &op.op);
     }
     lensed
 }
 
 /// Per-operation requirements the field declarations can show.
-fn check_op_fields(cx: &Ctxt, family: &Family, previous: u32, next: u32, op: &LensOp) {
+fn check_op_fields(cx: &Ctxt, family: &Family, previous: u32, next: u32, op: &Op) {
     match op {
-        LensOp::Remove {
+        LensOp::Remove(Property {
             name,
             default: None,
-        } => {
+            ..
+        }) => {
             if let Some(old) = family.field_in(previous, &name.to_string())
                 && old.default().is_none()
                 && !old.is_option()
@@ -124,10 +126,11 @@ fn check_op_fields(cx: &Ctxt, family: &Family, previous: u32, next: u32, op: &Le
                 );
             }
         }
-        LensOp::Add {
+        LensOp::Add(Property {
             name,
             default: None,
-        } => {
+            ..
+        }) => {
             if let Some(new) = family.field_in(next, &name.to_string())
                 && new.default().is_none()
                 && !new.is_option()
@@ -138,7 +141,16 @@ fn check_op_fields(cx: &Ctxt, family: &Family, previous: u32, next: u32, op: &Le
                 );
             }
         }
-        _ => {}
+        LensOp::Add(_)
+        | LensOp::Remove(_)
+        | LensOp::Rename(_)
+        | LensOp::Hoist(_)
+        | LensOp::Plunge(_)
+        | LensOp::Wrap(_)
+        | LensOp::Head(_)
+        | LensOp::In(_)
+        | LensOp::Map(_)
+        | LensOp::Convert(_) => {}
     }
 }
 

@@ -12,6 +12,7 @@
 //! Top-level names are the struct's field names. Inside `in(host, ...)` and `map(...)` the
 //! names are the nested object's JSON property names (the derive cannot see nested types).
 
+use docver_lens::{Convert, Head, In, LensOp, Map, Move, OpKind, Property, Rename, Wrap};
 use proc_macro2::Span;
 use syn::meta::ParseNestedMeta;
 use syn::spanned::Spanned;
@@ -20,140 +21,75 @@ use syn::{Expr, Ident, Pat};
 use crate::attr::{self, key_name};
 use crate::ctxt::Ctxt;
 
-/// Operations accepted inside `lens(...)`.
-pub const LENS_OPS: &[&str] = &[
-    "add", "remove", "rename", "hoist", "plunge", "wrap", "head", "in", "map", "convert",
-];
+/// One operation as written: the lens interpreter's own model (`docver_lens::LensOp`) over the
+/// attribute's Rust names (with their spans) and expressions (defaults, table entries), so
+/// that the parser, the derive and the interpreter share one definition of every operation.
+/// A table's `_` arm is its `forward_default` (`reverse_default` for `down`).
+pub type Op = LensOp<Ident, Expr>;
 
-/// One lens operation as written.
+/// A conversion table: `(pattern, value)` entries as written, the `_` arm aside.
+pub type Entries = Vec<(Expr, Expr)>;
+
+/// A top-level operation with the spans the model has no place for.
 #[derive(Debug, Clone)]
-pub enum LensOp {
-    /// A field that exists from this step on; the downgrade removes it.
-    Add {
-        name: Ident,
-        default: Option<Expr>,
-    },
-    /// A field that ends at this step; the downgrade puts it back (`default` when the document
-    /// does not carry the old value among its unknown fields).
-    Remove {
-        name: Ident,
-        default: Option<Expr>,
-    },
-    Rename {
-        from: Ident,
-        to: Ident,
-    },
-    /// `host.name` moves up to `name`.
-    Hoist {
-        host: Ident,
-        name: Ident,
-    },
-    /// `name` moves down into `host.name`.
-    Plunge {
-        host: Ident,
-        name: Ident,
-    },
-    /// A scalar becomes a one-element array.
-    Wrap {
-        name: Ident,
-        default: Option<Expr>,
-    },
-    /// An array becomes its first element (`default` when it is empty).
-    Head {
-        name: Ident,
-        default: Option<Expr>,
-    },
-    /// Operations inside the object at `host`.
-    In {
-        host: Ident,
-        ops: Vec<LensOp>,
-    },
-    /// Operations on every element of the array the lens is at (inside `in`).
-    Map {
-        ops: Vec<LensOp>,
-    },
-    /// Values mapped through a table each way.
-    Convert {
-        name: Ident,
-        up: Table,
-        down: Option<Table>,
-    },
+pub struct WrittenOp {
+    pub op: Op,
+    /// A `convert`'s `up = { ... }` and `down = { ... }` braces: rustc's errors about the
+    /// `match` generated from a table point there.
+    pub up_table: Option<Span>,
+    pub down_table: Option<Span>,
 }
 
-/// `{ pattern => value, ... }`: a conversion table. Patterns are literals, paths (unit enum
-/// variants, constants) or `_`, so each entry can also be stated as a JSON value pair.
-#[derive(Debug, Clone)]
-pub struct Table {
-    pub arms: Vec<TableArm>,
-    pub span: Span,
-}
-
-#[derive(Debug, Clone)]
-pub struct TableArm {
-    /// `None` for `_`.
-    pub key: Option<Expr>,
-    pub value: Expr,
-}
-
-impl Table {
-    pub fn wildcard(&self) -> Option<&Expr> {
-        self.arms.iter().find(|a| a.key.is_none()).map(|a| &a.value)
+/// The reverse of a table when it is a bijection (no `_`, distinct keys and values, values
+/// that can be matched on), or why it is not.
+pub fn derived_reverse(
+    entries: &[(Expr, Expr)],
+    wildcard: Option<&Expr>,
+) -> Result<Entries, String> {
+    if wildcard.is_some() {
+        return Err("it has a `_` arm, so several values map to one".to_owned());
     }
-
-    /// The reverse table when this one is a bijection (no `_`, distinct keys and values), or
-    /// why it is not.
-    pub fn derived_reverse(&self) -> Result<Table, String> {
-        if self.wildcard().is_some() {
-            return Err("it has a `_` arm, so several values map to one".to_owned());
+    let mut seen_keys = Vec::new();
+    let mut seen_values = Vec::new();
+    for (key, value) in entries {
+        let (key, value_text) = (tokens(key), tokens(value));
+        if seen_keys.contains(&key) {
+            return Err(format!("`{key}` appears twice"));
         }
-        let mut seen_keys = Vec::new();
-        let mut seen_values = Vec::new();
-        for arm in &self.arms {
-            let key = tokens(arm.key.as_ref().expect("no wildcard"));
-            let value = tokens(&arm.value);
-            if seen_keys.contains(&key) {
-                return Err(format!("`{key}` appears twice"));
-            }
-            if seen_values.contains(&value) {
-                return Err(format!("two entries map to `{value}`"));
-            }
-            if !is_pattern_like(&arm.value) {
-                return Err(format!(
-                    "`{value}` cannot be matched on (only literals and paths can)"
-                ));
-            }
-            seen_keys.push(key);
-            seen_values.push(value);
+        if seen_values.contains(&value_text) {
+            return Err(format!("two entries map to `{value_text}`"));
         }
-        Ok(Table {
-            arms: self
-                .arms
-                .iter()
-                .map(|a| TableArm {
-                    key: Some(a.value.clone()),
-                    value: a.key.clone().expect("no wildcard"),
-                })
-                .collect(),
-            span: self.span,
-        })
+        if !is_pattern_like(value) {
+            return Err(format!(
+                "`{value_text}` cannot be matched on (only literals and paths can)"
+            ));
+        }
+        seen_keys.push(key);
+        seen_values.push(value_text);
     }
+    Ok(entries
+        .iter()
+        .map(|(k, v)| (v.clone(), k.clone()))
+        .collect())
+}
 
-    /// Whether `other` is exactly this table reversed (entry for entry, any order).
-    pub fn is_inverse_of(&self, other: &Table) -> bool {
-        let Ok(reverse) = self.derived_reverse() else {
-            return false;
-        };
-        let set = |t: &Table| {
-            let mut v: Vec<(Option<String>, String)> = t
-                .arms
-                .iter()
-                .map(|a| (a.key.as_ref().map(tokens), tokens(&a.value)))
-                .collect();
-            v.sort();
-            v
-        };
-        set(&reverse) == set(other)
+/// Whether `down` is exactly the reverse of `up` (entry for entry, any order).
+fn is_inverse_of(up: &Convert<Ident, Expr>, down: &[(Expr, Expr)]) -> bool {
+    if up.reverse_default.is_some() {
+        return false;
     }
+    let Ok(reverse) = derived_reverse(&up.forward, up.forward_default.as_ref()) else {
+        return false;
+    };
+    let set = |entries: &[(Expr, Expr)]| {
+        let mut v: Vec<(String, String)> = entries
+            .iter()
+            .map(|(k, v)| (tokens(k), tokens(v)))
+            .collect();
+        v.sort();
+        v
+    };
+    set(&reverse) == set(down)
 }
 
 fn tokens(e: &Expr) -> String {
@@ -189,62 +125,66 @@ fn pattern_to_expr(pat: &Pat) -> Option<Expr> {
     }
 }
 
-impl LensOp {
-    /// The top-level field an operation is reported under (a rename's new name; none for
-    /// `map`, which only appears nested).
-    pub fn field(&self) -> Option<&Ident> {
-        match self {
-            LensOp::Add { name, .. }
-            | LensOp::Remove { name, .. }
-            | LensOp::Wrap { name, .. }
-            | LensOp::Head { name, .. }
-            | LensOp::Convert { name, .. }
-            | LensOp::Hoist { name, .. }
-            | LensOp::Plunge { name, .. } => Some(name),
-            LensOp::Rename { to, .. } => Some(to),
-            LensOp::In { host, .. } => Some(host),
-            LensOp::Map { .. } => None,
-        }
+/// The top-level field an operation is reported under (a rename's new name; none for `map`,
+/// which only appears nested).
+pub fn field(op: &Op) -> Option<&Ident> {
+    match op {
+        LensOp::Add(Property { name, .. })
+        | LensOp::Remove(Property { name, .. })
+        | LensOp::Wrap(Wrap { name, .. })
+        | LensOp::Head(Head { name, .. })
+        | LensOp::Convert(Convert { name, .. })
+        | LensOp::Hoist(Move { name, .. })
+        | LensOp::Plunge(Move { name, .. }) => Some(name),
+        LensOp::Rename(Rename { to, .. }) => Some(to),
+        LensOp::In(In { name, .. }) => Some(name),
+        LensOp::Map(_) => None,
     }
+}
 
-    /// Whether down(up(x)) == x and up(down(y)) == y for the typed derive, and if not, why.
-    /// (The derive keeps a removed or added field's value among the document's unknown
-    /// fields, so `add`/`remove` lose nothing; `wrap`/`head` drop extra elements.)
-    pub fn loss(&self) -> Option<String> {
-        match self {
-            LensOp::Add { .. } | LensOp::Remove { .. } | LensOp::Rename { .. } => None,
-            LensOp::Hoist { .. } | LensOp::Plunge { .. } => None,
-            LensOp::Wrap { .. } => {
-                Some("the array keeps only its first element on the way back".to_owned())
-            }
-            LensOp::Head { .. } => Some("only the array's first element is kept".to_owned()),
-            LensOp::In { ops, .. } | LensOp::Map { ops } => ops.iter().find_map(LensOp::loss),
-            LensOp::Convert { up, down, .. } => match down {
-                None => None,
-                Some(down) if up.is_inverse_of(down) => None,
-                Some(_) => Some("the `down` table is not the inverse of `up`".to_owned()),
-            },
+/// Whether down(up(x)) == x and up(down(y)) == y for the typed derive, and if not, why.
+/// (The derive keeps a removed or added field's value among the document's unknown fields, so
+/// `add`/`remove` lose nothing; `wrap`/`head` drop extra elements.)
+pub fn loss(op: &Op) -> Option<String> {
+    match op {
+        LensOp::Add(_) | LensOp::Remove(_) | LensOp::Rename(_) => None,
+        LensOp::Hoist(_) | LensOp::Plunge(_) => None,
+        LensOp::Wrap(_) => {
+            Some("the array keeps only its first element on the way back".to_owned())
         }
+        LensOp::Head(_) => Some("only the array's first element is kept".to_owned()),
+        LensOp::In(In { ops, .. }) | LensOp::Map(Map { ops }) => ops.iter().find_map(loss),
+        LensOp::Convert(convert) => match &convert.reverse {
+            None => None,
+            Some(down) if is_inverse_of(convert, down) => None,
+            Some(_) => Some("the `down` table is not the inverse of `up`".to_owned()),
+        },
     }
+}
 
-    /// The field names (top level) this op is about: the older version's and the newer one's.
-    pub fn touches(&self) -> (Vec<&Ident>, Vec<&Ident>) {
-        match self {
-            LensOp::Add { name, .. } => (vec![], vec![name]),
-            LensOp::Remove { name, .. } => (vec![name], vec![]),
-            LensOp::Rename { from, to } => (vec![from], vec![to]),
-            LensOp::Hoist { host, name } => (vec![host], vec![host, name]),
-            LensOp::Plunge { host, name } => (vec![host, name], vec![host]),
-            LensOp::Wrap { name, .. } | LensOp::Head { name, .. } => (vec![name], vec![name]),
-            LensOp::Convert { name, .. } => (vec![name], vec![name]),
-            LensOp::In { host, .. } => (vec![host], vec![host]),
-            LensOp::Map { .. } => (vec![], vec![]),
+/// The field names (top level) an operation is about: the older version's and the newer one's.
+pub fn touches(op: &Op) -> (Vec<&Ident>, Vec<&Ident>) {
+    match op {
+        LensOp::Add(p) => (vec![], vec![&p.name]),
+        LensOp::Remove(p) => (vec![&p.name], vec![]),
+        LensOp::Rename(r) => (vec![&r.from], vec![&r.to]),
+        LensOp::Hoist(m) => (vec![&m.host], vec![&m.host, &m.name]),
+        LensOp::Plunge(m) => (vec![&m.host, &m.name], vec![&m.host]),
+        LensOp::Wrap(Wrap { name, .. }) | LensOp::Head(Head { name, .. }) => {
+            (vec![name], vec![name])
         }
+        LensOp::Convert(c) => (vec![&c.name], vec![&c.name]),
+        LensOp::In(i) => (vec![&i.name], vec![&i.name]),
+        LensOp::Map(_) => (vec![], vec![]),
     }
 }
 
 /// Parses `lens(op, op, ...)`; `nested` is true inside `in`/`map`.
-pub fn parse_lens(cx: &Ctxt, meta: &ParseNestedMeta<'_>, nested: bool) -> syn::Result<Vec<LensOp>> {
+pub fn parse_lens(
+    cx: &Ctxt,
+    meta: &ParseNestedMeta<'_>,
+    nested: bool,
+) -> syn::Result<Vec<WrittenOp>> {
     let mut ops = Vec::new();
     meta.parse_nested_meta(|op| {
         if let Some(parsed) = parse_op(cx, &op, nested)? {
@@ -255,13 +195,21 @@ pub fn parse_lens(cx: &Ctxt, meta: &ParseNestedMeta<'_>, nested: bool) -> syn::R
     Ok(ops)
 }
 
+/// A `{ pattern => value, ... }` table as written.
+struct Table {
+    entries: Entries,
+    /// The value of the `_` arm.
+    wildcard: Option<Expr>,
+    span: Span,
+}
+
 /// Arguments of one op: positional names, `key = value` pairs and nested ops.
 #[derive(Default)]
 struct OpArgs {
     positional: Vec<Ident>,
     named: Vec<(Ident, Expr)>,
     tables: Vec<(Ident, Table)>,
-    ops: Vec<LensOp>,
+    ops: Vec<Op>,
 }
 
 impl OpArgs {
@@ -286,116 +234,121 @@ impl OpArgs {
         let i = self.tables.iter().position(|(k, _)| k == key)?;
         Some(self.tables.remove(i).1)
     }
+
+    fn parse(cx: &Ctxt, op: &ParseNestedMeta<'_>) -> syn::Result<OpArgs> {
+        let mut args = OpArgs::default();
+        op.parse_nested_meta(|arg| {
+            let key = key_name(&arg);
+            if arg.input.peek(syn::token::Paren) {
+                if let Some(inner) = parse_op(cx, &arg, true)? {
+                    args.ops.push(inner.op);
+                }
+            } else if arg.input.peek(syn::Token![=]) {
+                let ident = arg
+                    .path
+                    .get_ident()
+                    .cloned()
+                    .unwrap_or_else(|| Ident::new("_", op.path.span()));
+                if key == "up" || key == "down" {
+                    args.tables.push((ident, parse_table(cx, &arg)?));
+                } else {
+                    args.named.push((ident, arg.value()?.parse()?));
+                }
+            } else {
+                match arg.path.get_ident() {
+                    Some(ident) => args.positional.push(ident.clone()),
+                    None => cx.error_spanned_by(&arg.path, "expected a field name"),
+                }
+            }
+            Ok(())
+        })?;
+        Ok(args)
+    }
 }
 
-fn parse_op(cx: &Ctxt, op: &ParseNestedMeta<'_>, nested: bool) -> syn::Result<Option<LensOp>> {
-    let kind = key_name(op);
+fn parse_op(cx: &Ctxt, op: &ParseNestedMeta<'_>, nested: bool) -> syn::Result<Option<WrittenOp>> {
+    let name = key_name(op);
     let span = op.path.span();
-    if !LENS_OPS.contains(&kind.as_str()) {
-        cx.error_spanned_by(
-            &op.path,
-            attr::unknown_key(&kind, LENS_OPS, "lens operation"),
-        );
+    let Some(kind) = OpKind::from_name(&name) else {
+        let known = OpKind::ALL.map(OpKind::name);
+        cx.error_spanned_by(&op.path, attr::unknown_key(&name, &known, "lens operation"));
         attr::skip_value(op)?;
         return Ok(None);
-    }
-    let mut args = OpArgs::default();
-    op.parse_nested_meta(|arg| {
-        let key = key_name(&arg);
-        if arg.input.peek(syn::token::Paren) {
-            if let Some(inner) = parse_op(cx, &arg, true)? {
-                args.ops.push(inner);
-            }
-        } else if arg.input.peek(syn::Token![=]) {
-            let ident = arg
-                .path
-                .get_ident()
-                .cloned()
-                .unwrap_or_else(|| Ident::new("_", span));
-            if key == "up" || key == "down" {
-                args.tables.push((ident, parse_table(cx, &arg)?));
-            } else {
-                args.named.push((ident, arg.value()?.parse()?));
-            }
-        } else {
-            match arg.path.get_ident() {
-                Some(ident) => args.positional.push(ident.clone()),
-                None => cx.error_spanned_by(&arg.path, "expected a field name"),
-            }
-        }
-        Ok(())
-    })?;
+    };
+    let mut args = OpArgs::parse(cx, op)?;
     let first = |what: &str| -> Option<Ident> {
         let found = args.positional.first().cloned();
         if found.is_none() {
             cx.error_at(
                 span,
-                format!("`{kind}(...)` needs the {what}, like `{kind}(status, ...)`"),
+                format!("`{name}(...)` needs the {what}, like `{name}(status, ...)`"),
             );
         }
         found
     };
-    let parsed = match kind.as_str() {
-        "add" | "remove" | "wrap" | "head" => {
+    let (mut up_table, mut down_table) = (None, None);
+    let parsed = match kind {
+        OpKind::Add | OpKind::Remove | OpKind::Wrap | OpKind::Head => {
             let Some(name) = first("field name") else {
                 return Ok(None);
             };
             let default = args.expr("default");
-            match kind.as_str() {
-                "add" => LensOp::Add { name, default },
-                "remove" => LensOp::Remove { name, default },
-                "wrap" => LensOp::Wrap { name, default },
-                _ => LensOp::Head { name, default },
+            let property = |name, default| Property {
+                name,
+                default,
+                schema: None,
+                required: false,
+            };
+            match kind {
+                OpKind::Add => LensOp::Add(property(name, default)),
+                OpKind::Remove => LensOp::Remove(property(name, default)),
+                OpKind::Wrap => LensOp::Wrap(Wrap { name, default }),
+                _ => LensOp::Head(Head { name, default }),
             }
         }
-        "rename" => {
-            let (from, to) = match (args.ident("from"), args.ident("to")) {
-                (Some(from), Some(to)) => (from, to),
-                _ => {
-                    cx.error_at(span, "`rename` needs `from = old_name, to = new_name`");
-                    return Ok(None);
-                }
+        OpKind::Rename => {
+            let (Some(from), Some(to)) = (args.ident("from"), args.ident("to")) else {
+                cx.error_at(span, "`rename` needs `from = old_name, to = new_name`");
+                return Ok(None);
             };
-            LensOp::Rename { from, to }
+            LensOp::Rename(Rename { from, to })
         }
-        "hoist" | "plunge" => {
-            let (host, name) = match (args.ident("host"), args.ident("name")) {
-                (Some(host), Some(name)) => (host, name),
-                _ => {
-                    cx.error_at(
-                        span,
-                        format!("`{kind}` needs `host = object_field, name = field`"),
-                    );
-                    return Ok(None);
-                }
+        OpKind::Hoist | OpKind::Plunge => {
+            let (Some(host), Some(field)) = (args.ident("host"), args.ident("name")) else {
+                cx.error_at(
+                    span,
+                    format!("`{name}` needs `host = object_field, name = field`"),
+                );
+                return Ok(None);
             };
-            if kind == "hoist" {
-                LensOp::Hoist { host, name }
+            let moved = Move { host, name: field };
+            if kind == OpKind::Hoist {
+                LensOp::Hoist(moved)
             } else {
-                LensOp::Plunge { host, name }
+                LensOp::Plunge(moved)
             }
         }
-        "in" => {
+        OpKind::In => {
             let Some(host) = first("object field it goes into") else {
                 return Ok(None);
             };
-            LensOp::In {
-                host,
+            LensOp::In(In {
+                name: host,
                 ops: std::mem::take(&mut args.ops),
-            }
+            })
         }
-        "map" => {
+        OpKind::Map => {
             if !nested {
                 cx.error_at(
                     span,
                     "`map(...)` works on an array: use it inside `in(field, map(...))`",
                 );
             }
-            LensOp::Map {
+            LensOp::Map(Map {
                 ops: std::mem::take(&mut args.ops),
-            }
+            })
         }
-        _ => {
+        OpKind::Convert => {
             let Some(name) = first("field name") else {
                 return Ok(None);
             };
@@ -405,49 +358,68 @@ fn parse_op(cx: &Ctxt, op: &ParseNestedMeta<'_>, nested: bool) -> syn::Result<Op
             };
             let down = args.table("down");
             if down.is_none()
-                && let Err(why) = up.derived_reverse()
+                && let Err(why) = derived_reverse(&up.entries, up.wildcard.as_ref())
             {
                 cx.error_at(
                     up.span,
                     format!("the reverse of this table cannot be derived: {why}; add `down = {{ new => old, ... }}`"),
                 );
             }
-            LensOp::Convert { name, up, down }
+            up_table = Some(up.span);
+            down_table = down.as_ref().map(|d| d.span);
+            let (reverse, reverse_default) = match down {
+                Some(down) => (Some(down.entries), down.wildcard),
+                None => (None, None),
+            };
+            LensOp::Convert(Convert {
+                name,
+                forward: up.entries,
+                forward_default: up.wildcard,
+                reverse,
+                reverse_default,
+                schema: None,
+                reverse_schema: None,
+            })
         }
     };
-    Ok(Some(parsed))
+    Ok(Some(WrittenOp {
+        op: parsed,
+        up_table,
+        down_table,
+    }))
 }
 
 fn parse_table(cx: &Ctxt, arg: &ParseNestedMeta<'_>) -> syn::Result<Table> {
     let input = arg.value()?;
     let content;
     let brace = syn::braced!(content in input);
-    let mut arms = Vec::new();
+    let mut table = Table {
+        entries: Vec::new(),
+        wildcard: None,
+        span: brace.span.join(),
+    };
     while !content.is_empty() {
         let arm: syn::Arm = content.parse()?;
         if let Some((_, guard)) = &arm.guard {
             cx.error_spanned_by(guard, "conversion tables take no guards");
         }
-        let key = match &arm.pat {
-            Pat::Wild(_) => None,
+        if table.wildcard.is_some() {
+            // The interpreter tries every entry before the default; a `match` would not.
+            cx.error_spanned_by(
+                &arm.pat,
+                "this entry comes after `_`, which already matches everything: put `_` last",
+            );
+            continue;
+        }
+        match &arm.pat {
+            Pat::Wild(_) => table.wildcard = Some(*arm.body),
             pat => match pattern_to_expr(pat) {
-                Some(e) => Some(e),
+                Some(key) => table.entries.push((key, *arm.body)),
                 None => {
-                    cx.error_spanned_by(
-                        pat,
-                        "a conversion table's keys are literals, paths or `_`",
-                    );
-                    continue;
+                    cx.error_spanned_by(pat, "a conversion table's keys are literals, paths or `_`")
                 }
             },
-        };
-        arms.push(TableArm {
-            key,
-            value: *arm.body,
-        });
+        }
     }
-    Ok(Table {
-        arms,
-        span: brace.span.join(),
-    })
+    Ok(table)
 }

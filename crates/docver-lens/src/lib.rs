@@ -34,7 +34,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use ops::{Convert, Head, In, LensOp, Map, Move, Property, Rename, Wrap};
+pub use ops::{Convert, Head, In, LensOp, Map, Move, OpKind, Property, Rename, Wrap};
 
 /// The root keyword under which a schema carries the lens that produced it from the previous
 /// version's schema.

@@ -32,8 +32,9 @@ pub struct Property<N = String, V = Value> {
     /// The property's JSON Schema, for [`crate::Lens::apply_schema`] (`{}` if absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Value>,
-    /// Whether the property is listed in `required` where it exists.
-    #[serde(default, skip_serializing_if = "super::is_false")]
+    /// Whether the property is listed in `required` where it exists (always written, so that
+    /// a lens's JSON form says so either way).
+    #[serde(default)]
     pub required: bool,
 }
 

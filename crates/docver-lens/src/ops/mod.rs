@@ -10,6 +10,7 @@ mod add_remove;
 mod convert;
 mod hoist_plunge;
 mod in_map;
+mod kind;
 mod rename;
 mod values;
 mod wrap_head;
@@ -21,6 +22,7 @@ pub use add_remove::Property;
 pub use convert::Convert;
 pub use hoist_plunge::Move;
 pub use in_map::{In, Map};
+pub use kind::OpKind;
 pub use rename::Rename;
 pub use wrap_head::{Head, Wrap};
 
@@ -282,8 +284,4 @@ pub(crate) fn present<'de, D: Deserializer<'de>, V: Deserialize<'de>>(
     d: D,
 ) -> Result<Option<V>, D::Error> {
     V::deserialize(d).map(Some)
-}
-
-pub(crate) fn is_false(b: &bool) -> bool {
-    !*b
 }
