@@ -295,6 +295,19 @@ impl Walk<'_> {
                 let slot = self.bind(name, head);
                 self.put(name, slot);
             }
+            LensOp::Hoist(_) | LensOp::Plunge(_) | LensOp::In(_) => {
+                self.nested_object_op(&written.op)
+            }
+            LensOp::Map(_) => {
+                // Rejected at the top level by validation.
+            }
+        }
+    }
+
+    /// An operation on a nested object, whose type the macro cannot see: through JSON.
+    fn nested_object_op(&mut self, op: &Op) {
+        let source = self.source;
+        match op {
             LensOp::Hoist(Move { host, name }) => {
                 let slot = self.take(host);
                 let host_value = self.json(host, slot, source);
@@ -303,20 +316,8 @@ impl Walk<'_> {
                 self.statements.push(quote_spanned!(name.span()=>
                     let (#host_local, #name_local) = ::docver::__private::hoist(#host_value, #inner)?;
                 ));
-                self.put(
-                    host,
-                    Slot {
-                        expr: quote!(#host_local),
-                        json: true,
-                    },
-                );
-                self.put(
-                    name,
-                    Slot {
-                        expr: quote!(#name_local),
-                        json: true,
-                    },
-                );
+                self.put_json(host, &host_local);
+                self.put_json(name, &name_local);
             }
             LensOp::Plunge(Move { host, name }) => {
                 let slot = self.take(host);
@@ -328,13 +329,7 @@ impl Walk<'_> {
                 self.statements.push(quote_spanned!(name.span()=>
                     let #local = ::docver::__private::plunge(#host_value, #inner, #name_value)?;
                 ));
-                self.put(
-                    host,
-                    Slot {
-                        expr: quote!(#local),
-                        json: true,
-                    },
-                );
+                self.put_json(host, &local);
             }
             LensOp::In(In { name: host, ops }) => {
                 let slot = self.take(host);
@@ -349,18 +344,27 @@ impl Walk<'_> {
                         ::docver::__private::lens_in(#host_value, #key, &NESTED, || #lens, #up)?
                     };
                 ));
-                self.put(
-                    host,
-                    Slot {
-                        expr: quote!(#local),
-                        json: true,
-                    },
-                );
+                self.put_json(host, &local);
             }
-            LensOp::Map(_) => {
-                // Rejected at the top level by validation.
-            }
+            LensOp::Add(_)
+            | LensOp::Remove(_)
+            | LensOp::Rename(_)
+            | LensOp::Wrap(_)
+            | LensOp::Head(_)
+            | LensOp::Map(_)
+            | LensOp::Convert(_) => {}
         }
+    }
+
+    /// A slot holding a `serde_json::Value` in `local`.
+    fn put_json(&mut self, name: &Ident, local: &Ident) {
+        self.put(
+            name,
+            Slot {
+                expr: quote!(#local),
+                json: true,
+            },
+        );
     }
 }
 

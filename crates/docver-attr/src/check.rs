@@ -5,22 +5,27 @@ use crate::ctxt::Ctxt;
 use crate::lens::{self, Op};
 use docver_lens::{LensOp, Property};
 
-pub fn check(cx: &Ctxt, family: &Family) {
+/// Validates `family`, reporting every error to `cx`; returns, for each generated step (the
+/// version it goes to), the fields its lens accounts for, which code generation needs.
+pub fn check(cx: &Ctxt, family: &Family) -> Vec<(u32, Lensed)> {
     check_versions(cx, family);
     check_ranges(cx, family);
     check_steps(cx, family);
     check_misplaced(cx, family);
+    let mut lensed_steps = Vec::new();
     for (previous, next) in family.steps_between() {
         if family.function_step_to(next).is_none() {
             let lensed = check_lens(cx, family, previous, next);
             check_glue(cx, family, previous, next, &lensed);
+            lensed_steps.push((next, lensed));
         }
     }
+    lensed_steps
 }
 
 /// The fields a step's lens accounts for: those it reads from the older version and those it
 /// writes to the newer one.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Lensed {
     pub read: Vec<String>,
     pub written: Vec<String>,
@@ -29,7 +34,7 @@ pub struct Lensed {
 /// Follows the lens over the older version's field names, reporting each operation that
 /// names a field that is not there (or already there), and each field the lens produces that
 /// the newer version does not declare.
-pub fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -> Lensed {
+pub(crate) fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -> Lensed {
     let ops = family.lens_to(next);
     let mut lensed = Lensed::default();
     if ops.is_empty() {
