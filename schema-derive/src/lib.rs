@@ -5,7 +5,6 @@
 //! `docver_attr` for the language and `expand` for what is generated.
 
 mod expand;
-mod lens;
 
 use proc_macro::TokenStream;
 

@@ -5,7 +5,7 @@ use syn::{Attribute, Expr, Ident, ItemStruct, LitStr, Path, Type, Visibility};
 
 use crate::attr::{self, DefaultValue, FieldAttrs, Version};
 use crate::ctxt::Ctxt;
-use crate::lens::{self, WrittenOp};
+use crate::lens_syntax::{self, WrittenOp};
 
 /// One versioned document family.
 #[derive(Debug, Clone)]
@@ -292,7 +292,7 @@ fn parse_step(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<S
             "downgrade" => step.downgrade = Some(attr::parse_path(&inner)?),
             "fallible" => step.fallible = true,
             "lossless" => step.lossless = true,
-            "lens" => step.lens = lens::parse_lens(cx, &inner, false)?,
+            "lens" => step.lens = lens_syntax::parse_lens(cx, &inner, false)?,
             "parts" => {
                 let array: syn::ExprArray = inner.value()?.parse()?;
                 for e in array.elems {

@@ -2,7 +2,7 @@
 
 use crate::ast::{Family, Field};
 use crate::ctxt::Ctxt;
-use crate::lens::{self, Op};
+use crate::lens_syntax::{self, Op};
 use docver_lens::{LensOp, Property};
 
 /// Validates `family`, reporting every error to `cx`; returns, for each generated step (the
@@ -47,7 +47,7 @@ pub(crate) fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -
         .collect();
     let original = names.clone();
     for op in ops {
-        let (reads, writes) = lens::touches(&op.op);
+        let (reads, writes) = lens_syntax::touches(&op.op);
         for read in &reads {
             let name = read.to_string();
             if !names.contains(&name) {
@@ -84,7 +84,7 @@ pub(crate) fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -
         if names.contains(name) && family.field_in(next, name).is_none() {
             let span = ops
                 .iter()
-                .flat_map(|op| lens::touches(&op.op).1)
+                .flat_map(|op| lens_syntax::touches(&op.op).1)
                 .find(|w| *w == name)
                 .map_or(family.span, |w| w.span());
             cx.error_at(
@@ -98,7 +98,7 @@ pub(crate) fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -
         if !names.contains(name) && family.field_in(next, name).is_some() {
             let span = ops
                 .iter()
-                .flat_map(|op| lens::touches(&op.op).0)
+                .flat_map(|op| lens_syntax::touches(&op.op).0)
                 .find(|r| *r == name)
                 .map_or(family.span, |r| r.span());
             cx.error_at(

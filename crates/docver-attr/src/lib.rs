@@ -19,7 +19,7 @@
 //! ```
 //!
 //! A step can instead be declared as lens operations, `step(to = 3, lens(convert(status, up =
-//! { .. }, down = { .. })))` (see [`lens`]), from which both directions are generated.
+//! { .. }, down = { .. })))` (see [`lens_syntax`]), from which both directions are generated.
 //!
 //! Parsing follows serde_derive's shape: [`ast`] reads the input into plain structs, [`attr`]
 //! parses each `#[docver(...)]`, [`ctxt`] accumulates every error with its span, and [`check`]
@@ -30,7 +30,7 @@ pub mod ast;
 pub mod attr;
 pub mod check;
 pub mod ctxt;
-pub mod lens;
+pub mod lens_syntax;
 pub mod naming;
 
 pub use ast::{Family, Field, Step};

@@ -8,7 +8,7 @@ use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use crate::lens::{self, LensCode, Way};
+use super::lens_step::{self, LensCode, Way};
 
 fn default_value(field: &Field, span: Span) -> TokenStream {
     match field.default() {
@@ -41,8 +41,8 @@ pub(super) fn glue(
 ) -> (TokenStream, TokenStream, Vec<String>) {
     let family = &validated.family;
     // Fields a `lens(...)` accounts for get their values from the lens code.
-    let lens_up = lens::generate(family, previous, next, Way::Up);
-    let lens_down = lens::generate(family, previous, next, Way::Down);
+    let lens_up = lens_step::generate(family, previous, next, Way::Up);
+    let lens_down = lens_step::generate(family, previous, next, Way::Down);
     let no_lens = Lensed::default();
     let lensed = validated.lensed(next).unwrap_or(&no_lens);
     let upgrade = upgrade_body(family, previous, next, &lens_up);

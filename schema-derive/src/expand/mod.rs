@@ -7,6 +7,7 @@ mod any_version;
 mod any_version_impl;
 mod family;
 mod glue;
+mod lens_step;
 mod read_as;
 mod reader;
 mod serde_reader;

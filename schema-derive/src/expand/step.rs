@@ -6,7 +6,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
 use super::glue::glue;
-use crate::lens;
+use super::lens_step;
 
 pub(super) fn step(validated: &Validated, previous: u32, next: u32) -> TokenStream {
     let family = &validated.family;
@@ -86,7 +86,7 @@ fn lens_fn(family: &Family, previous: u32, next: u32) -> TokenStream {
         return TokenStream::new();
     }
     let (prev_ident, next_ident) = (family.version_ident(previous), family.version_ident(next));
-    let ops = lens::ops_model(family, ops.iter().map(|w| &w.op), Some((previous, next)));
+    let ops = lens_step::ops_model(family, ops.iter().map(|w| &w.op), Some((previous, next)));
     let doc = format!(
         " The lens from version {previous} to this version, in its JSON form (`docver::lens`)."
     );

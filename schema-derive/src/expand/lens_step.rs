@@ -10,7 +10,7 @@
 use std::convert::Infallible;
 
 use docver_attr::attr::DefaultValue;
-use docver_attr::lens::{self, Op, WrittenOp, derived_reverse};
+use docver_attr::lens_syntax::{self, Op, WrittenOp, derived_reverse};
 use docver_attr::{Family, Field};
 use docver_lens::{Convert, Head, In, LensOp, Map, Move, Property, Rename, Wrap};
 use proc_macro2::{Span, TokenStream};
@@ -96,9 +96,9 @@ pub fn generate(family: &Family, previous: u32, next: u32, way: Way) -> LensCode
     }
     let lossy = ops
         .iter()
-        .filter(|op| lens::loss(&op.op).is_some())
+        .filter(|op| lens_syntax::loss(&op.op).is_some())
         .map(|op| {
-            let name = lens::field(&op.op)
+            let name = lens_syntax::field(&op.op)
                 .map(ToString::to_string)
                 .unwrap_or_default();
             let key = family
