@@ -5,7 +5,6 @@
 //! `docver_attr` for the language and `expand` for what is generated.
 
 mod expand;
-mod lens;
 
 use proc_macro::TokenStream;
 
@@ -16,8 +15,8 @@ pub fn versioned(args: TokenStream, item: TokenStream) -> TokenStream {
         Ok(item) => item,
         Err(e) => return e.to_compile_error().into(),
     };
-    match docver_attr::parse_family(args.into(), &item) {
-        Ok(family) => expand::expand(&family).into(),
+    match docver_attr::validate_family(args.into(), &item) {
+        Ok(validated) => expand::expand(&validated).into(),
         Err(errors) => errors
             .into_iter()
             .map(|e| e.to_compile_error())

@@ -5,7 +5,7 @@ use syn::{Attribute, Expr, Ident, ItemStruct, LitStr, Path, Type, Visibility};
 
 use crate::attr::{self, DefaultValue, FieldAttrs, Version};
 use crate::ctxt::Ctxt;
-use crate::lens::{self, LensOp};
+use crate::lens_syntax::{self, WrittenOp};
 
 /// One versioned document family.
 #[derive(Debug, Clone)]
@@ -40,7 +40,7 @@ pub struct Step {
     /// Companion document types a document of version `to` (and later) is split into.
     pub parts: Vec<LitStr>,
     /// The step as lens operations (instead of `upgrade`/`downgrade` functions).
-    pub lens: Vec<LensOp>,
+    pub lens: Vec<WrittenOp>,
     pub span: Span,
 }
 
@@ -234,7 +234,7 @@ impl Family {
     }
 
     /// The lens operations declared for `to - 1 → to` (empty when there are none).
-    pub fn lens_to(&self, to: u32) -> &[LensOp] {
+    pub fn lens_to(&self, to: u32) -> &[WrittenOp] {
         self.step_to(to).map_or(&[], |s| s.lens.as_slice())
     }
 
@@ -292,7 +292,7 @@ fn parse_step(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<S
             "downgrade" => step.downgrade = Some(attr::parse_path(&inner)?),
             "fallible" => step.fallible = true,
             "lossless" => step.lossless = true,
-            "lens" => step.lens = lens::parse_lens(cx, &inner, false)?,
+            "lens" => step.lens = lens_syntax::parse_lens(cx, &inner, false)?,
             "parts" => {
                 let array: syn::ExprArray = inner.value()?.parse()?;
                 for e in array.elems {

@@ -2,24 +2,30 @@
 
 use crate::ast::{Family, Field};
 use crate::ctxt::Ctxt;
-use crate::lens::LensOp;
+use crate::lens_syntax::{self, Op};
+use docver_lens::{LensOp, Property};
 
-pub fn check(cx: &Ctxt, family: &Family) {
+/// Validates `family`, reporting every error to `cx`; returns, for each generated step (the
+/// version it goes to), the fields its lens accounts for, which code generation needs.
+pub fn check(cx: &Ctxt, family: &Family) -> Vec<(u32, Lensed)> {
     check_versions(cx, family);
     check_ranges(cx, family);
     check_steps(cx, family);
     check_misplaced(cx, family);
+    let mut lensed_steps = Vec::new();
     for (previous, next) in family.steps_between() {
         if family.function_step_to(next).is_none() {
             let lensed = check_lens(cx, family, previous, next);
             check_glue(cx, family, previous, next, &lensed);
+            lensed_steps.push((next, lensed));
         }
     }
+    lensed_steps
 }
 
 /// The fields a step's lens accounts for: those it reads from the older version and those it
 /// writes to the newer one.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Lensed {
     pub read: Vec<String>,
     pub written: Vec<String>,
@@ -28,7 +34,7 @@ pub struct Lensed {
 /// Follows the lens over the older version's field names, reporting each operation that
 /// names a field that is not there (or already there), and each field the lens produces that
 /// the newer version does not declare.
-pub fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -> Lensed {
+pub(crate) fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -> Lensed {
     let ops = family.lens_to(next);
     let mut lensed = Lensed::default();
     if ops.is_empty() {
@@ -41,7 +47,7 @@ pub fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -> Lense
         .collect();
     let original = names.clone();
     for op in ops {
-        let (reads, writes) = op.touches();
+        let (reads, writes) = lens_syntax::touches(&op.op);
         for read in &reads {
             let name = read.to_string();
             if !names.contains(&name) {
@@ -78,7 +84,7 @@ pub fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -> Lense
         if names.contains(name) && family.field_in(next, name).is_none() {
             let span = ops
                 .iter()
-                .flat_map(|op| op.touches().1)
+                .flat_map(|op| lens_syntax::touches(&op.op).1)
                 .find(|w| *w == name)
                 .map_or(family.span, |w| w.span());
             cx.error_at(
@@ -92,7 +98,7 @@ pub fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -> Lense
         if !names.contains(name) && family.field_in(next, name).is_some() {
             let span = ops
                 .iter()
-                .flat_map(|op| op.touches().0)
+                .flat_map(|op| lens_syntax::touches(&op.op).0)
                 .find(|r| *r == name)
                 .map_or(family.span, |r| r.span());
             cx.error_at(
@@ -102,18 +108,19 @@ pub fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -> Lense
         }
     }
     for op in ops {
-        check_op_fields(cx, family, previous, next, op);
+        check_op_fields(cx, family, previous, next, &op.op);
     }
     lensed
 }
 
 /// Per-operation requirements the field declarations can show.
-fn check_op_fields(cx: &Ctxt, family: &Family, previous: u32, next: u32, op: &LensOp) {
+fn check_op_fields(cx: &Ctxt, family: &Family, previous: u32, next: u32, op: &Op) {
     match op {
-        LensOp::Remove {
+        LensOp::Remove(Property {
             name,
             default: None,
-        } => {
+            ..
+        }) => {
             if let Some(old) = family.field_in(previous, &name.to_string())
                 && old.default().is_none()
                 && !old.is_option()
@@ -124,10 +131,11 @@ fn check_op_fields(cx: &Ctxt, family: &Family, previous: u32, next: u32, op: &Le
                 );
             }
         }
-        LensOp::Add {
+        LensOp::Add(Property {
             name,
             default: None,
-        } => {
+            ..
+        }) => {
             if let Some(new) = family.field_in(next, &name.to_string())
                 && new.default().is_none()
                 && !new.is_option()
@@ -138,7 +146,16 @@ fn check_op_fields(cx: &Ctxt, family: &Family, previous: u32, next: u32, op: &Le
                 );
             }
         }
-        _ => {}
+        LensOp::Add(_)
+        | LensOp::Remove(_)
+        | LensOp::Rename(_)
+        | LensOp::Hoist(_)
+        | LensOp::Plunge(_)
+        | LensOp::Wrap(_)
+        | LensOp::Head(_)
+        | LensOp::In(_)
+        | LensOp::Map(_)
+        | LensOp::Convert(_) => {}
     }
 }
 

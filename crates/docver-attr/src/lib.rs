@@ -19,7 +19,7 @@
 //! ```
 //!
 //! A step can instead be declared as lens operations, `step(to = 3, lens(convert(status, up =
-//! { .. }, down = { .. })))` (see [`lens`]), from which both directions are generated.
+//! { .. }, down = { .. })))` (see [`lens_syntax`]), from which both directions are generated.
 //!
 //! Parsing follows serde_derive's shape: [`ast`] reads the input into plain structs, [`attr`]
 //! parses each `#[docver(...)]`, [`ctxt`] accumulates every error with its span, and [`check`]
@@ -30,26 +30,49 @@ pub mod ast;
 pub mod attr;
 pub mod check;
 pub mod ctxt;
-pub mod lens;
+pub mod lens_syntax;
 pub mod naming;
 
 pub use ast::{Family, Field, Step};
+pub use check::Lensed;
 pub use ctxt::Ctxt;
+
+/// A family that passed validation, with what validation learnt that code generation needs
+/// (so that it does not validate again).
+#[derive(Debug, Clone)]
+pub struct Validated {
+    pub family: Family,
+    /// For each generated step (by the version it goes to), the fields its lens accounts for.
+    lensed: Vec<(u32, Lensed)>,
+}
+
+impl Validated {
+    /// The fields the lens of the generated step to `to` accounts for (none without a lens).
+    pub fn lensed(&self, to: u32) -> Option<&Lensed> {
+        self.lensed.iter().find(|(t, _)| *t == to).map(|(_, l)| l)
+    }
+}
 
 /// Parses and validates a family from the attribute's arguments and the struct it is on.
 /// Returns every error found, each with its span.
+pub fn validate_family(
+    args: proc_macro2::TokenStream,
+    item: &syn::ItemStruct,
+) -> Result<Validated, Vec<syn::Error>> {
+    let cx = Ctxt::new();
+    let family = ast::Family::from_ast(&cx, args, item);
+    let lensed = family.as_ref().map(|f| check::check(&cx, f));
+    let errors = cx.finish();
+    match (family, lensed, errors.is_empty()) {
+        (Some(family), Some(lensed), true) => Ok(Validated { family, lensed }),
+        _ => Err(errors),
+    }
+}
+
+/// [`validate_family`], for readers that need the family alone.
 pub fn parse_family(
     args: proc_macro2::TokenStream,
     item: &syn::ItemStruct,
 ) -> Result<Family, Vec<syn::Error>> {
-    let cx = Ctxt::new();
-    let family = ast::Family::from_ast(&cx, args, item);
-    if let Some(family) = &family {
-        check::check(&cx, family);
-    }
-    let errors = cx.finish();
-    match (family, errors.is_empty()) {
-        (Some(family), true) => Ok(family),
-        _ => Err(errors),
-    }
+    validate_family(args, item).map(|validated| validated.family)
 }

@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::document::MigrationError;
+use crate::lens::{Direction, Lens, LensOp, Move};
 
 /// A table entry or default in the lens's JSON form (`null` if it does not serialize).
 pub fn lens_value<T: Serialize + ?Sized>(value: &T) -> Value {
@@ -46,17 +47,12 @@ fn move_field(
         doc.insert(name.to_owned(), value);
     }
     let mut doc = Value::Object(doc);
-    let op = crate::lens::LensOp::Hoist(crate::lens::ops::Move {
+    let op = LensOp::Hoist(Move {
         host: host_key,
         name: name.to_owned(),
     });
-    let direction = if up {
-        crate::lens::Direction::Up
-    } else {
-        crate::lens::Direction::Down
-    };
-    crate::lens::Lens::new(vec![op])
-        .apply(&mut doc, direction)
+    Lens::new(vec![op])
+        .apply(&mut doc, direction(up))
         .map_err(|e| MigrationError::new(e.to_string()))?;
     match doc {
         Value::Object(map) => Ok(map),
@@ -87,38 +83,61 @@ pub fn plunge(host: Value, name: &str, value: Value) -> Result<Value, MigrationE
 }
 
 /// The nested operations of one `in(host, ...)`, read once per call site.
-pub type NestedLens = std::sync::OnceLock<Result<crate::lens::Lens, String>>;
+pub type NestedLens = std::sync::OnceLock<Result<Lens, String>>;
 
-/// `in(host, ops...)`: runs the nested operations (`ops` builds their JSON form, read once into
-/// `cell`) over the object `host`, up or down.
+/// The operations of a `lens(...)` as the derive emits them: the model serialized by
+/// `docver-derive` with each value (a default, a table entry) replaced by its index in `values`,
+/// the user's expressions evaluated at run time.
+pub fn lens_ops(model: &str, values: Vec<Value>) -> Result<Vec<LensOp>, String> {
+    let indexed: Vec<LensOp<String, usize>> = serde_json::from_str(model)
+        .map_err(|e| format!("docver-derive and docver disagree on the lens model: {e}"))?;
+    indexed
+        .into_iter()
+        .map(|op| {
+            op.try_map_values(&mut |i| {
+                values.get(i).cloned().ok_or_else(|| {
+                    format!("the lens model refers to value {i} of {}", values.len())
+                })
+            })
+        })
+        .collect()
+}
+
+/// `in(host, ops...)`: runs the nested operations (`ops` builds them, once into `cell`) over the
+/// object `host`, up or down.
 pub fn lens_in(
     host: Value,
     key: &str,
     cell: &NestedLens,
-    ops: impl FnOnce() -> Value,
+    ops: impl FnOnce() -> Result<Vec<LensOp>, String>,
     up: bool,
 ) -> Result<Value, MigrationError> {
     let lens = cell.get_or_init(|| {
-        let mut lens = Map::new();
-        lens.insert("ops".to_owned(), ops());
-        crate::lens::Lens::from_value(&Value::Object(lens)).map_err(|e| e.to_string())
+        let lens = Lens::new(ops()?);
+        lens.validate().map_err(|e| e.to_string())?;
+        Ok(lens)
     });
     let lens = lens
         .as_ref()
         .map_err(|e| MigrationError::new(format!("the lens inside `{key}`: {e}")))?;
-    let direction = if up {
-        crate::lens::Direction::Up
-    } else {
-        crate::lens::Direction::Down
-    };
-    lens.applied(&host, direction)
+    lens.applied(&host, direction(up))
         .map_err(|e| MigrationError::new(format!("inside `{key}`: {e}")))
 }
 
 /// The JSON form of a step's lens, `{"from", "to", "ops"}`, with each top-level `add`,
 /// `remove` and `convert` given the property schemas (and `required`) that the schema
 /// transform needs, taken from the two versions' reader schemas.
-pub fn lens_document(from: u32, to: u32, ops: Value, older: &Value, newer: &Value) -> Value {
+///
+/// `ops` is what [`lens_ops`] read from the derive's output, which fails only when the derive
+/// and this crate are of different versions (a build error rather than a document's).
+pub fn lens_document(
+    from: u32,
+    to: u32,
+    ops: Result<Vec<LensOp>, String>,
+    older: &Value,
+    newer: &Value,
+) -> Value {
+    let mut ops = ops.unwrap_or_else(|e| panic!("the derived lens of {from} → {to}: {e}"));
     let property = |schema: &Value, name: &str| -> Option<Value> {
         let mut property = schema.get("properties")?.get(name)?.clone();
         // A `$ref` into the version's `$defs` travels with its definitions.
@@ -135,46 +154,37 @@ pub fn lens_document(from: u32, to: u32, ops: Value, older: &Value, newer: &Valu
             .and_then(Value::as_array)
             .is_some_and(|r| r.iter().any(|n| n == name))
     };
-    let mut ops = ops;
-    if let Value::Array(list) = &mut ops {
-        for op in list.iter_mut() {
-            let Value::Object(op) = op else { continue };
-            let kind = op
-                .get("op")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned();
-            let Some(name) = op.get("name").and_then(Value::as_str).map(str::to_owned) else {
-                continue;
-            };
-            match kind.as_str() {
-                "add" => {
-                    if let Some(s) = property(newer, &name) {
-                        op.insert("schema".to_owned(), s);
-                    }
-                    op.insert("required".to_owned(), required(newer, &name).into());
-                }
-                "remove" => {
-                    if let Some(s) = property(older, &name) {
-                        op.insert("schema".to_owned(), s);
-                    }
-                    op.insert("required".to_owned(), required(older, &name).into());
-                }
-                "convert" => {
-                    if let Some(s) = property(newer, &name) {
-                        op.insert("schema".to_owned(), s);
-                    }
-                    if let Some(s) = property(older, &name) {
-                        op.insert("reverse_schema".to_owned(), s);
-                    }
-                }
-                _ => {}
+    for op in &mut ops {
+        match op {
+            LensOp::Add(p) => {
+                p.schema = property(newer, &p.name);
+                p.required = required(newer, &p.name);
             }
+            LensOp::Remove(p) => {
+                p.schema = property(older, &p.name);
+                p.required = required(older, &p.name);
+            }
+            LensOp::Convert(c) => {
+                c.schema = property(newer, &c.name);
+                c.reverse_schema = property(older, &c.name);
+            }
+            LensOp::Rename(_)
+            | LensOp::Hoist(_)
+            | LensOp::Plunge(_)
+            | LensOp::Wrap(_)
+            | LensOp::Head(_)
+            | LensOp::In(_)
+            | LensOp::Map(_) => {}
         }
     }
-    let mut lens = Map::new();
-    lens.insert("from".to_owned(), from.into());
-    lens.insert("to".to_owned(), to.into());
-    lens.insert("ops".to_owned(), ops);
-    Value::Object(lens)
+    Lens {
+        from: Some(from.into()),
+        to: Some(to.into()),
+        ops,
+    }
+    .to_value()
+}
+
+fn direction(up: bool) -> Direction {
+    if up { Direction::Up } else { Direction::Down }
 }

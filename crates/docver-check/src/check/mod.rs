@@ -4,7 +4,7 @@
 pub mod equivalence;
 pub mod formats;
 pub mod instance;
-pub mod lens;
+pub mod lens_agreement;
 pub mod render;
 pub mod validate;
 

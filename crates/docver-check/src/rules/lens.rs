@@ -1,8 +1,8 @@
-//! A step's declared lens against its schemas (see [`crate::check::lens`]).
+//! A step's declared lens against its schemas (see [`crate::check::lens_agreement`]).
 
 use super::{Change, Effect, Rule, RuleInfo, example};
 use crate::check::DiffOptions;
-use crate::check::lens::disagreements;
+use crate::check::lens_agreement::disagreements;
 
 pub static LENS_DISAGREES: Rule = Rule {
     info: RuleInfo {

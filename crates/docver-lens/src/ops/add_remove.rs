@@ -13,26 +13,28 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{LensOp, object_mut, present, push};
-use crate::lens::schema;
-use crate::lens::{Direction, LensError, LossItem};
+use crate::schema;
+use crate::{Direction, LensError, LossItem};
 
 /// The property of an `add` or `remove`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Property {
-    pub name: String,
+#[serde(bound(deserialize = "N: Deserialize<'de>, V: Deserialize<'de>"))]
+pub struct Property<N = String, V = Value> {
+    pub name: N,
     /// The value inserted where the property is added (`null` is a default; absent is none).
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub default: Option<Value>,
-    /// The property's JSON Schema, for [`crate::lens::Lens::apply_schema`] (`{}` if absent).
+    pub default: Option<V>,
+    /// The property's JSON Schema, for [`crate::Lens::apply_schema`] (`{}` if absent).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Value>,
-    /// Whether the property is listed in `required` where it exists.
-    #[serde(default, skip_serializing_if = "super::is_false")]
+    /// Whether the property is listed in `required` where it exists (always written, so that
+    /// a lens's JSON form says so either way).
+    #[serde(default)]
     pub required: bool,
 }
 

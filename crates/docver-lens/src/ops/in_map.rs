@@ -14,20 +14,20 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{LensOp, apply_all, apply_schema_all, kind, object_mut, push, reverse_all};
-use crate::lens::schema;
-use crate::lens::{Direction, LensError};
+use crate::schema;
+use crate::{Direction, LensError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct In {
-    pub name: String,
-    pub ops: Vec<LensOp>,
+pub struct In<N = String, V = Value> {
+    pub name: N,
+    pub ops: Vec<LensOp<N, V>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Map {
-    pub ops: Vec<LensOp>,
+pub struct Map<N = String, V = Value> {
+    pub ops: Vec<LensOp<N, V>>,
 }
 
 impl In {

@@ -10,7 +10,9 @@ mod add_remove;
 mod convert;
 mod hoist_plunge;
 mod in_map;
+mod kind;
 mod rename;
+mod values;
 mod wrap_head;
 
 use serde::{Deserialize, Deserializer, Serialize};
@@ -20,6 +22,7 @@ pub use add_remove::Property;
 pub use convert::Convert;
 pub use hoist_plunge::Move;
 pub use in_map::{In, Map};
+pub use kind::OpKind;
 pub use rename::Rename;
 pub use wrap_head::{Head, Wrap};
 
@@ -28,27 +31,31 @@ use super::{Direction, LensError, LossItem};
 /// One operation of a lens, tagged by `"op"` in its JSON form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "lowercase")]
-pub enum LensOp {
+#[serde(bound(
+    serialize = "N: Serialize, V: Serialize",
+    deserialize = "N: Deserialize<'de>, V: Deserialize<'de>"
+))]
+pub enum LensOp<N = String, V = Value> {
     /// Up: insert a property (with its default) when missing. Down: remove it.
-    Add(Property),
+    Add(Property<N, V>),
     /// Up: remove a property. Down: insert it with its default (null when there is none).
-    Remove(Property),
+    Remove(Property<N, V>),
     /// Rename a property.
-    Rename(Rename),
+    Rename(Rename<N>),
     /// Up: move `host.name` to `name`. Down: move it back.
-    Hoist(Move),
+    Hoist(Move<N>),
     /// Up: move `name` into `host.name`. Down: move it back out.
-    Plunge(Move),
+    Plunge(Move<N>),
     /// Up: a value becomes a one-element array (null: empty). Down: the first element.
-    Wrap(Wrap),
+    Wrap(Wrap<N, V>),
     /// Up: an array becomes its first element (or the default). Down: a one-element array.
-    Head(Head),
+    Head(Head<N, V>),
     /// Apply operations inside the value of a property.
-    In(In),
+    In(In<N, V>),
     /// Apply operations to every element of the current array.
-    Map(Map),
+    Map(Map<N, V>),
     /// Map a property's value through a table.
-    Convert(Convert),
+    Convert(Convert<N, V>),
 }
 
 impl LensOp {
@@ -273,10 +280,8 @@ pub(crate) fn kind(value: &Value) -> &'static str {
 }
 
 /// For optional fields whose explicit `null` differs from their absence (`"default": null`).
-pub(crate) fn present<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
-    Value::deserialize(d).map(Some)
-}
-
-pub(crate) fn is_false(b: &bool) -> bool {
-    !*b
+pub(crate) fn present<'de, D: Deserializer<'de>, V: Deserialize<'de>>(
+    d: D,
+) -> Result<Option<V>, D::Error> {
+    V::deserialize(d).map(Some)
 }

@@ -5,7 +5,7 @@
 //! default. Going down the same with `reverse` and `reverse_default`. A missing property stays
 //! missing. When `reverse` is absent it is derived from `forward`, which must then be a
 //! bijection (distinct keys, distinct values) without `forward_default`; otherwise the lens is
-//! invalid ([`crate::lens::Lens::validate`] says why).
+//! invalid ([`crate::Lens::validate`] says why).
 //!
 //! Loss: lossless exactly when neither side has a default and `reverse` is the inverse of a
 //! bijective `forward` (derived or spelled out); anything else merges values somewhere.
@@ -18,32 +18,33 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{object_mut, present, push};
-use crate::lens::schema;
-use crate::lens::{Direction, LensError, LossItem};
+use crate::schema;
+use crate::{Direction, LensError, LossItem};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Convert {
-    pub name: String,
+#[serde(bound(deserialize = "N: Deserialize<'de>, V: Deserialize<'de>"))]
+pub struct Convert<N = String, V = Value> {
+    pub name: N,
     /// `[old value, new value]` pairs.
-    pub forward: Vec<(Value, Value)>,
+    pub forward: Vec<(V, V)>,
     /// The new value for an old value not in `forward` (absent: such a value is an error).
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub forward_default: Option<Value>,
+    pub forward_default: Option<V>,
     /// `[new value, old value]` pairs; derived from `forward` when absent.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub reverse: Option<Vec<(Value, Value)>>,
+    pub reverse: Option<Vec<(V, V)>>,
     /// The old value for a new value not in the reverse table.
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub reverse_default: Option<Value>,
+    pub reverse_default: Option<V>,
     /// The property's schema in the new version (up).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub schema: Option<Value>,

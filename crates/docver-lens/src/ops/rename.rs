@@ -8,14 +8,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::object_mut;
-use crate::lens::schema;
-use crate::lens::{Direction, LensError};
+use crate::schema;
+use crate::{Direction, LensError};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Rename {
-    pub from: String,
-    pub to: String,
+pub struct Rename<N = String> {
+    pub from: N,
+    pub to: N,
 }
 
 impl Rename {

@@ -17,13 +17,14 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{kind, object_mut, present, push};
-use crate::lens::schema;
-use crate::lens::{Direction, LensError, LossItem};
+use crate::schema;
+use crate::{Direction, LensError, LossItem};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Wrap {
-    pub name: String,
+#[serde(bound(deserialize = "N: Deserialize<'de>, V: Deserialize<'de>"))]
+pub struct Wrap<N = String, V = Value> {
+    pub name: N,
     /// Going down (a `head`), the value for an empty array (`null` when absent). Optional;
     /// it is what makes `head` reversed twice keep its default.
     #[serde(
@@ -31,20 +32,21 @@ pub struct Wrap {
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub default: Option<Value>,
+    pub default: Option<V>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Head {
-    pub name: String,
+#[serde(bound(deserialize = "N: Deserialize<'de>, V: Deserialize<'de>"))]
+pub struct Head<N = String, V = Value> {
+    pub name: N,
     /// The value for an empty, null or missing array (`null` when absent).
     #[serde(
         default,
         deserialize_with = "present",
         skip_serializing_if = "Option::is_none"
     )]
-    pub default: Option<Value>,
+    pub default: Option<V>,
 }
 
 impl Wrap {

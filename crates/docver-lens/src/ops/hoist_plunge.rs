@@ -15,15 +15,15 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{kind, object_mut, push};
-use crate::lens::schema;
-use crate::lens::{Direction, LensError};
+use crate::schema;
+use crate::{Direction, LensError};
 
 /// The property and its host object of a `hoist` or `plunge`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct Move {
-    pub host: String,
-    pub name: String,
+pub struct Move<N = String> {
+    pub host: N,
+    pub name: N,
 }
 
 impl Move {

@@ -7,10 +7,13 @@
 //! object alone, whose type the macro cannot see); everything else is plain moves and `match`es.
 //! The downgrade is the same walk over the inverted operations in reverse order.
 
+use std::convert::Infallible;
+
 use docver_attr::attr::DefaultValue;
-use docver_attr::lens::{LensOp, Table};
+use docver_attr::lens_syntax::{self, Op, WrittenOp, derived_reverse};
 use docver_attr::{Family, Field};
-use proc_macro2::TokenStream;
+use docver_lens::{Convert, Head, In, LensOp, Map, Move, Property, Rename, Wrap};
+use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 use syn::spanned::Spanned;
@@ -65,8 +68,8 @@ pub fn generate(family: &Family, previous: u32, next: u32, way: Way) -> LensCode
         counter: 0,
         way,
     };
-    let inverted: Vec<LensOp>;
-    let ordered: Vec<&LensOp> = match way {
+    let inverted: Vec<WrittenOp>;
+    let ordered: Vec<&WrittenOp> = match way {
         Way::Up => ops.iter().collect(),
         Way::Down => {
             inverted = ops.iter().rev().map(invert).collect();
@@ -93,9 +96,11 @@ pub fn generate(family: &Family, previous: u32, next: u32, way: Way) -> LensCode
     }
     let lossy = ops
         .iter()
-        .filter(|op| op.loss().is_some())
+        .filter(|op| lens_syntax::loss(&op.op).is_some())
         .map(|op| {
-            let name = op.field().map(ToString::to_string).unwrap_or_default();
+            let name = lens_syntax::field(&op.op)
+                .map(ToString::to_string)
+                .unwrap_or_default();
             let key = family
                 .field_in(previous, &name)
                 .or_else(|| family.field_in(next, &name))
@@ -110,26 +115,40 @@ pub fn generate(family: &Family, previous: u32, next: u32, way: Way) -> LensCode
     }
 }
 
-/// The operation that undoes `op`.
-fn invert(op: &LensOp) -> LensOp {
-    match op.clone() {
-        LensOp::Add { name, default } => LensOp::Remove { name, default },
-        LensOp::Remove { name, default } => LensOp::Add { name, default },
-        LensOp::Rename { from, to } => LensOp::Rename { from: to, to: from },
-        LensOp::Hoist { host, name } => LensOp::Plunge { host, name },
-        LensOp::Plunge { host, name } => LensOp::Hoist { host, name },
-        LensOp::Wrap { name, default } => LensOp::Head { name, default },
-        LensOp::Head { name, default } => LensOp::Wrap { name, default },
+/// The operation that undoes `op` (its table spans following its tables).
+fn invert(written: &WrittenOp) -> WrittenOp {
+    let (mut up_table, mut down_table) = (written.up_table, written.down_table);
+    let op = match written.op.clone() {
+        LensOp::Add(p) => LensOp::Remove(p),
+        LensOp::Remove(p) => LensOp::Add(p),
+        LensOp::Rename(Rename { from, to }) => LensOp::Rename(Rename { from: to, to: from }),
+        LensOp::Hoist(m) => LensOp::Plunge(m),
+        LensOp::Plunge(m) => LensOp::Hoist(m),
+        LensOp::Wrap(Wrap { name, default }) => LensOp::Head(Head { name, default }),
+        LensOp::Head(Head { name, default }) => LensOp::Wrap(Wrap { name, default }),
         // Nested operations run in the other direction at run time.
-        op @ (LensOp::In { .. } | LensOp::Map { .. }) => op,
-        LensOp::Convert { name, up, down } => {
-            let reverse = down.unwrap_or_else(|| up.derived_reverse().expect("validated"));
-            LensOp::Convert {
-                name,
-                up: reverse,
-                down: Some(up),
-            }
+        op @ (LensOp::In(_) | LensOp::Map(_)) => op,
+        LensOp::Convert(c) => {
+            let reverse = c.reverse.clone().unwrap_or_else(|| {
+                derived_reverse(&c.forward, c.forward_default.as_ref()).expect("validated")
+            });
+            // A derived table is reported at the table it comes from.
+            (up_table, down_table) = (down_table.or(up_table), up_table);
+            LensOp::Convert(Convert {
+                name: c.name,
+                forward: reverse,
+                forward_default: c.reverse_default,
+                reverse: Some(c.forward),
+                reverse_default: c.forward_default,
+                schema: c.reverse_schema,
+                reverse_schema: c.schema,
+            })
         }
+    };
+    WrittenOp {
+        op,
+        up_table,
+        down_table,
     }
 }
 
@@ -212,10 +231,10 @@ impl Walk<'_> {
         }
     }
 
-    fn op(&mut self, op: &LensOp) {
+    fn op(&mut self, written: &WrittenOp) {
         let (source, target) = (self.source, self.target);
-        match op {
-            LensOp::Add { name, default } => {
+        match &written.op {
+            LensOp::Add(Property { name, default, .. }) => {
                 let key = self.key(target, name);
                 let default = self.default_of(target, name, default.as_ref());
                 let slot = self.bind(
@@ -224,7 +243,7 @@ impl Walk<'_> {
                 );
                 self.put(name, slot);
             }
-            LensOp::Remove { name, default } => {
+            LensOp::Remove(Property { name, default, .. }) => {
                 // Kept among the unknown fields (unless it is the default the way back fills
                 // in anyway), so the inverse `add` restores it.
                 let key = self.key(source, name);
@@ -237,18 +256,20 @@ impl Walk<'_> {
                     ::docver::__private::stash(&mut unknown, #key, &#local, ::core::option::Option::Some(&#default));
                 ));
             }
-            LensOp::Rename { from, to } => {
+            LensOp::Rename(Rename { from, to }) => {
                 let slot = self.take(from);
                 self.put(to, slot);
             }
-            LensOp::Convert { name, up, .. } => {
+            LensOp::Convert(convert) => {
+                let name = &convert.name;
                 let slot = self.take(name);
                 let value = self.typed(name, slot);
-                let matched = table_match(value, up);
+                let span = written.up_table.unwrap_or_else(|| name.span());
+                let matched = table_match(value, convert, span);
                 let slot = self.bind(name, matched);
                 self.put(name, slot);
             }
-            LensOp::Wrap { name, .. } => {
+            LensOp::Wrap(Wrap { name, .. }) => {
                 let slot = self.take(name);
                 let value = self.typed(name, slot);
                 let optional = self.field(source, name).is_some_and(Field::is_option);
@@ -260,7 +281,7 @@ impl Walk<'_> {
                 let slot = self.bind(name, wrapped);
                 self.put(name, slot);
             }
-            LensOp::Head { name, default } => {
+            LensOp::Head(Head { name, default }) => {
                 let slot = self.take(name);
                 let value = self.typed(name, slot);
                 let first = quote!(::core::iter::Iterator::next(&mut ::core::iter::IntoIterator::into_iter(#value)));
@@ -274,7 +295,20 @@ impl Walk<'_> {
                 let slot = self.bind(name, head);
                 self.put(name, slot);
             }
-            LensOp::Hoist { host, name } => {
+            LensOp::Hoist(_) | LensOp::Plunge(_) | LensOp::In(_) => {
+                self.nested_object_op(&written.op)
+            }
+            LensOp::Map(_) => {
+                // Rejected at the top level by validation.
+            }
+        }
+    }
+
+    /// An operation on a nested object, whose type the macro cannot see: through JSON.
+    fn nested_object_op(&mut self, op: &Op) {
+        let source = self.source;
+        match op {
+            LensOp::Hoist(Move { host, name }) => {
                 let slot = self.take(host);
                 let host_value = self.json(host, slot, source);
                 let inner = name.to_string();
@@ -282,22 +316,10 @@ impl Walk<'_> {
                 self.statements.push(quote_spanned!(name.span()=>
                     let (#host_local, #name_local) = ::docver::__private::hoist(#host_value, #inner)?;
                 ));
-                self.put(
-                    host,
-                    Slot {
-                        expr: quote!(#host_local),
-                        json: true,
-                    },
-                );
-                self.put(
-                    name,
-                    Slot {
-                        expr: quote!(#name_local),
-                        json: true,
-                    },
-                );
+                self.put_json(host, &host_local);
+                self.put_json(name, &name_local);
             }
-            LensOp::Plunge { host, name } => {
+            LensOp::Plunge(Move { host, name }) => {
                 let slot = self.take(host);
                 let host_value = self.json(host, slot, source);
                 let slot = self.take(name);
@@ -307,18 +329,12 @@ impl Walk<'_> {
                 self.statements.push(quote_spanned!(name.span()=>
                     let #local = ::docver::__private::plunge(#host_value, #inner, #name_value)?;
                 ));
-                self.put(
-                    host,
-                    Slot {
-                        expr: quote!(#local),
-                        json: true,
-                    },
-                );
+                self.put_json(host, &local);
             }
-            LensOp::In { host, ops } => {
+            LensOp::In(In { name: host, ops }) => {
                 let slot = self.take(host);
                 let host_value = self.json(host, slot, source);
-                let lens = ops_json(self.family, ops, None);
+                let lens = ops_model(self.family, ops, None);
                 let up = self.way == Way::Up;
                 let local = self.local(host);
                 let key = self.key(source, host);
@@ -328,54 +344,76 @@ impl Walk<'_> {
                         ::docver::__private::lens_in(#host_value, #key, &NESTED, || #lens, #up)?
                     };
                 ));
-                self.put(
-                    host,
-                    Slot {
-                        expr: quote!(#local),
-                        json: true,
-                    },
-                );
+                self.put_json(host, &local);
             }
-            LensOp::Map { .. } => {
-                // Rejected at the top level by validation.
-            }
+            LensOp::Add(_)
+            | LensOp::Remove(_)
+            | LensOp::Rename(_)
+            | LensOp::Wrap(_)
+            | LensOp::Head(_)
+            | LensOp::Map(_)
+            | LensOp::Convert(_) => {}
         }
+    }
+
+    /// A slot holding a `serde_json::Value` in `local`.
+    fn put_json(&mut self, name: &Ident, local: &Ident) {
+        self.put(
+            name,
+            Slot {
+                expr: quote!(#local),
+                json: true,
+            },
+        );
     }
 }
 
-/// `match value { key => value, ... }`, spanned at the table so that rustc's "non-exhaustive
-/// patterns" error points at it.
-fn table_match(value: TokenStream, table: &Table) -> TokenStream {
-    let arms = table.arms.iter().map(|arm| {
-        let v = &arm.value;
-        match &arm.key {
-            Some(key) => quote!(#key => #v,),
-            None => quote!(_ => #v,),
-        }
-    });
-    // The scrutinee is a local spanned at the table, so rustc's "non-exhaustive patterns"
-    // error points at the table the user wrote.
-    let span = table.span;
+/// `match value { key => value, ..., _ => default }` over the `forward` table, spanned at the
+/// table the user wrote (`span`) so that rustc's "non-exhaustive patterns" error points at it.
+fn table_match(value: TokenStream, convert: &Convert<Ident, syn::Expr>, span: Span) -> TokenStream {
+    let arms = convert.forward.iter().map(|(key, v)| quote!(#key => #v,));
+    let wildcard = convert.forward_default.iter().map(|v| quote!(_ => #v,));
     let scrutinee = format_ident!("value", span = span);
     quote_spanned! {span=>
         {
             let #scrutinee = #value;
-            match #scrutinee { #(#arms)* }
+            match #scrutinee { #(#arms)* #(#wildcard)* }
         }
     }
 }
 
-/// An expression building the JSON form of `ops` (see `docver::lens`): property names are the
-/// JSON names (top-level ones through `family`'s serde renames, when `versions` says which
-/// versions the names belong to), defaults and table entries serialized at run time.
-pub fn ops_json(family: &Family, ops: &[LensOp], versions: Option<(u32, u32)>) -> TokenStream {
-    let ops = ops.iter().map(|op| op_json(family, op, versions));
-    quote!(::docver::__private::serde_json::Value::Array(
-        ::std::vec![#(#ops),*]
+/// An expression building `ops` as the lens interpreter's model (`Vec<docver::lens::LensOp>`,
+/// in a `Result`): the model resolved here (property names are JSON names, top-level ones
+/// through `family`'s serde renames when `versions` says which versions they belong to; the
+/// defaults the typed code would use made explicit) and serialized by the model itself, with
+/// each value (a Rust expression) replaced by its index among values computed at run time.
+pub fn ops_model<'a>(
+    family: &Family,
+    ops: impl IntoIterator<Item = &'a Op>,
+    versions: Option<(u32, u32)>,
+) -> TokenStream {
+    let mut values = Vec::new();
+    let indexed: Vec<LensOp<String, usize>> = ops
+        .into_iter()
+        .map(|op| {
+            resolve(family, op, versions)
+                .try_map_values(&mut |value| {
+                    values.push(value);
+                    Ok::<_, Infallible>(values.len() - 1)
+                })
+                .unwrap_or_else(|never| match never {})
+        })
+        .collect();
+    let model =
+        serde_json::to_string(&indexed).expect("a lens model of names and indexes serializes");
+    quote!(::docver::__private::lens_ops(
+        #model,
+        ::std::vec![#(::docver::__private::lens_value(&(#values))),*],
     ))
 }
 
-fn op_json(family: &Family, op: &LensOp, versions: Option<(u32, u32)>) -> TokenStream {
+/// `op` with its names as JSON names and the defaults the typed code uses made explicit.
+fn resolve(family: &Family, op: &Op, versions: Option<(u32, u32)>) -> LensOp<String, syn::Expr> {
     let key = |name: &Ident, older: bool| -> String {
         let Some((previous, next)) = versions else {
             return name.to_string();
@@ -385,130 +423,61 @@ fn op_json(family: &Family, op: &LensOp, versions: Option<(u32, u32)>) -> TokenS
             .field_in(version, &name.to_string())
             .map_or_else(|| name.to_string(), |f| family.json_name(f))
     };
-    let value = |e: &syn::Expr| quote!(::docver::__private::lens_value(&(#e)));
-    let object = |entries: Vec<(&str, TokenStream)>| {
-        let (keys, values): (Vec<_>, Vec<_>) = entries.into_iter().unzip();
-        quote!({
-            let mut object = ::docver::__private::serde_json::Map::new();
-            #(object.insert(::std::string::String::from(#keys), #values);)*
-            ::docver::__private::serde_json::Value::Object(object)
-        })
+    // Without `default = ...` the typed code uses the field's default; the model says which,
+    // so the interpreter fills in the same value.
+    let property = |p: &Property<Ident, syn::Expr>, older: bool| Property {
+        name: key(&p.name, older),
+        default: p.default.clone().or_else(|| {
+            let version = versions.map(|(previous, next)| if older { previous } else { next });
+            field_default(family, version, &p.name)
+        }),
+        schema: p.schema.clone(),
+        required: p.required,
     };
-    let string = |s: String| quote!(::docver::__private::serde_json::Value::from(#s));
-    let with_default = |mut entries: Vec<(&'static str, TokenStream)>,
-                        default: &Option<syn::Expr>| {
-        if let Some(d) = default {
-            entries.push(("default", value(d)));
-        }
-        entries
-    };
+    let nested = |ops: &[Op]| ops.iter().map(|op| resolve(family, op, None)).collect();
     match op {
-        LensOp::Add { name, default } => object(with_default(
-            vec![
-                ("op", string("add".into())),
-                ("name", string(key(name, false))),
-            ],
-            // Without `default = ...` the typed code uses the field's default; the JSON form
-            // says which, so the interpreter fills in the same value.
-            &default
-                .clone()
-                .or_else(|| field_default(family, versions.map(|(_, n)| n), name)),
-        )),
-        LensOp::Remove { name, default } => object(with_default(
-            vec![
-                ("op", string("remove".into())),
-                ("name", string(key(name, true))),
-            ],
-            // Without `default = ...` the typed code uses the field's default; the JSON form
-            // says which, so the interpreter fills in the same value.
-            &default
-                .clone()
-                .or_else(|| field_default(family, versions.map(|(p, _)| p), name)),
-        )),
-        LensOp::Rename { from, to } => object(vec![
-            ("op", string("rename".into())),
-            ("from", string(key(from, true))),
-            ("to", string(key(to, false))),
-        ]),
-        LensOp::Hoist { host, name } | LensOp::Plunge { host, name } => object(vec![
-            (
-                "op",
-                string(
-                    if matches!(op, LensOp::Hoist { .. }) {
-                        "hoist"
-                    } else {
-                        "plunge"
-                    }
-                    .into(),
-                ),
-            ),
-            ("host", string(key(host, true))),
-            ("name", string(name.to_string())),
-        ]),
-        // The typed code fills an empty array's head with the scalar field's default; the JSON
-        // form says so, where the interpreter would otherwise give `null`.
-        LensOp::Wrap { name, default } => {
-            let default = default
-                .clone()
-                .or_else(|| scalar_default(family, versions, true, name));
-            object(with_default(
-                vec![
-                    ("op", string("wrap".into())),
-                    ("name", string(key(name, true))),
-                ],
-                &default,
-            ))
-        }
-        LensOp::Head { name, default } => {
-            let default = default
-                .clone()
-                .or_else(|| scalar_default(family, versions, false, name));
-            object(with_default(
-                vec![
-                    ("op", string("head".into())),
-                    ("name", string(key(name, true))),
-                ],
-                &default,
-            ))
-        }
-        LensOp::In { host, ops } => object(vec![
-            ("op", string("in".into())),
-            ("name", string(key(host, true))),
-            ("ops", ops_json(family, ops, None)),
-        ]),
-        LensOp::Map { ops } => object(vec![
-            ("op", string("map".into())),
-            ("ops", ops_json(family, ops, None)),
-        ]),
-        LensOp::Convert { name, up, down } => {
-            let mut entries = vec![
-                ("op", string("convert".into())),
-                ("name", string(key(name, true))),
-            ];
-            let table = |t: &Table| {
-                let pairs = t.arms.iter().filter_map(|a| {
-                    let k = value(a.key.as_ref()?);
-                    let v = value(&a.value);
-                    Some(quote!(::docver::__private::serde_json::Value::Array(
-                        ::std::vec![#k, #v]
-                    )))
-                });
-                quote!(::docver::__private::serde_json::Value::Array(
-                    ::std::vec![#(#pairs),*]
-                ))
-            };
-            entries.push(("forward", table(up)));
-            if let Some(w) = up.wildcard() {
-                entries.push(("forward_default", value(w)));
-            }
-            if let Some(down) = down {
-                entries.push(("reverse", table(down)));
-                if let Some(w) = down.wildcard() {
-                    entries.push(("reverse_default", value(w)));
-                }
-            }
-            object(entries)
-        }
+        LensOp::Add(p) => LensOp::Add(property(p, false)),
+        LensOp::Remove(p) => LensOp::Remove(property(p, true)),
+        LensOp::Rename(r) => LensOp::Rename(Rename {
+            from: key(&r.from, true),
+            to: key(&r.to, false),
+        }),
+        LensOp::Hoist(m) => LensOp::Hoist(Move {
+            host: key(&m.host, true),
+            name: m.name.to_string(),
+        }),
+        LensOp::Plunge(m) => LensOp::Plunge(Move {
+            host: key(&m.host, true),
+            name: m.name.to_string(),
+        }),
+        // The typed code fills an empty array's head with the scalar field's default; the
+        // model says so, where the interpreter would otherwise give `null`.
+        LensOp::Wrap(w) => LensOp::Wrap(Wrap {
+            name: key(&w.name, true),
+            default: (w.default.clone())
+                .or_else(|| scalar_default(family, versions, true, &w.name)),
+        }),
+        LensOp::Head(h) => LensOp::Head(Head {
+            name: key(&h.name, true),
+            default: (h.default.clone())
+                .or_else(|| scalar_default(family, versions, false, &h.name)),
+        }),
+        LensOp::In(i) => LensOp::In(In {
+            name: key(&i.name, true),
+            ops: nested(&i.ops),
+        }),
+        LensOp::Map(m) => LensOp::Map(Map {
+            ops: nested(&m.ops),
+        }),
+        LensOp::Convert(c) => LensOp::Convert(Convert {
+            name: key(&c.name, true),
+            forward: c.forward.clone(),
+            forward_default: c.forward_default.clone(),
+            reverse: c.reverse.clone(),
+            reverse_default: c.reverse_default.clone(),
+            schema: c.schema.clone(),
+            reverse_schema: c.reverse_schema.clone(),
+        }),
     }
 }
 

@@ -1,0 +1,63 @@
+//! Which reader a version's generated `Deserialize` uses, from the serde attributes it carries.
+
+use docver_attr::naming::{SerdeValue, serde_keys};
+use docver_attr::{Family, Field};
+
+/// Whether every serde key in `attrs` is either in `assigned` and written `key = "..."` (the
+/// form whose meaning the derive itself knows) or in `any_form`.
+fn serde_keys_within(attrs: &[syn::Attribute], assigned: &[&str], any_form: &[&str]) -> bool {
+    serde_keys(attrs).is_some_and(|keys| {
+        keys.iter().all(|k| {
+            let str_value = matches!(k.value, SerdeValue::Str(_));
+            any_form.contains(&k.key.as_str()) || str_value && assigned.contains(&k.key.as_str())
+        })
+    })
+}
+
+/// How a version's generated `Deserialize` reads its fields.
+#[derive(Clone, Copy, PartialEq)]
+pub(super) enum Reader {
+    /// Generated slots driven by `docver::__private::read_fields`: when the fields' serde
+    /// attributes are only renames and aliases, whose meaning the derive knows, and write-only
+    /// keys. Far less code per version than serde's derive (no field visitor, no sequence
+    /// visitor).
+    Slots,
+    /// A private struct with the user's serde attributes and serde's derive, read through
+    /// `docver::__private::with_unknown`, which keeps the entries the struct skips.
+    SerdeFields,
+    /// serde's derive on the version itself, unknown fields through `#[serde(flatten)]`: when
+    /// a field is itself flattened (its entries would never reach the unknown fields) or a
+    /// container attribute changes how the struct as a whole is built.
+    Flatten,
+}
+
+pub(super) fn reader(family: &Family, fields: &[&Field]) -> Reader {
+    let has = |attrs: &[syn::Attribute], name: &str| attrs.iter().any(|a| a.path().is_ident(name));
+    // `cfg_attr` may hide serde keys: only serde's derive on the version itself sees them all.
+    if has(&family.attrs, "cfg_attr") || fields.iter().any(|f| has(&f.attrs, "cfg_attr")) {
+        return Reader::Flatten;
+    }
+    // Besides renames and aliases, a field may carry the keys that only change how it is
+    // written; a `cfg`'d field goes to the private fields struct, which keeps the `cfg`.
+    let write_only = ["skip_serializing", "skip_serializing_if", "serialize_with"];
+    if serde_keys_within(&family.attrs, &["rename", "rename_all", "crate"], &[])
+        && fields.iter().all(|f| {
+            !has(&f.attrs, "cfg") && serde_keys_within(&f.attrs, &["rename", "alias"], &write_only)
+        })
+    {
+        return Reader::Slots;
+    }
+    let container_ok = serde_keys_within(
+        &family.attrs,
+        &[],
+        &["rename", "rename_all", "expecting", "crate"],
+    );
+    let no_flatten = |f: &&Field| {
+        serde_keys(&f.attrs).is_some_and(|keys| keys.iter().all(|k| k.key != "flatten"))
+    };
+    if container_ok && fields.iter().all(no_flatten) {
+        Reader::SerdeFields
+    } else {
+        Reader::Flatten
+    }
+}
