@@ -3,7 +3,7 @@
 
 use docver_attr::attr::DefaultValue;
 use docver_attr::check::is_widening;
-use docver_attr::serde_attr::{SerdeKey, SerdeValue};
+use docver_attr::serde_attr::{SerdeValue, Written};
 use docver_attr::{Family, Field};
 
 use crate::lens::{self, Way};
@@ -40,10 +40,9 @@ fn serde_default(field: &Field) -> TokenStream {
 
 /// Whether every serde key read is either in `assigned` and written `key = "..."` (the form
 /// whose meaning the derive itself knows) or in `any_form`, and all of them could be read.
-fn serde_keys_within(serde: (&[SerdeKey], bool), assigned: &[&str], any_form: &[&str]) -> bool {
-    let (keys, readable) = serde;
-    readable
-        && keys.iter().all(|k| {
+fn serde_keys_within(serde: &Written, assigned: &[&str], any_form: &[&str]) -> bool {
+    serde.readable
+        && serde.keys.iter().all(|k| {
             let str_value = matches!(k.value, SerdeValue::Str(_));
             any_form.contains(&k.name.as_str()) || str_value && assigned.contains(&k.name.as_str())
         })
@@ -75,29 +74,24 @@ fn reader(family: &Family, fields: &[&Field]) -> Reader {
     // Besides renames and aliases, a field may carry the keys that only change how it is
     // written; a `cfg`'d field goes to the private fields struct, which keeps the `cfg`.
     let write_only = ["skip_serializing", "skip_serializing_if", "serialize_with"];
-    let container_serde = family.serde();
-    let container = (container_serde.keys.as_slice(), container_serde.readable);
-    if serde_keys_within(container, &["rename", "rename_all", "crate"], &[])
+    let container = family.serde().written;
+    if serde_keys_within(&container, &["rename", "rename_all", "crate"], &[])
         && fields.iter().all(|f| {
             let field = f.serde();
             !has(&f.attrs, "cfg")
-                && serde_keys_within(
-                    (&field.keys, field.readable),
-                    &["rename", "alias"],
-                    &write_only,
-                )
+                && serde_keys_within(&field.written, &["rename", "alias"], &write_only)
         })
     {
         return Reader::Slots;
     }
     let container_ok = serde_keys_within(
-        container,
+        &container,
         &[],
         &["rename", "rename_all", "expecting", "crate"],
     );
     let no_flatten = |f: &&Field| {
         let field = f.serde();
-        field.readable && !field.flatten
+        field.written.readable && !field.flatten
     };
     if container_ok && fields.iter().all(no_flatten) {
         Reader::SerdeFields

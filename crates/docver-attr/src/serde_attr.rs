@@ -135,15 +135,21 @@ pub struct SerdeWarning {
     pub message: String,
 }
 
-/// `#[serde(...)]` on a struct or enum.
+/// One level's `#[serde(...)]` attributes as written, and what serde would reject in them.
 #[derive(Debug, Clone, Default)]
-pub struct SerdeContainer {
+pub struct Written {
     /// Every key as written, in order.
     pub keys: Vec<SerdeKey>,
     /// False when an attribute does not parse (serde's derive reports it); `keys` then holds
     /// the keys before the mistake.
     pub readable: bool,
     pub warnings: Vec<SerdeWarning>,
+}
+
+/// `#[serde(...)]` on a struct or enum.
+#[derive(Debug, Clone, Default)]
+pub struct SerdeContainer {
+    pub written: Written,
     pub rename: Renamed,
     pub rename_all: RenameRules,
     /// On an enum: the style of the fields of its struct variants.
@@ -154,14 +160,14 @@ pub struct SerdeContainer {
     pub untagged: bool,
     pub transparent: bool,
     pub deny_unknown_fields: bool,
+    /// The type serde converts through: `from`/`try_from` when reading, `into` when writing.
+    pub conversion: PerDirection<Option<String>>,
 }
 
 /// `#[serde(...)]` on an enum variant.
 #[derive(Debug, Clone, Default)]
 pub struct SerdeVariant {
-    pub keys: Vec<SerdeKey>,
-    pub readable: bool,
-    pub warnings: Vec<SerdeWarning>,
+    pub written: Written,
     pub rename: Renamed,
     pub aliases: Vec<String>,
     /// The style of this variant's fields (over the enum's `rename_all_fields`).
@@ -176,9 +182,7 @@ pub struct SerdeVariant {
 /// `#[serde(...)]` on a field.
 #[derive(Debug, Clone, Default)]
 pub struct SerdeField {
-    pub keys: Vec<SerdeKey>,
-    pub readable: bool,
-    pub warnings: Vec<SerdeWarning>,
+    pub written: Written,
     pub rename: Renamed,
     pub aliases: Vec<String>,
     pub default: Option<SerdeDefault>,
@@ -396,33 +400,50 @@ impl Reader<'_> {
     }
 }
 
-/// The keys of `attrs`, whether they all parse, and the syntax error as a warning.
-fn start(attrs: &[Attribute]) -> (Vec<SerdeKey>, bool, Vec<SerdeWarning>) {
+/// Reads the `#[serde(...)]` of one level into `T`: `apply` interprets each key known at the
+/// level; any other key, and a syntax error, is a warning.
+fn read_level<T: Default>(
+    attrs: &[Attribute],
+    level: &'static str,
+    known: &'static [&'static str],
+    mut apply: impl FnMut(&mut Reader<'_>, &SerdeKey, &mut T),
+) -> (T, Written) {
     let (keys, error) = read_keys(attrs);
-    let warnings = error
+    let mut warnings: Vec<SerdeWarning> = error
         .iter()
         .map(|e| SerdeWarning {
             span: e.span(),
             message: format!("cannot read this serde attribute: {e}"),
         })
         .collect();
-    (keys, error.is_none(), warnings)
+    let mut out = T::default();
+    let mut reader = Reader {
+        level,
+        known,
+        warnings: &mut warnings,
+    };
+    for key in &keys {
+        if known.contains(&key.name.as_str()) {
+            apply(&mut reader, key, &mut out);
+        } else {
+            reader.unknown(key);
+        }
+    }
+    let written = Written {
+        keys,
+        readable: error.is_none(),
+        warnings,
+    };
+    (out, written)
 }
 
 impl SerdeContainer {
     pub fn from_attrs(attrs: &[Attribute]) -> SerdeContainer {
-        let (keys, readable, mut warnings) = start(attrs);
-        let mut out = SerdeContainer {
-            readable,
-            ..SerdeContainer::default()
-        };
-        let mut reader = Reader {
-            level: "container",
-            known: CONTAINER_KEYS,
-            warnings: &mut warnings,
-        };
-        for key in &keys {
-            match key.name.as_str() {
+        let (mut out, written) = read_level(
+            attrs,
+            "container",
+            CONTAINER_KEYS,
+            |reader, key, out: &mut SerdeContainer| match key.name.as_str() {
                 "rename" => reader.rename(key, &mut out.rename),
                 "rename_all" => reader.rename_rules(key, &mut out.rename_all),
                 "rename_all_fields" => reader.rename_rules(key, &mut out.rename_all_fields),
@@ -432,30 +453,23 @@ impl SerdeContainer {
                 "untagged" => out.untagged = true,
                 "transparent" => out.transparent = true,
                 "deny_unknown_fields" => out.deny_unknown_fields = true,
-                name if CONTAINER_KEYS.contains(&name) => {}
-                _ => reader.unknown(key),
-            }
-        }
-        out.keys = keys;
-        out.warnings = warnings;
+                "from" | "try_from" => out.conversion.deserialize = reader.string(key),
+                "into" => out.conversion.serialize = reader.string(key),
+                _ => {}
+            },
+        );
+        out.written = written;
         out
     }
 }
 
 impl SerdeVariant {
     pub fn from_attrs(attrs: &[Attribute]) -> SerdeVariant {
-        let (keys, readable, mut warnings) = start(attrs);
-        let mut out = SerdeVariant {
-            readable,
-            ..SerdeVariant::default()
-        };
-        let mut reader = Reader {
-            level: "variant",
-            known: VARIANT_KEYS,
-            warnings: &mut warnings,
-        };
-        for key in &keys {
-            match key.name.as_str() {
+        let (mut out, written) = read_level(
+            attrs,
+            "variant",
+            VARIANT_KEYS,
+            |reader, key, out: &mut SerdeVariant| match key.name.as_str() {
                 "rename" => reader.rename(key, &mut out.rename),
                 "alias" => reader.alias(key, &mut out.aliases),
                 "rename_all" => reader.rename_rules(key, &mut out.rename_all),
@@ -465,30 +479,21 @@ impl SerdeVariant {
                 "other" => out.other = true,
                 "untagged" => out.untagged = true,
                 "with" | "serialize_with" | "deserialize_with" => reader.with(key, &mut out.with),
-                name if VARIANT_KEYS.contains(&name) => {}
-                _ => reader.unknown(key),
-            }
-        }
-        out.keys = keys;
-        out.warnings = warnings;
+                _ => {}
+            },
+        );
+        out.written = written;
         out
     }
 }
 
 impl SerdeField {
     pub fn from_attrs(attrs: &[Attribute]) -> SerdeField {
-        let (keys, readable, mut warnings) = start(attrs);
-        let mut out = SerdeField {
-            readable,
-            ..SerdeField::default()
-        };
-        let mut reader = Reader {
-            level: "field",
-            known: FIELD_KEYS,
-            warnings: &mut warnings,
-        };
-        for key in &keys {
-            match key.name.as_str() {
+        let (mut out, written) = read_level(
+            attrs,
+            "field",
+            FIELD_KEYS,
+            |reader, key, out: &mut SerdeField| match key.name.as_str() {
                 "rename" => reader.rename(key, &mut out.rename),
                 "alias" => reader.alias(key, &mut out.aliases),
                 "default" => out.default = reader.default(key),
@@ -499,12 +504,10 @@ impl SerdeField {
                 "flatten" => out.flatten = true,
                 "with" | "serialize_with" | "deserialize_with" => reader.with(key, &mut out.with),
                 "borrow" => out.borrow = true,
-                name if FIELD_KEYS.contains(&name) => {}
-                _ => reader.unknown(key),
-            }
-        }
-        out.keys = keys;
-        out.warnings = warnings;
+                _ => {}
+            },
+        );
+        out.written = written;
         out
     }
 
@@ -555,7 +558,7 @@ mod tests {
         let rules = RenameRules::default();
         assert_eq!(field.name("x", &rules, Direction::Serialize), "out");
         assert_eq!(field.name("x", &rules, Direction::Deserialize), "x");
-        assert!(field.warnings.is_empty());
+        assert!(field.written.warnings.is_empty());
     }
 
     #[test]
@@ -565,7 +568,12 @@ mod tests {
             x: u8
         };
         let serde = SerdeField::from_attrs(&field.attrs);
-        let messages: Vec<&str> = serde.warnings.iter().map(|w| w.message.as_str()).collect();
+        let messages: Vec<&str> = serde
+            .written
+            .warnings
+            .iter()
+            .map(|w| w.message.as_str())
+            .collect();
         assert_eq!(
             messages,
             [
@@ -574,7 +582,7 @@ mod tests {
             ]
         );
         assert_eq!(serde.default, Some(SerdeDefault::Trait));
-        assert!(serde.readable);
+        assert!(serde.written.readable);
     }
 
     #[test]
@@ -582,7 +590,7 @@ mod tests {
         let container =
             SerdeContainer::from_attrs(&[parse_quote!(#[serde(rename_all = "camelcase")])]);
         assert_eq!(container.rename_all, RenameRules::default());
-        assert!(container.warnings[0].message.starts_with(
+        assert!(container.written.warnings[0].message.starts_with(
             "unknown rename rule `rename_all = \"camelcase\"`; expected one of \"lowercase\""
         ));
     }
@@ -590,9 +598,9 @@ mod tests {
     #[test]
     fn an_unparsable_attribute_is_unreadable() {
         let field = SerdeField::from_attrs(&[parse_quote!(#[serde(rename = "a", = )])]);
-        assert!(!field.readable);
-        assert_eq!(field.keys.len(), 1);
-        assert_eq!(field.warnings.len(), 1);
+        assert!(!field.written.readable);
+        assert_eq!(field.written.keys.len(), 1);
+        assert_eq!(field.written.warnings.len(), 1);
     }
 
     #[test]

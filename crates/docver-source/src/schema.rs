@@ -12,7 +12,7 @@ use docver_attr::serde_attr::{
 };
 use proc_macro2::Span;
 use serde_json::{Map, Value, json};
-use syn::{Attribute, Fields, GenericArgument, Item, PathArguments, Type};
+use syn::{Fields, GenericArgument, Item, PathArguments, Type};
 
 /// A derived schema, with where each top-level property is declared and what could not be
 /// resolved.
@@ -160,22 +160,46 @@ impl Cx<'_> {
             return reference;
         }
         self.in_progress.insert(name.to_owned());
-        let schema = match item {
-            Item::Struct(s) => self.struct_item_schema(&s.attrs, &s.fields),
-            Item::Enum(e) => self.enum_schema(e),
-            _ => json!({}),
+        let attrs = match item {
+            Item::Struct(s) => s.attrs.as_slice(),
+            Item::Enum(e) => e.attrs.as_slice(),
+            _ => &[],
+        };
+        let container = SerdeContainer::from_attrs(attrs);
+        self.warn_serde(&container.written.warnings);
+        let schema = match (self.conversion_schema(&container), item) {
+            (Some(schema), _) => schema,
+            (None, Item::Struct(s)) => {
+                self.struct_schema(&container, &container.rename_all, &s.fields, None)
+                    .0
+            }
+            (None, Item::Enum(e)) => self.enum_schema(&container, e),
+            (None, _) => json!({}),
         };
         self.in_progress.remove(name);
         self.defs.insert(name.to_owned(), schema);
         reference
     }
 
-    /// The schema of a struct item, reading its `#[serde(...)]`.
-    fn struct_item_schema(&mut self, attrs: &[Attribute], fields: &Fields) -> Value {
-        let container = SerdeContainer::from_attrs(attrs);
-        self.warn_serde(&container.warnings);
-        self.struct_schema(&container, &container.rename_all, fields, None)
-            .0
+    /// The shape of the type an item converts through going this schema's direction
+    /// (`#[serde(from = "T")]` or `try_from` for readers, `into` for writers), if it does.
+    fn conversion_schema(&mut self, container: &SerdeContainer) -> Option<Value> {
+        let through = container.conversion.get(self.direction()).as_ref()?;
+        Some(match syn::parse_str::<Type>(through) {
+            Ok(ty) => self.type_schema(&ty),
+            Err(_) => {
+                let key = container
+                    .written
+                    .keys
+                    .iter()
+                    .find(|k| ["from", "try_from", "into"].contains(&k.name.as_str()));
+                self.warn(
+                    key.map_or_else(Span::call_site, |k| k.span),
+                    format!("`{through}` is not a type; the value is compared as any value"),
+                );
+                json!({})
+            }
+        })
     }
 
     /// An object schema for named fields (named by `rules` unless renamed), and (for the top
@@ -209,7 +233,7 @@ impl Cx<'_> {
                 continue;
             }
             let serde = SerdeField::from_attrs(&field.attrs);
-            self.warn_serde(&serde.warnings);
+            self.warn_serde(&serde.written.warnings);
             if *serde.skip.get(self.direction()) {
                 continue;
             }
@@ -276,12 +300,7 @@ impl Cx<'_> {
         };
         let is_option = matches!(&field.ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
         let optional = match self.contract {
-            Contract::Reader => {
-                serde.default.is_some()
-                    || container.default.is_some()
-                    || has_docver_default(field)
-                    || is_option
-            }
+            Contract::Reader => serde.default.is_some() || container.default.is_some() || is_option,
             Contract::Writer => serde.skip_serializing_if.is_some(),
         };
         Property {
@@ -295,14 +314,12 @@ impl Cx<'_> {
         }
     }
 
-    fn enum_schema(&mut self, item: &syn::ItemEnum) -> Value {
-        let container = SerdeContainer::from_attrs(&item.attrs);
-        self.warn_serde(&container.warnings);
+    fn enum_schema(&mut self, container: &SerdeContainer, item: &syn::ItemEnum) -> Value {
         let direction = self.direction();
         let mut variants = Vec::new();
         for v in &item.variants {
             let serde = SerdeVariant::from_attrs(&v.attrs);
-            self.warn_serde(&serde.warnings);
+            self.warn_serde(&serde.written.warnings);
             if !*serde.skip.get(direction) {
                 variants.push((v, serde));
             }
@@ -327,12 +344,12 @@ impl Cx<'_> {
             let content = match &v.fields {
                 Fields::Unit => None,
                 fields => {
-                    let rules = serde.field_rules(&container);
+                    let rules = serde.field_rules(container);
                     let plain = SerdeContainer::default();
                     Some(self.struct_schema(&plain, &rules, fields, None).0)
                 }
             };
-            branches.push(variant_branch(&container, name, untagged(serde), content));
+            branches.push(variant_branch(container, name, untagged(serde), content));
         }
         if variants.iter().any(|(_, serde)| untagged(serde)) {
             json!({ "anyOf": branches })
@@ -349,23 +366,6 @@ struct Property {
     optional: bool,
     /// The field's name in the source.
     span: Span,
-}
-
-/// Whether a field says `#[docver(default)]` (the derive then adds `#[serde(default)]`).
-fn has_docver_default(field: &syn::Field) -> bool {
-    field.attrs.iter().any(|a| {
-        a.path().is_ident("docver")
-            && a.parse_nested_meta(|m| {
-                if m.path.is_ident("default") {
-                    return Err(m.error("found"));
-                }
-                if m.input.peek(syn::Token![=]) {
-                    let _: syn::Expr = m.value()?.parse()?;
-                }
-                Ok(())
-            })
-            .is_err()
-    })
 }
 
 /// The schema of one variant called `name` (with `content`, the schema of its fields, unless
@@ -440,7 +440,7 @@ pub fn version_schema(
         syn::parse_quote!({ #(#declared),* })
     };
     let container = SerdeContainer::from_attrs(&family.attrs);
-    cx.warn_serde(&container.warnings);
+    cx.warn_serde(&container.written.warnings);
     let (body, spans) = cx.struct_schema(
         &container,
         &container.rename_all,
@@ -522,6 +522,22 @@ mod tests {
         assert_eq!(variant("snake_case"), "in_progress");
         assert_eq!(variant("lowercase"), "inprogress");
         assert_eq!(variant("SCREAMING-KEBAB-CASE"), "IN-PROGRESS");
+    }
+
+    #[test]
+    fn a_converted_type_has_the_shape_it_converts_through() {
+        let source = r#"
+            #[derive(Serialize, Deserialize)]
+            #[serde(from = "String", into = "Vec<u8>")]
+            pub struct Name { first: String, last: String }
+            #[versioned(schema = "thing", versions = 1..=1)]
+            pub struct Thing { pub name: Name }
+        "#;
+        let (reader, warnings) = derive(source, Contract::Reader);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(reader["$defs"]["Name"], json!({ "type": "string" }));
+        let (writer, _) = derive(source, Contract::Writer);
+        assert_eq!(writer["$defs"]["Name"]["type"], "array");
     }
 
     #[test]
