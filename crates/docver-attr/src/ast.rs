@@ -102,8 +102,13 @@ impl Family {
         let mut schema_field = "schema".to_owned();
         let mut version_field = "version".to_owned();
         let mut steps = Vec::new();
+        let mut given = attr::GivenKeys::default();
         let parser = syn::meta::parser(|meta| {
             let key = attr::key_name(&meta);
+            // `step(...)` is repeated, once per step.
+            if key != "step" && attr::CONTAINER_KEYS.contains(&key.as_str()) {
+                given.record(cx, &meta, "`versioned` argument");
+            }
             match key.as_str() {
                 "schema" => schema = Some(meta.value()?.parse::<LitStr>()?),
                 "versions" => {
@@ -127,6 +132,7 @@ impl Family {
         if let Err(e) = syn::parse::Parser::parse2(parser, args) {
             cx.syn_error(e);
         }
+        report_duplicate_steps(cx, &steps);
         // Every missing piece is reported, and the fields are read (and their attributes
         // checked) even when the container arguments are incomplete.
         if schema.is_none() {
@@ -260,6 +266,22 @@ impl Family {
     }
 }
 
+/// A second `step(to = N, ...)` for the same `N` is an error (the first would be used and the
+/// second silently ignored).
+fn report_duplicate_steps(cx: &Ctxt, steps: &[Step]) {
+    for (i, step) in steps.iter().enumerate() {
+        let to = step.to.value;
+        if to != 0 && steps[..i].iter().any(|earlier| earlier.to.value == to) {
+            cx.error_at(
+                step.to.span,
+                format!(
+                    "duplicate `step(to = {to}, ...)`: a step is declared once; put its functions, `parts` and `lens` in one `step(...)`"
+                ),
+            );
+        }
+    }
+}
+
 fn parse_step(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<Step> {
     let mut step = Step {
         to: Version {
@@ -281,8 +303,12 @@ fn parse_step(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<S
             .map_or_else(Span::call_site, Ident::span),
     };
     let mut has_to = false;
+    let mut given = attr::GivenKeys::default();
     meta.parse_nested_meta(|inner| {
         let key = attr::key_name(&inner);
+        if attr::STEP_KEYS.contains(&key.as_str()) {
+            given.record(cx, &inner, "`step` argument");
+        }
         match key.as_str() {
             "to" => {
                 step.to = attr::parse_version(&inner)?;

@@ -112,6 +112,30 @@ pub fn skip_value(meta: &ParseNestedMeta<'_>) -> syn::Result<()> {
     Ok(())
 }
 
+/// The keys already given in one attribute list (a field's `#[docver(...)]`s, the arguments of
+/// `#[versioned(...)]`, one `step(...)`), so that a repeated key is an error rather than
+/// silently replacing the first.
+#[derive(Debug, Default)]
+pub struct GivenKeys {
+    given: Vec<String>,
+}
+
+impl GivenKeys {
+    /// Records the key of `meta`; if it was given before, reports the repetition on it.
+    /// `what` names the list in the message ("docver attribute", "`step` argument").
+    pub fn record(&mut self, cx: &Ctxt, meta: &ParseNestedMeta<'_>, what: &str) {
+        let key = key_name(meta);
+        if self.given.contains(&key) {
+            cx.error_spanned_by(
+                &meta.path,
+                format!("duplicate {what} `{key}`: it is already given; keep one"),
+            );
+        } else {
+            self.given.push(key);
+        }
+    }
+}
+
 pub fn key_name(meta: &ParseNestedMeta<'_>) -> String {
     meta.path
         .get_ident()
@@ -154,9 +178,14 @@ pub fn parse_path(meta: &ParseNestedMeta<'_>) -> syn::Result<Path> {
 impl FieldAttrs {
     pub fn from_attrs(cx: &Ctxt, attrs: &[syn::Attribute]) -> FieldAttrs {
         let mut out = FieldAttrs::default();
+        // Over all of the field's `#[docver(...)]`s: a key is given once in any of them.
+        let mut given = GivenKeys::default();
         for attr in attrs.iter().filter(|a| a.path().is_ident("docver")) {
             let result = attr.parse_nested_meta(|meta| {
                 let key = key_name(&meta);
+                if FIELD_KEYS.contains(&key.as_str()) {
+                    given.record(cx, &meta, "docver attribute");
+                }
                 match key.as_str() {
                     "since" => out.since = Some(parse_version(&meta)?),
                     "until" => out.until = Some(parse_version(&meta)?),

@@ -28,10 +28,12 @@
 
 pub mod ast;
 pub mod attr;
+pub mod case;
 pub mod check;
 pub mod ctxt;
 pub mod lens_syntax;
 pub mod naming;
+pub mod serde_attr;
 
 pub use ast::{Family, Field, Step};
 pub use check::Lensed;

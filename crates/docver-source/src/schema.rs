@@ -7,10 +7,12 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use docver::Contract;
 use docver_attr::Family;
-use docver_attr::naming::{SerdeKey, serde_keys};
+use docver_attr::serde_attr::{
+    Direction, RenameRules, SerdeContainer, SerdeField, SerdeVariant, SerdeWarning,
+};
 use proc_macro2::Span;
 use serde_json::{Map, Value, json};
-use syn::{Attribute, Fields, GenericArgument, Item, PathArguments, Type};
+use syn::{Fields, GenericArgument, Item, PathArguments, Type};
 
 /// A derived schema, with where each top-level property is declared and what could not be
 /// resolved.
@@ -21,54 +23,6 @@ pub struct Derived {
     pub fields: BTreeMap<String, Span>,
     pub warnings: Vec<(Span, String)>,
 }
-
-/// The serde attributes this module honours, read from `#[serde(...)]`.
-#[derive(Debug, Default, Clone)]
-struct SerdeAttrs {
-    rename: Option<String>,
-    rename_all: Option<String>,
-    default: bool,
-    skip: bool,
-    skip_serializing: bool,
-    skip_deserializing: bool,
-    skip_serializing_if: bool,
-    flatten: bool,
-    aliases: Vec<String>,
-    with: bool,
-    deny_unknown_fields: bool,
-    transparent: bool,
-    tag: Option<String>,
-    content: Option<String>,
-    untagged: bool,
-}
-
-fn serde_attrs(attrs: &[Attribute]) -> SerdeAttrs {
-    let mut out = SerdeAttrs::default();
-    for SerdeKey { key, value } in serde_keys(attrs).unwrap_or_default() {
-        let string = || value.for_reading().map(str::to_owned);
-        match key.as_str() {
-            "rename" => out.rename = string(),
-            "rename_all" => out.rename_all = string(),
-            "default" => out.default = true,
-            "skip" => out.skip = true,
-            "skip_serializing" => out.skip_serializing = true,
-            "skip_deserializing" => out.skip_deserializing = true,
-            "skip_serializing_if" => out.skip_serializing_if = true,
-            "flatten" => out.flatten = true,
-            "alias" => out.aliases.extend(string()),
-            "with" | "serialize_with" | "deserialize_with" => out.with = true,
-            "deny_unknown_fields" => out.deny_unknown_fields = true,
-            "transparent" => out.transparent = true,
-            "tag" => out.tag = string(),
-            "content" => out.content = string(),
-            "untagged" => out.untagged = true,
-            _ => {}
-        }
-    }
-    out
-}
-
-pub use docver_attr::naming::rename;
 
 struct Cx<'a> {
     items: &'a BTreeMap<String, Item>,
@@ -104,6 +58,21 @@ fn nullable(schema: Value) -> Value {
 impl Cx<'_> {
     fn warn(&mut self, span: Span, message: String) {
         self.warnings.push((span, message));
+    }
+
+    /// What serde would reject in an attribute read (it is then read as if absent).
+    fn warn_serde(&mut self, warnings: &[SerdeWarning]) {
+        for w in warnings {
+            self.warn(w.span, w.message.clone());
+        }
+    }
+
+    /// The direction serde goes for the side of the contract this schema describes.
+    fn direction(&self) -> Direction {
+        match self.contract {
+            Contract::Reader => Direction::Deserialize,
+            Contract::Writer => Direction::Serialize,
+        }
     }
 
     fn type_schema(&mut self, ty: &Type) -> Value {
@@ -191,25 +160,57 @@ impl Cx<'_> {
             return reference;
         }
         self.in_progress.insert(name.to_owned());
-        let schema = match item {
-            Item::Struct(s) => self.struct_schema(&s.attrs, &s.fields, None).0,
-            Item::Enum(e) => self.enum_schema(e),
-            _ => json!({}),
+        let attrs = match item {
+            Item::Struct(s) => s.attrs.as_slice(),
+            Item::Enum(e) => e.attrs.as_slice(),
+            _ => &[],
+        };
+        let container = SerdeContainer::from_attrs(attrs);
+        self.warn_serde(&container.written.warnings);
+        let schema = match (self.conversion_schema(&container), item) {
+            (Some(schema), _) => schema,
+            (None, Item::Struct(s)) => {
+                self.struct_schema(&container, &container.rename_all, &s.fields, None)
+                    .0
+            }
+            (None, Item::Enum(e)) => self.enum_schema(&container, e),
+            (None, _) => json!({}),
         };
         self.in_progress.remove(name);
         self.defs.insert(name.to_owned(), schema);
         reference
     }
 
-    /// An object schema for named fields, and (for the top level) where each property is.
+    /// The shape of the type an item converts through going this schema's direction
+    /// (`#[serde(from = "T")]` or `try_from` for readers, `into` for writers), if it does.
+    fn conversion_schema(&mut self, container: &SerdeContainer) -> Option<Value> {
+        let through = container.conversion.get(self.direction()).as_ref()?;
+        Some(match syn::parse_str::<Type>(through) {
+            Ok(ty) => self.type_schema(&ty),
+            Err(_) => {
+                let key = container
+                    .written
+                    .keys
+                    .iter()
+                    .find(|k| ["from", "try_from", "into"].contains(&k.name.as_str()));
+                self.warn(
+                    key.map_or_else(Span::call_site, |k| k.span),
+                    format!("`{through}` is not a type; the value is compared as any value"),
+                );
+                json!({})
+            }
+        })
+    }
+
+    /// An object schema for named fields (named by `rules` unless renamed), and (for the top
+    /// level) where each property is.
     fn struct_schema(
         &mut self,
-        attrs: &[Attribute],
+        container: &SerdeContainer,
+        rules: &RenameRules,
         fields: &Fields,
         only: Option<&dyn Fn(&syn::Field) -> bool>,
     ) -> (Value, BTreeMap<String, Span>) {
-        use syn::spanned::Spanned;
-        let container = serde_attrs(attrs);
         let mut spans = BTreeMap::new();
         let Fields::Named(named) = fields else {
             return match fields {
@@ -231,19 +232,12 @@ impl Cx<'_> {
             if only.is_some_and(|keep| !keep(field)) {
                 continue;
             }
-            let attrs = serde_attrs(&field.attrs);
-            let ident = field
-                .ident
-                .as_ref()
-                .map(ToString::to_string)
-                .unwrap_or_default();
-            let skipped = attrs.skip
-                || (self.contract == Contract::Reader && attrs.skip_deserializing)
-                || (self.contract == Contract::Writer && attrs.skip_serializing);
-            if skipped {
+            let serde = SerdeField::from_attrs(&field.attrs);
+            self.warn_serde(&serde.written.warnings);
+            if *serde.skip.get(self.direction()) {
                 continue;
             }
-            if attrs.flatten {
+            if serde.flatten {
                 let flattened = self.type_schema(&field.ty);
                 let target = flattened
                     .get("$ref")
@@ -259,61 +253,12 @@ impl Cx<'_> {
                 }
                 continue;
             }
-            let name = attrs
-                .rename
-                .clone()
-                .or_else(|| {
-                    container
-                        .rename_all
-                        .as_deref()
-                        .map(|style| rename(&ident, style))
-                })
-                .unwrap_or(ident);
-            if !attrs.aliases.is_empty() {
-                self.warn(field.span(), format!("`alias` on `{name}`: readers also accept {:?}, which JSON Schema cannot say; compared under `{name}` only", attrs.aliases));
+            let property = self.property(container, rules, field, &serde);
+            if !property.optional {
+                required.push(property.name.clone());
             }
-            let schema = if attrs.with {
-                self.warn(
-                    field.ty.span(),
-                    format!(
-                        "`{name}` is (de)serialized `with` a custom function; compared as any value"
-                    ),
-                );
-                json!({})
-            } else {
-                self.type_schema(&field.ty)
-            };
-            let is_option = matches!(&field.ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
-            let has_docver_default = field.attrs.iter().any(|a| {
-                a.path().is_ident("docver")
-                    && a.parse_nested_meta(|m| {
-                        if m.path.is_ident("default") {
-                            return Err(m.error("found"));
-                        }
-                        if m.input.peek(syn::Token![=]) {
-                            let _: syn::Expr = m.value()?.parse()?;
-                        }
-                        Ok(())
-                    })
-                    .is_err()
-            });
-            let optional = match self.contract {
-                Contract::Reader => {
-                    attrs.default || container.default || has_docver_default || is_option
-                }
-                Contract::Writer => attrs.skip_serializing_if,
-            };
-            if !optional {
-                required.push(name.clone());
-            }
-            spans.insert(
-                name.clone(),
-                field
-                    .ident
-                    .as_ref()
-                    .map_or_else(|| field.span(), |i| i.span()),
-            );
-            properties.insert(name, schema);
+            spans.insert(property.name.clone(), property.span);
+            properties.insert(property.name, property.schema);
         }
         object.insert("type".into(), json!("object"));
         object.insert("properties".into(), Value::Object(properties));
@@ -324,77 +269,134 @@ impl Cx<'_> {
         (Value::Object(object), spans)
     }
 
-    fn enum_schema(&mut self, item: &syn::ItemEnum) -> Value {
-        let container = serde_attrs(&item.attrs);
-        let variant_name = |v: &syn::Variant| {
-            let attrs = serde_attrs(&v.attrs);
-            attrs
-                .rename
-                .or_else(|| {
-                    container
-                        .rename_all
-                        .as_deref()
-                        .map(|style| rename(&v.ident.to_string(), style))
-                })
-                .unwrap_or_else(|| v.ident.to_string())
+    /// One (not skipped, not flattened) field as a property.
+    fn property(
+        &mut self,
+        container: &SerdeContainer,
+        rules: &RenameRules,
+        field: &syn::Field,
+        serde: &SerdeField,
+    ) -> Property {
+        use syn::spanned::Spanned;
+        let ident = field
+            .ident
+            .as_ref()
+            .map(ToString::to_string)
+            .unwrap_or_default();
+        let name = serde.name(&ident, rules, self.direction());
+        if !serde.aliases.is_empty() {
+            self.warn(field.span(), format!("`alias` on `{name}`: readers also accept {:?}, which JSON Schema cannot say; compared under `{name}` only", serde.aliases));
+        }
+        let schema = if *serde.with.get(self.direction()) {
+            self.warn(
+                field.ty.span(),
+                format!(
+                    "`{name}` is (de)serialized `with` a custom function; compared as any value"
+                ),
+            );
+            json!({})
+        } else {
+            self.type_schema(&field.ty)
         };
-        let variants: Vec<&syn::Variant> = item
-            .variants
+        let is_option = matches!(&field.ty, Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Option"));
+        let optional = match self.contract {
+            Contract::Reader => serde.default.is_some() || container.default.is_some() || is_option,
+            Contract::Writer => serde.skip_serializing_if.is_some(),
+        };
+        Property {
+            span: field
+                .ident
+                .as_ref()
+                .map_or_else(|| field.span(), |i| i.span()),
+            name,
+            schema,
+            optional,
+        }
+    }
+
+    fn enum_schema(&mut self, container: &SerdeContainer, item: &syn::ItemEnum) -> Value {
+        let direction = self.direction();
+        let mut variants = Vec::new();
+        for v in &item.variants {
+            let serde = SerdeVariant::from_attrs(&v.attrs);
+            self.warn_serde(&serde.written.warnings);
+            if !*serde.skip.get(direction) {
+                variants.push((v, serde));
+            }
+        }
+        let untagged = |variant: &SerdeVariant| container.untagged || variant.untagged;
+        if variants
             .iter()
-            .filter(|v| !serde_attrs(&v.attrs).skip)
-            .collect();
-        if variants.iter().all(|v| matches!(v.fields, Fields::Unit))
+            .all(|(v, serde)| matches!(v.fields, Fields::Unit) && !untagged(serde))
             && container.tag.is_none()
-            && !container.untagged
         {
-            let names: Vec<String> = variants.iter().map(|v| variant_name(v)).collect();
+            let names: Vec<String> = variants
+                .iter()
+                .map(|(v, serde)| {
+                    serde.name(&v.ident.to_string(), &container.rename_all, direction)
+                })
+                .collect();
             return json!({ "type": "string", "enum": names });
         }
         let mut branches = Vec::new();
-        for v in variants {
-            let name = variant_name(v);
+        for (v, serde) in &variants {
+            let name = serde.name(&v.ident.to_string(), &container.rename_all, direction);
             let content = match &v.fields {
                 Fields::Unit => None,
-                fields => Some(self.struct_schema(&v.attrs, fields, None).0),
-            };
-            let branch = match (
-                &container.tag,
-                &container.content,
-                container.untagged,
-                content,
-            ) {
-                (_, _, true, Some(c)) => c,
-                (_, _, true, None) => json!({ "type": "null" }),
-                (Some(tag), Some(content_key), _, Some(c)) => {
-                    json!({ "type": "object", "properties": { tag: { "type": "string", "const": name }, content_key: c }, "required": [tag, content_key] })
-                }
-                (Some(tag), _, _, None) => {
-                    json!({ "type": "object", "properties": { tag: { "type": "string", "const": name } }, "required": [tag] })
-                }
-                (Some(tag), None, _, Some(mut c)) => {
-                    if let Some(props) = c.get_mut("properties").and_then(Value::as_object_mut) {
-                        props.shift_insert(
-                            0,
-                            tag.clone(),
-                            json!({ "type": "string", "const": name }),
-                        );
-                    }
-                    if let Some(req) = c.get_mut("required").and_then(Value::as_array_mut) {
-                        req.insert(0, json!(tag));
-                    }
-                    c
-                }
-                (None, _, false, None) => json!({ "type": "string", "const": name }),
-                (None, _, false, Some(c)) => {
-                    json!({ "type": "object", "properties": { name.clone(): c }, "required": [name], "additionalProperties": false })
+                fields => {
+                    let rules = serde.field_rules(container);
+                    let plain = SerdeContainer::default();
+                    Some(self.struct_schema(&plain, &rules, fields, None).0)
                 }
             };
-            branches.push(branch);
+            branches.push(variant_branch(container, name, untagged(serde), content));
         }
-        if container.untagged {
+        if variants.iter().any(|(_, serde)| untagged(serde)) {
             json!({ "anyOf": branches })
         } else {
             json!({ "oneOf": branches })
+        }
+    }
+}
+
+/// A field as an object property.
+struct Property {
+    name: String,
+    schema: Value,
+    optional: bool,
+    /// The field's name in the source.
+    span: Span,
+}
+
+/// The schema of one variant called `name` (with `content`, the schema of its fields, unless
+/// it is a unit variant) under the enum's tagging.
+fn variant_branch(
+    container: &SerdeContainer,
+    name: String,
+    untagged: bool,
+    content: Option<Value>,
+) -> Value {
+    match (&container.tag, &container.content, untagged, content) {
+        (_, _, true, Some(c)) => c,
+        (_, _, true, None) => json!({ "type": "null" }),
+        (Some(tag), Some(content_key), _, Some(c)) => {
+            json!({ "type": "object", "properties": { tag: { "type": "string", "const": name }, content_key: c }, "required": [tag, content_key] })
+        }
+        (Some(tag), _, _, None) => {
+            json!({ "type": "object", "properties": { tag: { "type": "string", "const": name } }, "required": [tag] })
+        }
+        (Some(tag), None, _, Some(mut c)) => {
+            if let Some(props) = c.get_mut("properties").and_then(Value::as_object_mut) {
+                props.shift_insert(0, tag.clone(), json!({ "type": "string", "const": name }));
+            }
+            if let Some(req) = c.get_mut("required").and_then(Value::as_array_mut) {
+                req.insert(0, json!(tag));
+            }
+            c
+        }
+        (None, _, false, None) => json!({ "type": "string", "const": name }),
+        (None, _, false, Some(c)) => {
+            json!({ "type": "object", "properties": { name.clone(): c }, "required": [name], "additionalProperties": false })
         }
     }
 }
@@ -437,7 +439,14 @@ pub fn version_schema(
             .collect();
         syn::parse_quote!({ #(#declared),* })
     };
-    let (body, spans) = cx.struct_schema(&family.attrs, &Fields::Named(fields), None);
+    let container = SerdeContainer::from_attrs(&family.attrs);
+    cx.warn_serde(&container.written.warnings);
+    let (body, spans) = cx.struct_schema(
+        &container,
+        &container.rename_all,
+        &Fields::Named(fields),
+        None,
+    );
     let mut properties = Map::new();
     properties.insert(
         family.schema_field.clone(),
@@ -476,18 +485,113 @@ pub fn version_schema(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::{SourceFile, scan_file};
+
+    /// The schema of version 1 of the one family in `source`, and its warnings' messages
+    /// with their lines.
+    fn derive(source: &str, contract: Contract) -> (Value, Vec<(usize, String)>) {
+        let file = SourceFile::new("lib.rs", source.to_owned());
+        let (families, errors, items) = scan_file(&file).unwrap();
+        assert!(errors.is_empty(), "{errors:?}");
+        let derived = version_schema(&families[0], 1, &items, contract);
+        let warnings = derived
+            .warnings
+            .iter()
+            .map(|(span, message)| (file.line_col(file.span(*span).start).0, message.clone()))
+            .collect();
+        (derived.schema, warnings)
+    }
 
     #[test]
     fn rename_all_styles_follow_serde() {
-        assert_eq!(rename("important_flag", "camelCase"), "importantFlag");
-        assert_eq!(rename("important_flag", "PascalCase"), "ImportantFlag");
-        assert_eq!(rename("important_flag", "kebab-case"), "important-flag");
+        use docver_attr::case::RenameRule;
+        let field = |style| {
+            RenameRule::from_name(style)
+                .unwrap()
+                .apply_to_field("important_flag")
+        };
+        let variant = |style| {
+            RenameRule::from_name(style)
+                .unwrap()
+                .apply_to_variant("InProgress")
+        };
+        assert_eq!(field("camelCase"), "importantFlag");
+        assert_eq!(field("PascalCase"), "ImportantFlag");
+        assert_eq!(field("kebab-case"), "important-flag");
+        assert_eq!(field("SCREAMING_SNAKE_CASE"), "IMPORTANT_FLAG");
+        assert_eq!(variant("snake_case"), "in_progress");
+        assert_eq!(variant("lowercase"), "inprogress");
+        assert_eq!(variant("SCREAMING-KEBAB-CASE"), "IN-PROGRESS");
+    }
+
+    #[test]
+    fn a_converted_type_has_the_shape_it_converts_through() {
+        let source = r#"
+            #[derive(Serialize, Deserialize)]
+            #[serde(from = "String", into = "Vec<u8>")]
+            pub struct Name { first: String, last: String }
+            #[versioned(schema = "thing", versions = 1..=1)]
+            pub struct Thing { pub name: Name }
+        "#;
+        let (reader, warnings) = derive(source, Contract::Reader);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        assert_eq!(reader["$defs"]["Name"], json!({ "type": "string" }));
+        let (writer, _) = derive(source, Contract::Writer);
+        assert_eq!(writer["$defs"]["Name"]["type"], "array");
+    }
+
+    #[test]
+    fn unknown_serde_keys_are_located_warnings() {
+        let source = r#"
+            #[versioned(schema = "thing", versions = 1..=1)]
+            #[serde(rename_al = "camelCase")]
+            pub struct Thing {
+                #[serde(renam = "n", skip_serializing_if = "Option::is_none")]
+                pub count: Option<u32>,
+            }
+        "#;
+        let (schema, warnings) = derive(source, Contract::Reader);
         assert_eq!(
-            rename("important_flag", "SCREAMING_SNAKE_CASE"),
-            "IMPORTANT_FLAG"
+            warnings,
+            [
+                (
+                    3,
+                    "unknown serde container attribute `rename_al`; did you mean `rename_all`?"
+                        .to_owned()
+                ),
+                (
+                    5,
+                    "unknown serde field attribute `renam`; did you mean `rename`?".to_owned()
+                ),
+            ]
         );
-        assert_eq!(rename("InProgress", "snake_case"), "in_progress");
-        assert_eq!(rename("InProgress", "lowercase"), "inprogress");
-        assert_eq!(rename("InProgress", "SCREAMING-KEBAB-CASE"), "IN-PROGRESS");
+        // The known keys are still honoured.
+        assert!(schema["properties"].get("count").is_some());
+    }
+
+    #[test]
+    fn names_follow_the_direction_and_serde_case_rules() {
+        let source = r#"
+            #[derive(Serialize, Deserialize)]
+            #[serde(rename_all = "snake_case", rename_all_fields = "camelCase")]
+            pub enum Server { HTTPServer { max_conns: u8 }, #[serde(rename_all = "kebab-case")] Ftp { max_conns: u8 } }
+            #[versioned(schema = "thing", versions = 1..=1)]
+            pub struct Thing {
+                #[serde(rename(serialize = "out", deserialize = "in"))]
+                pub value: u32,
+                pub r#type: Server,
+            }
+        "#;
+        let (reader, warnings) = derive(source, Contract::Reader);
+        assert!(warnings.is_empty(), "{warnings:?}");
+        let (writer, _) = derive(source, Contract::Writer);
+        assert!(reader["properties"].get("in").is_some());
+        assert!(writer["properties"].get("out").is_some());
+        assert!(reader["properties"].get("type").is_some());
+        let branches = &reader["$defs"]["Server"]["oneOf"];
+        let http = &branches[0]["properties"]["h_t_t_p_server"];
+        assert!(http["properties"].get("maxConns").is_some(), "{branches}");
+        let ftp = &branches[1]["properties"]["ftp"];
+        assert!(ftp["properties"].get("max-conns").is_some(), "{branches}");
     }
 }

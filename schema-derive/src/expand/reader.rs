@@ -1,17 +1,16 @@
 //! Which reader a version's generated `Deserialize` uses, from the serde attributes it carries.
 
-use docver_attr::naming::{SerdeValue, serde_keys};
+use docver_attr::serde_attr::{SerdeValue, Written};
 use docver_attr::{Family, Field};
 
-/// Whether every serde key in `attrs` is either in `assigned` and written `key = "..."` (the
-/// form whose meaning the derive itself knows) or in `any_form`.
-fn serde_keys_within(attrs: &[syn::Attribute], assigned: &[&str], any_form: &[&str]) -> bool {
-    serde_keys(attrs).is_some_and(|keys| {
-        keys.iter().all(|k| {
+/// Whether every serde key read is either in `assigned` and written `key = "..."` (the form
+/// whose meaning the derive itself knows) or in `any_form`, and all of them could be read.
+fn serde_keys_within(serde: &Written, assigned: &[&str], any_form: &[&str]) -> bool {
+    serde.readable
+        && serde.keys.iter().all(|k| {
             let str_value = matches!(k.value, SerdeValue::Str(_));
-            any_form.contains(&k.key.as_str()) || str_value && assigned.contains(&k.key.as_str())
+            any_form.contains(&k.name.as_str()) || str_value && assigned.contains(&k.name.as_str())
         })
-    })
 }
 
 /// How a version's generated `Deserialize` reads its fields.
@@ -40,20 +39,24 @@ pub(super) fn reader(family: &Family, fields: &[&Field]) -> Reader {
     // Besides renames and aliases, a field may carry the keys that only change how it is
     // written; a `cfg`'d field goes to the private fields struct, which keeps the `cfg`.
     let write_only = ["skip_serializing", "skip_serializing_if", "serialize_with"];
-    if serde_keys_within(&family.attrs, &["rename", "rename_all", "crate"], &[])
+    let container = family.serde().written;
+    if serde_keys_within(&container, &["rename", "rename_all", "crate"], &[])
         && fields.iter().all(|f| {
-            !has(&f.attrs, "cfg") && serde_keys_within(&f.attrs, &["rename", "alias"], &write_only)
+            let field = f.serde();
+            !has(&f.attrs, "cfg")
+                && serde_keys_within(&field.written, &["rename", "alias"], &write_only)
         })
     {
         return Reader::Slots;
     }
     let container_ok = serde_keys_within(
-        &family.attrs,
+        &container,
         &[],
         &["rename", "rename_all", "expecting", "crate"],
     );
     let no_flatten = |f: &&Field| {
-        serde_keys(&f.attrs).is_some_and(|keys| keys.iter().all(|k| k.key != "flatten"))
+        let field = f.serde();
+        field.written.readable && !field.flatten
     };
     if container_ok && fields.iter().all(no_flatten) {
         Reader::SerdeFields
