@@ -7,7 +7,7 @@
 //! |---|---|---|
 //! | [`Budget::WitnessSearch`] | schema nodes visited while building one smallest instance, and candidate values tried for one distinguishing value | [`WITNESS_SEARCH_STEPS`], [`WITNESS_CANDIDATES`] |
 //! | [`Budget::Validation`] | nested checks while validating one document | [`VALIDATION_STEPS`] |
-//! | [`Budget::UnionMatching`] | pairs of subschemas compared to tell whether two `anyOf`/`oneOf` branches (or a renamed property) are the same schema | [`UNION_MATCHING_PAIRS`] |
+//! | [`Budget::UnionMatching`] | pairs of subschemas compared to tell whether two `anyOf`/`oneOf` branches (or a renamed property) are the same schema, in all the comparisons of one rule on one pair of places | [`UNION_MATCHING_PAIRS`] |
 //! | [`Budget::EnumComparison`] | `enum` values compared between two sides | [`ENUM_COMPARISON_VALUES`] |
 //! | [`Budget::WitnessSize`] | bytes of witness documents in one report | [`WITNESS_BYTES`] |
 //!
@@ -144,6 +144,32 @@ impl Exhausted {
 
 thread_local! {
     static RAN_OUT: Cell<Exhausted> = const { Cell::new(Exhausted(0)) };
+    /// Pairs of subschemas the comparisons of the current rule check may still visit, when the
+    /// walk shares one allowance between them (`None`: each comparison has its own).
+    static UNION_PAIRS_LEFT: Cell<Option<usize>> = const { Cell::new(None) };
+}
+
+/// Runs `check` with one union matching allowance shared by all its structural comparisons: a
+/// union of 1,000 branches that all refer to one large definition is compared within
+/// [`UNION_MATCHING_PAIRS`] in all, not per branch.
+pub fn sharing_union_matching<R>(check: impl FnOnce() -> R) -> R {
+    let outer = UNION_PAIRS_LEFT.replace(Some(UNION_MATCHING_PAIRS));
+    let result = check();
+    UNION_PAIRS_LEFT.set(outer);
+    result
+}
+
+/// The union matching allowance for one comparison: what is left of the shared one, if any.
+pub fn union_matching_allowance() -> Allowance {
+    let left = UNION_PAIRS_LEFT.get().unwrap_or(UNION_MATCHING_PAIRS);
+    Allowance::new(Budget::UnionMatching, left.min(UNION_MATCHING_PAIRS))
+}
+
+/// Gives back to the shared allowance what one comparison did not use.
+pub fn union_matching_done(allowance: &Allowance) {
+    if let Some(left) = UNION_PAIRS_LEFT.get() {
+        UNION_PAIRS_LEFT.set(Some(left.min(allowance.left)));
+    }
 }
 
 /// Records that `budget` ran out in the work under way.

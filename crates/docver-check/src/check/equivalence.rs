@@ -6,13 +6,19 @@
 
 use std::collections::HashSet;
 
-use super::budget::{Allowance, Budget, UNION_MATCHING_PAIRS, enums_comparable};
+use super::budget::{self, Allowance, enums_comparable};
 use crate::model::{Additional, NodeId, Schema, ValueSet};
 
 pub fn equivalent(old: &Schema, o: NodeId, new: &Schema, n: NodeId) -> bool {
+    let mut allowance = budget::union_matching_allowance();
+    let same = compare(old, o, new, n, &mut allowance);
+    budget::union_matching_done(&allowance);
+    same
+}
+
+fn compare(old: &Schema, o: NodeId, new: &Schema, n: NodeId, allowance: &mut Allowance) -> bool {
     let mut stack = vec![(o, n)];
     let mut seen = HashSet::new();
-    let mut allowance = Allowance::new(Budget::UnionMatching, UNION_MATCHING_PAIRS);
     while let Some((a, b)) = stack.pop() {
         let (ra, rb) = (old.resolve(a), new.resolve(b));
         if !seen.insert((ra.id, rb.id, ra.admits_null, rb.admits_null)) {

@@ -160,7 +160,7 @@ pub fn diff(old: &Schema, new: &Schema, options: &DiffOptions) -> DiffReport {
         ran_out.clear();
         for rule in CATALOG {
             budget::take();
-            (rule.check)(&pair, &mut changes);
+            budget::sharing_union_matching(|| (rule.check)(&pair, &mut changes));
             ran_out.resize(changes.len(), budget::take());
         }
         for (change, exhausted) in changes.drain(..).zip(ran_out.drain(..)) {
