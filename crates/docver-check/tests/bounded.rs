@@ -234,3 +234,46 @@ fn two_thousand_changed_properties_give_a_report_bounded_by_the_witness_size_bud
     let size = serde_json::to_string(&report.findings).unwrap().len();
     assert!(size < 2 * WITNESS_BYTES, "{size}");
 }
+
+#[test]
+fn validating_a_large_union_by_its_tag_agrees_with_jsonschema() {
+    // 20 tagged branches (one with two tag values, one with a nullable tag), one untagged
+    // branch, and one whose tag is not required.
+    let mut branches: Vec<Value> = (0..20)
+        .map(|i| {
+            json!({"type": "object",
+                   "properties": {"kind": {"const": format!("k{i}")}, "v": {"type": "integer"}},
+                   "required": ["kind", "v"]})
+        })
+        .collect();
+    branches[3]["properties"]["kind"] = json!({"enum": ["k3", "three"]});
+    branches[4]["properties"]["kind"] = json!({"anyOf": [{"const": "k4"}, {"type": "null"}]});
+    branches.push(
+        json!({"type": "object", "properties": {"w": {"type": "string"}}, "required": ["w"]}),
+    );
+    branches.push(json!({"type": "object", "properties": {"kind": {"const": "loose"}}}));
+    let union = json!({"anyOf": branches});
+    let schema = read_schema("union.json", &union.to_string()).unwrap();
+    let reference = jsonschema::options().build(&union).unwrap();
+    let documents = [
+        json!({"kind": "k7", "v": 1}),
+        json!({"kind": "k7", "v": "x"}),
+        json!({"kind": "three", "v": 2}),
+        json!({"kind": null, "v": 2}),
+        json!({"kind": "k4", "v": 2}),
+        json!({"kind": "k99", "v": 2}),
+        json!({"kind": "k99", "w": "z"}),
+        json!({"kind": "loose"}),
+        json!({"kind": 1.0, "v": 1}),
+        json!({"v": 1}),
+        json!({}),
+        json!("k1"),
+    ];
+    for document in &documents {
+        assert_eq!(
+            docver_check::check::validate::accepts(&schema, schema.root(), document),
+            reference.is_valid(document),
+            "{document}"
+        );
+    }
+}
