@@ -253,6 +253,8 @@ fn precise_diff(old: (&Schema, &Schema), new: (&Schema, &Schema)) -> DiffReport 
     let (new_reader, new_writer) = new;
     let backward = diff(old_writer, new_reader, &options);
     let forward = diff(old_reader, new_writer, &options);
+    let mut warnings = backward.warnings;
+    warnings.extend(forward.warnings);
     let mut merged: Vec<Finding> = Vec::new();
     for mut f in backward.findings {
         f.forward = Verdict::Compatible;
@@ -295,6 +297,7 @@ fn precise_diff(old: (&Schema, &Schema), new: (&Schema, &Schema)) -> DiffReport 
         backward: worst(Direction::Backward),
         forward: worst(Direction::Forward),
         findings: merged,
+        warnings,
     }
 }
 
@@ -666,6 +669,7 @@ fn history(
             findings,
             backward: Verdict::Compatible,
             forward: Verdict::Compatible,
+            warnings: Vec::new(),
         });
     };
     let head_versions = family.version_numbers();
@@ -815,6 +819,7 @@ fn history(
         findings,
         backward: breaking,
         forward: breaking,
+        warnings: Vec::new(),
     })
 }
 

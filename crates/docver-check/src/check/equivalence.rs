@@ -1,17 +1,22 @@
 //! Structural equivalence of two nodes, ignoring annotations: "the same schema however it is
 //! spelled". Used to pair a removed property with an added one as a likely rename, and to tell
 //! whether a variant changed. Coinductive (a pair under comparison is assumed equal when met
-//! again), iterative, and bounded.
+//! again), iterative, and bounded by the union matching budget: past it the answer is "not
+//! equivalent", which only makes the walk compare the two nodes' insides itself.
 
 use std::collections::HashSet;
 
-use super::validate::json_equal;
-use crate::model::{Additional, NodeId, Schema};
-
-/// Pairs compared before giving up and answering "not equivalent".
-const LIMIT: usize = 100_000;
+use super::budget::{self, Allowance, enums_comparable};
+use crate::model::{Additional, NodeId, Schema, ValueSet};
 
 pub fn equivalent(old: &Schema, o: NodeId, new: &Schema, n: NodeId) -> bool {
+    let mut allowance = budget::union_matching_allowance();
+    let same = compare(old, o, new, n, &mut allowance);
+    budget::union_matching_done(&allowance);
+    same
+}
+
+fn compare(old: &Schema, o: NodeId, new: &Schema, n: NodeId, allowance: &mut Allowance) -> bool {
     let mut stack = vec![(o, n)];
     let mut seen = HashSet::new();
     while let Some((a, b)) = stack.pop() {
@@ -19,15 +24,14 @@ pub fn equivalent(old: &Schema, o: NodeId, new: &Schema, n: NodeId) -> bool {
         if !seen.insert((ra.id, rb.id, ra.admits_null, rb.admits_null)) {
             continue;
         }
-        if seen.len() > LIMIT {
+        if !allowance.step() {
             return false;
         }
         let (x, y) = (ra.node, rb.node);
         let same_values = match (ra.values(), rb.values()) {
             (None, None) => true,
             (Some(p), Some(q)) => {
-                p.iter().all(|v| q.iter().any(|w| json_equal(v, w)))
-                    && q.iter().all(|v| p.iter().any(|w| json_equal(v, w)))
+                enums_comparable(p.len(), q.len()) && ValueSet::new(&p).same_as(&ValueSet::new(&q))
             }
             _ => false,
         };

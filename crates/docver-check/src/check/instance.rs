@@ -3,12 +3,15 @@
 
 use serde_json::{Map, Value, json};
 
+use std::collections::HashMap;
+
+use super::budget::{Allowance, Budget, WITNESS_CANDIDATES, WITNESS_SEARCH_STEPS, ran_out};
 use super::formats;
 use super::validate::accepts;
 use crate::model::{Additional, JsonType, NodeId, Schema};
 
 /// One step from a value to a value inside it, as the walk descends both schemas.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum Step {
     Property(String),
     /// A member not named by `properties`, checked by `additionalProperties`.
@@ -22,63 +25,174 @@ pub enum Step {
 const MAX_DEPTH: usize = 24;
 
 /// The smallest value `schema` accepts at node `id`, or `None` if none was found (e.g. the node
-/// rejects everything, or requires an infinite recursion).
+/// rejects everything, requires an infinite recursion, or the witness search budget ran out).
 pub fn minimal(schema: &Schema, id: NodeId) -> Option<Value> {
-    minimal_at(schema, id, 0)
+    Search::new(schema).value(id, 0).value
 }
 
-fn minimal_at(schema: &Schema, id: NodeId, depth: usize) -> Option<Value> {
-    if depth > MAX_DEPTH {
-        return None;
+/// A shape being built, as the search keys it: the resolved node and whether an alias on the
+/// way admitted null.
+type ShapeKey = (NodeId, bool);
+
+/// One search for smallest values in one schema. It visits each shape once: a shape met again
+/// while it is being built would need an infinite value along that path (so that path is cut),
+/// and a shape built without such a cut is remembered. Without both, a recursive `anyOf` of k
+/// object branches costs k^depth; with them it costs the schema's size. The witness search
+/// budget bounds what is left (cuts that make results depend on the path).
+struct Search<'s> {
+    schema: &'s Schema,
+    allowance: Allowance,
+    /// Shapes being built, with their depth.
+    building: HashMap<ShapeKey, usize>,
+    /// Shapes whose result does not depend on the path that reached them.
+    built: HashMap<ShapeKey, Option<Value>>,
+}
+
+/// What building one value found.
+struct Built {
+    value: Option<Value>,
+    /// The smallest depth of a shape whose cut this result depends on (`usize::MAX`: none).
+    cut: usize,
+}
+
+impl Built {
+    fn new(value: Option<Value>, cut: usize) -> Built {
+        Built { value, cut }
     }
-    let r = schema.resolve(id);
-    let node = r.node;
-    if node.rejects_all {
-        return None;
+}
+
+impl<'s> Search<'s> {
+    fn new(schema: &'s Schema) -> Search<'s> {
+        Search {
+            schema,
+            allowance: Allowance::new(Budget::WitnessSearch, WITNESS_SEARCH_STEPS),
+            building: HashMap::new(),
+            built: HashMap::new(),
+        }
     }
-    if let Some(values) = &node.values {
-        return values.iter().find(|v| accepts(schema, id, v)).cloned();
+
+    fn value(&mut self, id: NodeId, depth: usize) -> Built {
+        // A depth cut depends on the path from the top of the search.
+        if depth > MAX_DEPTH || !self.allowance.step() {
+            return Built::new(None, 0);
+        }
+        let r = self.schema.resolve(id);
+        let key = (r.id, r.admits_null);
+        if let Some(value) = self.built.get(&key) {
+            return Built::new(value.clone(), usize::MAX);
+        }
+        if let Some(&at) = self.building.get(&key) {
+            return Built::new(None, at);
+        }
+        self.building.insert(key, depth);
+        let mut built = self.shape(id, depth);
+        self.building.remove(&key);
+        // A cut of this shape itself is settled now that it is built.
+        if built.cut >= depth {
+            built.cut = usize::MAX;
+            self.built.insert(key, built.value.clone());
+        }
+        built
     }
-    if let Some(variants) = &node.variants {
-        for branch in &variants.branches {
-            if let Some(v) = minimal_at(schema, *branch, depth + 1)
+
+    fn shape(&mut self, id: NodeId, depth: usize) -> Built {
+        let schema = self.schema;
+        let r = schema.resolve(id);
+        let node = r.node;
+        if node.rejects_all {
+            return Built::new(None, usize::MAX);
+        }
+        if let Some(values) = &node.values {
+            let found = values.iter().find(|v| accepts(schema, id, v)).cloned();
+            return Built::new(found, usize::MAX);
+        }
+        let mut cut = usize::MAX;
+        if let Some(variants) = &node.variants {
+            for branch in &variants.branches {
+                let built = self.value(*branch, depth + 1);
+                cut = cut.min(built.cut);
+                if let Some(v) = built.value
+                    && accepts(schema, id, &v)
+                {
+                    return Built::new(Some(v), cut);
+                }
+            }
+            return Built::new(None, cut);
+        }
+        let types = node.types.unwrap_or_else(|| inferred_types(schema, id));
+        for t in [
+            JsonType::Object,
+            JsonType::String,
+            JsonType::Integer,
+            JsonType::Number,
+            JsonType::Boolean,
+            JsonType::Array,
+            JsonType::Null,
+        ] {
+            if !types.contains(t) {
+                continue;
+            }
+            let candidate = match t {
+                JsonType::Object => self.object(id, depth),
+                JsonType::Array => self.array(id, depth),
+                _ => Built::new(
+                    scalar_candidates(schema, id, t)
+                        .into_iter()
+                        .find(|v| accepts(schema, id, v)),
+                    usize::MAX,
+                ),
+            };
+            cut = cut.min(candidate.cut);
+            if let Some(v) = candidate.value
                 && accepts(schema, id, &v)
             {
-                return Some(v);
+                return Built::new(Some(v), cut);
             }
         }
-        return None;
+        Built::new(r.admits_null.then_some(Value::Null), cut)
     }
-    let types = node.types.unwrap_or_else(|| inferred_types(schema, id));
-    for t in [
-        JsonType::Object,
-        JsonType::String,
-        JsonType::Integer,
-        JsonType::Number,
-        JsonType::Boolean,
-        JsonType::Array,
-        JsonType::Null,
-    ] {
-        if !types.contains(t) {
-            continue;
+
+    /// The smallest object with the node's required properties (not checked against the node's
+    /// other keywords).
+    fn object(&mut self, id: NodeId, depth: usize) -> Built {
+        let node = self.schema.resolve(id).node;
+        let mut map = Map::new();
+        let mut cut = usize::MAX;
+        for name in &node.object.required {
+            let built = match (node.object.properties.get(name), node.object.additional) {
+                (Some(prop), _) => self.value(*prop, depth + 1),
+                (None, Additional::Schema(extra)) => self.value(extra, depth + 1),
+                (None, Additional::Open) => Built::new(Some(Value::Null), usize::MAX),
+                (None, Additional::Closed) => Built::new(None, usize::MAX),
+            };
+            cut = cut.min(built.cut);
+            match built.value {
+                Some(value) => map.insert(name.clone(), value),
+                None => return Built::new(None, cut),
+            };
         }
-        let candidate = match t {
-            JsonType::Object => minimal_object(schema, id, depth),
-            JsonType::Array => minimal_array(schema, id, depth),
-            _ => scalar_candidates(schema, id, t)
-                .into_iter()
-                .find(|v| accepts(schema, id, v)),
+        Built::new(Some(Value::Object(map)), cut)
+    }
+
+    fn array(&mut self, id: NodeId, depth: usize) -> Built {
+        let node = self.schema.resolve(id).node;
+        let count = node.array.min_items.unwrap_or(0);
+        if count > 64 {
+            return Built::new(None, usize::MAX);
+        }
+        let item = match node.array.items {
+            Some(item) if count > 0 => self.value(item, depth + 1),
+            _ => Built::new(None, usize::MAX),
         };
-        if let Some(v) = candidate
-            && accepts(schema, id, &v)
-        {
-            return Some(v);
-        }
+        let items = (0..count)
+            .map(|i| match (&node.array.items, &item.value) {
+                (Some(_), Some(v)) => Some(v.clone()),
+                (Some(_), None) => None,
+                (None, _) => Some(json!(i)),
+            })
+            .collect::<Option<Vec<_>>>();
+        Built::new(items.map(Value::Array), item.cut)
     }
-    if r.admits_null {
-        return Some(Value::Null);
-    }
-    None
 }
 
 /// For a node without `type`, the types its keywords talk about (an untyped `{properties}` is
@@ -102,36 +216,9 @@ fn inferred_types(schema: &Schema, id: NodeId) -> crate::model::TypeSet {
     if set.is_empty() { TypeSet::any() } else { set }
 }
 
-pub(crate) fn minimal_object(schema: &Schema, id: NodeId, depth: usize) -> Option<Value> {
-    let node = schema.resolve(id).node;
-    let mut map = Map::new();
-    for name in &node.object.required {
-        let value = match (node.object.properties.get(name), node.object.additional) {
-            (Some(prop), _) => minimal_at(schema, *prop, depth + 1)?,
-            (None, Additional::Schema(extra)) => minimal_at(schema, extra, depth + 1)?,
-            (None, Additional::Open) => Value::Null,
-            (None, Additional::Closed) => return None,
-        };
-        map.insert(name.clone(), value);
-    }
-    Some(Value::Object(map))
-}
-
-fn minimal_array(schema: &Schema, id: NodeId, depth: usize) -> Option<Value> {
-    let node = schema.resolve(id).node;
-    let count = node.array.min_items.unwrap_or(0);
-    if count > 64 {
-        return None;
-    }
-    let mut items = Vec::new();
-    for i in 0..count {
-        let item = match node.array.items {
-            Some(item) => minimal_at(schema, item, depth + 1)?,
-            None => json!(i),
-        };
-        items.push(item);
-    }
-    Some(Value::Array(items))
+/// The smallest object with the required properties of node `id` (what a member is added to).
+pub(crate) fn minimal_object(schema: &Schema, id: NodeId) -> Option<Value> {
+    Search::new(schema).object(id, 0).value
 }
 
 /// Scalar values worth trying for type `t` at this node: its bounds and their neighbours,
@@ -244,13 +331,41 @@ pub(crate) fn finite_pattern(pattern: &str) -> Option<Vec<String>> {
     (!literals.is_empty()).then_some(literals)
 }
 
+/// Candidate values, at most [`WITNESS_CANDIDATES`] of them (an enum of 100,000 values is not
+/// tried value by value).
+#[derive(Debug, Default)]
+pub(crate) struct Candidates {
+    pub values: Vec<Value>,
+    /// Some candidates were left out.
+    pub truncated: bool,
+}
+
+impl Candidates {
+    fn is_full(&self) -> bool {
+        self.values.len() >= WITNESS_CANDIDATES
+    }
+
+    fn extend(&mut self, values: impl IntoIterator<Item = Value>) {
+        for v in values {
+            if self.is_full() {
+                self.truncated = true;
+                return;
+            }
+            self.values.push(v);
+        }
+    }
+}
+
 /// Values to try when looking for one the source node accepts and the target rejects.
-pub(crate) fn candidates(source: &Schema, s: NodeId, target: &Schema, t: NodeId) -> Vec<Value> {
-    let mut out = Vec::new();
+pub(crate) fn candidates(source: &Schema, s: NodeId, target: &Schema, t: NodeId) -> Candidates {
+    let mut out = Candidates::default();
     for (schema, id) in [(source, s), (target, t)] {
         let r = schema.resolve(id);
-        if let Some(values) = r.values() {
-            out.extend(values);
+        if let Some(values) = &r.node.values {
+            out.extend(values.iter().cloned());
+            if r.admits_null && !values.contains(&Value::Null) {
+                out.extend([Value::Null]);
+            }
         }
         for ty in JsonType::ALL {
             out.extend(scalar_candidates(schema, id, ty));
@@ -258,6 +373,10 @@ pub(crate) fn candidates(source: &Schema, s: NodeId, target: &Schema, t: NodeId)
         // A union's values come from its branches.
         if let Some(variants) = &r.node.variants {
             for branch in &variants.branches {
+                if out.is_full() {
+                    out.truncated = true;
+                    break;
+                }
                 if let Some(values) = schema.resolve(*branch).values() {
                     out.extend(values);
                 }
@@ -284,12 +403,12 @@ pub(crate) fn candidates(source: &Schema, s: NodeId, target: &Schema, t: NodeId)
                 .flatten()
                 {
                     if len <= 64 && len as usize != items.len() {
-                        out.push(Value::Array(vec![filler.clone(); len as usize]));
+                        out.extend([Value::Array(vec![filler.clone(); len as usize])]);
                     }
                 }
             }
         }
-        out.push(v);
+        out.extend([v]);
     }
     out.extend([
         json!(0.5),
@@ -304,10 +423,17 @@ pub(crate) fn candidates(source: &Schema, s: NodeId, target: &Schema, t: NodeId)
 }
 
 /// A value the source node accepts and the target node rejects, if the candidates hold one.
+/// When they do not and some were left out, the witness search budget ran out.
 pub fn distinguishing(source: &Schema, s: NodeId, target: &Schema, t: NodeId) -> Option<Value> {
-    candidates(source, s, target, t)
+    let candidates = candidates(source, s, target, t);
+    let found = candidates
+        .values
         .into_iter()
-        .find(|v| accepts(source, s, v) && !accepts(target, t, v))
+        .find(|v| accepts(source, s, v) && !accepts(target, t, v));
+    if found.is_none() && candidates.truncated {
+        ran_out(Budget::WitnessSearch);
+    }
+    found
 }
 
 /// A value the node rejects, if one of the usual suspects is.
@@ -330,6 +456,7 @@ pub fn counterexample(schema: &Schema, id: NodeId) -> Option<Value> {
 /// Builds a whole document valid under `schema` whose value at the end of `steps` is `leaf`.
 /// Works bottom-up without recursion, so very deep paths cannot overflow the stack.
 pub fn embed(schema: &Schema, steps: &[Step], leaf: Value) -> Option<Value> {
+    let mut search = Search::new(schema);
     // The node reached before each step.
     let mut nodes = Vec::with_capacity(steps.len());
     let mut current = schema.root();
@@ -351,7 +478,7 @@ pub fn embed(schema: &Schema, steps: &[Step], leaf: Value) -> Option<Value> {
     for (step, parent) in steps.iter().zip(nodes).rev() {
         value = match step {
             Step::Property(name) | Step::Additional(name) => {
-                let mut object = match minimal_object(schema, parent, 1)? {
+                let mut object = match search.object(parent, 1).value? {
                     Value::Object(map) => map,
                     _ => return None,
                 };

@@ -1,6 +1,12 @@
 //! Comparing two schemas: walk both in step, run every rule on every pair of nodes, and turn
 //! what the rules report into [`Finding`]s with verified witnesses.
+//!
+//! Every search and comparison is bounded by a [`budget`]: a change whose check ran out of one
+//! is reported as breaking (undecided), with a [`BudgetWarning`] that names the budget, so no
+//! schema can keep the walk busy for long and the report grows with the number of findings,
+//! not with the size of the schemas.
 
+pub mod budget;
 pub mod equivalence;
 pub mod formats;
 pub mod instance;
@@ -8,7 +14,7 @@ pub mod lens_agreement;
 pub mod render;
 pub mod validate;
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::rc::Rc;
 
 use serde_json::Value;
@@ -16,6 +22,7 @@ use serde_json::Value;
 use crate::finding::{Direction, Finding, Location, Verdict, Witness};
 use crate::model::{Additional, NodeId, Schema};
 use crate::rules::{CATALOG, Change, Pair, Probe};
+use budget::{Budget, BudgetWarning, Exhausted};
 use instance::Step;
 
 /// How to compare.
@@ -46,6 +53,8 @@ pub struct DiffReport {
     /// The worst verdict of any finding, per direction.
     pub backward: Verdict,
     pub forward: Verdict,
+    /// Budgets that ran out, one warning per undecided finding and budget.
+    pub warnings: Vec<BudgetWarning>,
 }
 
 impl DiffReport {
@@ -105,6 +114,22 @@ struct Found {
     new_steps: Vec<Step>,
     /// For a change that heads the changes below it: the step prefix (old, new) they share.
     heads: Option<(Vec<Step>, Vec<Step>)>,
+    /// Budgets that ran out and left this finding undecided.
+    ran_out: Exhausted,
+}
+
+impl Found {
+    fn warnings(&self) -> impl Iterator<Item = BudgetWarning> + '_ {
+        let f = &self.finding;
+        self.ran_out.iter().map(move |budget| BudgetWarning {
+            budget,
+            rule: f.rule.clone(),
+            pointer: f.pointer.clone(),
+            old: f.old.clone(),
+            new: f.new.clone(),
+            message: format!("{}: {}", f.rule, budget.describe()),
+        })
+    }
 }
 
 /// Compares OLD with NEW. Breadth-first, so each finding's instance path and witness are as
@@ -122,25 +147,32 @@ pub fn diff(old: &Schema, new: &Schema, options: &DiffOptions) -> DiffReport {
     let mut reported = HashSet::new();
     let mut found = Vec::new();
     let mut changes = Vec::new();
+    // What ran out while each change was found (parallel to `changes`).
+    let mut ran_out = Vec::new();
+    let mut witness_bytes = WitnessBytes(budget::WITNESS_BYTES);
+    let mut warnings = Vec::new();
     while let Some(task) = queue.pop_front() {
         if !visited.insert((task.old, task.new)) {
             continue;
         }
         let pair = Pair::new(old, task.old, new, task.new, options, &task.instance_path);
         changes.clear();
+        ran_out.clear();
         for rule in CATALOG {
-            (rule.check)(&pair, &mut changes);
+            budget::take();
+            budget::sharing_union_matching(|| (rule.check)(&pair, &mut changes));
+            ran_out.resize(changes.len(), budget::take());
         }
-        for change in changes.drain(..) {
-            let f = to_finding(&pair, &task, change);
-            let key = (
-                f.finding.rule.clone(),
-                f.finding.pointer.clone(),
-                f.finding.detail.clone(),
-            );
-            if reported.insert(key) {
-                found.push(f);
+        for (change, exhausted) in changes.drain(..).zip(ran_out.drain(..)) {
+            let at = Placed::new(&pair, &change);
+            // The same change met again through another path is reported once (and its
+            // witness is built once).
+            if !reported.insert((change.rule.id, at.pointer.clone(), change.detail.clone())) {
+                continue;
             }
+            let f = to_finding(&pair, &task, change, at, exhausted, &mut witness_bytes);
+            warnings.extend(f.warnings());
+            found.push(f);
         }
         descend(&pair, &task, &mut queue);
     }
@@ -155,7 +187,46 @@ pub fn diff(old: &Schema, new: &Schema, options: &DiffOptions) -> DiffReport {
         backward: worst(Direction::Backward),
         forward: worst(Direction::Forward),
         findings,
+        warnings,
     }
+}
+
+/// Bytes of witness documents the report may still take ([`budget::WITNESS_BYTES`]).
+struct WitnessBytes(usize);
+
+impl WitnessBytes {
+    /// Takes the document's size from what is left; `false` when it does not fit.
+    fn take(&mut self, document: &Value) -> bool {
+        let size = json_size(document);
+        match self.0.checked_sub(size) {
+            Some(left) => {
+                self.0 = left;
+                true
+            }
+            None => {
+                self.0 = 0;
+                false
+            }
+        }
+    }
+}
+
+/// The length of `value` written as compact JSON, without writing it anywhere.
+fn json_size(value: &Value) -> usize {
+    struct Count(usize);
+    impl std::io::Write for Count {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0 += buf.len();
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut count = Count(0);
+    // Writing a `Value` to a counter cannot fail.
+    let _ = serde_json::to_writer(&mut count, value);
+    count.0
 }
 
 fn child(
@@ -231,14 +302,34 @@ fn location(schema: &Schema, id: Option<NodeId>) -> Option<Location> {
     })
 }
 
-fn to_finding(pair: &Pair<'_>, task: &Task, change: Change) -> Found {
-    let old = location(pair.old, change.old_node);
-    let new = location(pair.new, change.new_node);
-    let pointer = match (&old, &new, change.pointer_in_old) {
-        (Some(o), _, true) | (Some(o), None, _) => o.pointer.clone(),
-        (_, Some(n), _) => n.pointer.clone(),
-        (None, None, _) => String::new(),
-    };
+/// Where a change is reported: its nodes in each file and its pointer.
+struct Placed {
+    old: Option<Location>,
+    new: Option<Location>,
+    pointer: String,
+}
+
+impl Placed {
+    fn new(pair: &Pair<'_>, change: &Change) -> Placed {
+        let old = location(pair.old, change.old_node);
+        let new = location(pair.new, change.new_node);
+        let pointer = match (&old, &new, change.pointer_in_old) {
+            (Some(o), _, true) | (Some(o), None, _) => o.pointer.clone(),
+            (_, Some(n), _) => n.pointer.clone(),
+            (None, None, _) => String::new(),
+        };
+        Placed { old, new, pointer }
+    }
+}
+
+fn to_finding(
+    pair: &Pair<'_>,
+    task: &Task,
+    change: Change,
+    at: Placed,
+    mut exhausted: Exhausted,
+    witness_bytes: &mut WitnessBytes,
+) -> Found {
     let instance_path = match (&change.instance_path, &change.instance_suffix) {
         (Some(path), _) => path.clone(),
         (None, Some(name)) => docver::pointer::push(&task.instance_path, name),
@@ -255,7 +346,22 @@ fn to_finding(pair: &Pair<'_>, task: &Task, change: Change) -> Found {
         if *verdict != Verdict::Breaking {
             continue;
         }
-        match witness(pair, task, direction, probe) {
+        let document = if witness_bytes.0 == 0 {
+            exhausted = exhausted.with(Budget::WitnessSize);
+            None
+        } else {
+            budget::take();
+            let document = witness(pair, task, direction, probe);
+            exhausted = exhausted.union(budget::take());
+            match document {
+                Some(d) if !witness_bytes.take(&d) => {
+                    exhausted = exhausted.with(Budget::WitnessSize);
+                    None
+                }
+                other => other,
+            }
+        };
+        match document {
             Some(document) => witnesses.push(Witness {
                 direction,
                 document,
@@ -272,22 +378,35 @@ fn to_finding(pair: &Pair<'_>, task: &Task, change: Change) -> Found {
         n.push(Step::Variant(j));
         (o, n)
     });
+    // Only a budget that left the change undecided is worth a warning: elsewhere the walk
+    // fell back on something sound (a rename not detected is reported as removed and added).
+    let undecided = backward == Verdict::Undecided || forward == Verdict::Undecided;
+    let mut message = change.message;
+    if undecided && !exhausted.is_empty() {
+        let reasons: Vec<String> = exhausted.iter().map(Budget::describe).collect();
+        message = format!("{message} (undecided: {})", reasons.join("; "));
+    }
     Found {
         finding: Finding {
             rule: change.rule.id.to_owned(),
-            pointer,
+            pointer: at.pointer,
             instance_path,
             backward,
             forward,
-            message: change.message,
+            message,
             detail: change.detail,
-            old,
-            new,
+            old: at.old,
+            new: at.new,
             witnesses,
         },
         old_steps: task.old_steps.to_vec(),
         new_steps: task.new_steps.to_vec(),
         heads,
+        ran_out: if undecided {
+            exhausted
+        } else {
+            Exhausted::default()
+        },
     }
 }
 
@@ -315,7 +434,7 @@ fn witness(pair: &Pair<'_>, task: &Task, direction: Direction, probe: &Probe) ->
         Probe::Value(v) => v.clone(),
         Probe::Minimal => instance::minimal(source, src)?,
         Probe::Member(name, v) => {
-            let mut object = match instance::minimal_object(source, src, 0)? {
+            let mut object = match instance::minimal_object(source, src)? {
                 Value::Object(map) => map,
                 _ => return None,
             };
@@ -328,12 +447,13 @@ fn witness(pair: &Pair<'_>, task: &Task, direction: Direction, probe: &Probe) ->
     // The reader of the other version dispatches on the version tag, so the document must be
     // rejected for what it holds, not for the tag: check it with the target's tag.
     let as_target_sees_it = retag(target, pair.version_field, &document);
+    // A target validation that ran out of budget proves nothing.
     let shows_break = validate::accepts(source, source.root(), &document)
-        && !validate::accepts(
+        && validate::validity(
             target,
             target.root(),
             as_target_sees_it.as_ref().unwrap_or(&document),
-        );
+        ) == Some(false);
     shows_break.then_some(document)
 }
 
@@ -360,30 +480,55 @@ fn retag(schema: &Schema, version_field: Option<&str>, document: &Value) -> Opti
 }
 
 /// Gives each heading change (a variant that changed) the worst verdicts and first witnesses of
-/// the changes found below it.
+/// the changes found below it. A change is below a head when both its step lists start with the
+/// head's; the heads are looked up by prefix, so this is linear in the findings times their
+/// depth.
 fn summarize(found: &mut [Found]) {
-    for i in 0..found.len() {
-        let Some((old_prefix, new_prefix)) = found[i].heads.clone() else {
-            continue;
-        };
-        let mut backward = Verdict::Compatible;
-        let mut forward = Verdict::Compatible;
-        let mut witnesses: Vec<Witness> = Vec::new();
-        for (j, other) in found.iter().enumerate() {
-            if j == i
-                || !(other.old_steps.starts_with(&old_prefix)
-                    && other.new_steps.starts_with(&new_prefix))
-            {
+    let mut heads: HashMap<(&[Step], &[Step]), Vec<usize>> = HashMap::new();
+    for (i, f) in found.iter().enumerate() {
+        if let Some((o, n)) = &f.heads {
+            heads
+                .entry((o.as_slice(), n.as_slice()))
+                .or_default()
+                .push(i);
+        }
+    }
+    if heads.is_empty() {
+        return;
+    }
+    let mut summaries: HashMap<usize, (Verdict, Verdict, Vec<Witness>)> = HashMap::new();
+    for (j, other) in found.iter().enumerate() {
+        let (o, n) = (&other.old_steps, &other.new_steps);
+        for len in 1..=o.len().min(n.len()) {
+            if !matches!(o[len - 1], Step::Variant(_)) {
                 continue;
             }
-            backward = backward.worst(other.finding.backward);
-            forward = forward.worst(other.finding.forward);
-            for w in &other.finding.witnesses {
-                if !witnesses.iter().any(|x| x.direction == w.direction) {
-                    witnesses.push(w.clone());
+            let Some(at) = heads.get(&(&o[..len], &n[..len])) else {
+                continue;
+            };
+            for &i in at.iter().filter(|i| **i != j) {
+                let (backward, forward, witnesses) = summaries.entry(i).or_insert((
+                    Verdict::Compatible,
+                    Verdict::Compatible,
+                    Vec::new(),
+                ));
+                *backward = backward.worst(other.finding.backward);
+                *forward = forward.worst(other.finding.forward);
+                for w in &other.finding.witnesses {
+                    if !witnesses.iter().any(|x| x.direction == w.direction) {
+                        witnesses.push(w.clone());
+                    }
                 }
             }
         }
+    }
+    let mut heads: Vec<usize> = heads.into_values().flatten().collect();
+    heads.sort_unstable();
+    for i in heads {
+        let (backward, forward, witnesses) =
+            summaries
+                .remove(&i)
+                .unwrap_or((Verdict::Compatible, Verdict::Compatible, Vec::new()));
         let head = &mut found[i].finding;
         head.backward = backward;
         head.forward = forward;

@@ -1,37 +1,54 @@
 //! A validator over the model, used to pick and verify witnesses.
 //!
 //! It implements the keywords the model keeps (the tests cross-check every witness with the
-//! independent `jsonschema` crate). Recursion is bounded by a budget, so a schema that refers
-//! to itself through `anyOf` cannot loop.
+//! independent `jsonschema` crate). Recursion is bounded by the validation budget, so a
+//! schema that refers to itself through `anyOf` cannot loop; a validation that runs out answers
+//! "no" and records [`Budget::Validation`], so the walk never trusts its answer.
 
 use serde_json::Value;
 
+use super::budget::{Allowance, Budget, VALIDATION_STEPS};
 use crate::model::{Additional, JsonType, NodeId, Schema};
 
-/// How many nested checks one validation may make before giving up (and answering "no").
-const BUDGET: usize = 100_000;
+pub use crate::model::json_equal;
 
-/// Whether `value` is valid under the node `id` of `schema`.
+/// Nesting depth beyond which a document is not validated (the validator recurses).
+const MAX_DEPTH: usize = 200;
+
+/// Whether `value` is valid under the node `id` of `schema` ("no" when the validation budget
+/// ran out).
 pub fn accepts(schema: &Schema, id: NodeId, value: &Value) -> bool {
-    let mut budget = BUDGET;
-    Validator {
+    validity(schema, id, value).unwrap_or(false)
+}
+
+/// Whether `value` is valid under the node `id` of `schema`, or `None` when the validation
+/// budget ran out before the answer was known.
+pub fn validity(schema: &Schema, id: NodeId, value: &Value) -> Option<bool> {
+    let mut validator = Validator {
         schema,
-        budget: &mut budget,
-    }
-    .check(id, value, 0)
+        allowance: Allowance::new(Budget::Validation, VALIDATION_STEPS),
+        ran_out: false,
+    };
+    let valid = validator.check(id, value, 0);
+    (!validator.ran_out).then_some(valid)
 }
 
-struct Validator<'a, 'b> {
+struct Validator<'a> {
     schema: &'a Schema,
-    budget: &'b mut usize,
+    allowance: Allowance,
+    ran_out: bool,
 }
 
-impl Validator<'_, '_> {
+impl Validator<'_> {
     fn check(&mut self, id: NodeId, value: &Value, depth: usize) -> bool {
-        if *self.budget == 0 || depth > 200 {
+        if self.ran_out {
             return false;
         }
-        *self.budget -= 1;
+        if depth > MAX_DEPTH || !self.allowance.step() {
+            super::budget::ran_out(Budget::Validation);
+            self.ran_out = true;
+            return false;
+        }
         let r = self.schema.resolve(id);
         if r.admits_null && value.is_null() {
             return true;
@@ -45,9 +62,7 @@ impl Validator<'_, '_> {
         {
             return false;
         }
-        if let Some(values) = &node.values
-            && !values.iter().any(|v| json_equal(v, value))
-        {
+        if !node.allows_value(value) {
             return false;
         }
         let ok = match value {
@@ -63,11 +78,14 @@ impl Validator<'_, '_> {
         match &node.variants {
             None => true,
             Some(variants) => {
-                let matching = variants
-                    .branches
-                    .iter()
-                    .filter(|b| self.check(**b, value, depth + 1))
-                    .take(2)
+                // `oneOf` needs to know whether a second branch matches; `anyOf` stops at one.
+                let enough = if variants.exclusive { 2 } else { 1 };
+                let matching = self
+                    .schema
+                    .branches_for(r.id, value)
+                    .into_iter()
+                    .filter(|i| self.check(variants.branches[*i], value, depth + 1))
+                    .take(enough)
                     .count();
                 if variants.exclusive {
                     matching == 1
@@ -121,22 +139,6 @@ impl Validator<'_, '_> {
                 Additional::Schema(id) => self.check(id, v, depth + 1),
             },
         })
-    }
-}
-
-/// JSON equality with numbers compared by value (`1` equals `1.0`), as JSON Schema does.
-pub fn json_equal(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
-        (Value::Array(x), Value::Array(y)) => {
-            x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b))
-        }
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len()
-                && x.iter()
-                    .all(|(k, v)| y.get(k).is_some_and(|w| json_equal(v, w)))
-        }
-        _ => a == b,
     }
 }
 

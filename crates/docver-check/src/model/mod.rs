@@ -6,14 +6,20 @@
 //! node that admits null; a `$ref` and the inline schema it names resolve to the same node
 //! shape; `const: x` is a one-value `enum`.
 
+mod discriminator;
 mod types;
+mod values;
+
+use std::sync::OnceLock;
 
 use indexmap::{IndexMap, IndexSet};
 use serde_json::Value;
 
 use crate::span::Span;
 
+pub use discriminator::Discriminator;
 pub use types::{JsonType, TypeSet};
+pub use values::{ValueIndex, ValueSet, json_equal, json_hash};
 
 /// Index of a node in its [`Schema`]'s arena.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -78,6 +84,26 @@ pub struct Node {
     pub title: Option<String>,
     pub description: Option<String>,
     pub default: Option<Value>,
+    /// `values` indexed, built on first use (a large enum is looked up, not scanned).
+    pub(crate) value_index: OnceLock<ValueIndex>,
+    /// `variants` indexed by their tag, built on first use (see [`Discriminator`]).
+    pub(crate) discriminator: OnceLock<Option<Discriminator>>,
+}
+
+impl Node {
+    /// Whether the node's `enum`/`const` allows `value` (every value when it has neither).
+    pub fn allows_value(&self, value: &Value) -> bool {
+        /// Below this many values a scan is as fast as building an index.
+        const SCAN: usize = 16;
+        match &self.values {
+            None => true,
+            Some(values) if values.len() <= SCAN => values.iter().any(|v| json_equal(v, value)),
+            Some(values) => self
+                .value_index
+                .get_or_init(|| ValueIndex::new(values))
+                .contains(values, value),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -181,6 +207,24 @@ impl Schema {
             node: self.node(current),
             origin,
             admits_null,
+        }
+    }
+}
+
+impl Schema {
+    /// Positions of the branches of the union at `id` (a resolved node) that `value` may match:
+    /// all of them, or for a large tagged union only those its tag selects.
+    pub fn branches_for(&self, id: NodeId, value: &Value) -> Vec<usize> {
+        let node = self.node(id);
+        let Some(variants) = &node.variants else {
+            return Vec::new();
+        };
+        match node
+            .discriminator
+            .get_or_init(|| Discriminator::build(self, variants))
+        {
+            Some(index) => index.candidates(value),
+            None => (0..variants.branches.len()).collect(),
         }
     }
 }

@@ -1,8 +1,10 @@
 //! `enum` and `const`: the allowed values.
 
 use super::{Change, Effect, Pair, Probe, Rule, RuleInfo, example};
+use crate::check::budget::enums_comparable;
 use crate::check::instance::distinguishing;
 use crate::check::validate::json_equal;
+use crate::model::Node;
 use serde_json::Value;
 
 /// Non-null allowed values of each side (null is the nullable rules' business).
@@ -20,9 +22,20 @@ fn both_const(pair: &Pair<'_>) -> bool {
     pair.o.node.is_const && pair.n.node.is_const
 }
 
-fn missing_from<'v>(from: &'v [Value], other: &'v [Value]) -> impl Iterator<Item = &'v Value> {
-    from.iter()
-        .filter(move |v| !other.iter().any(|w| json_equal(v, w)))
+/// An enum too large to compare value by value (the walk adds the budget warning).
+fn too_large(rule: &'static Rule, pair: &Pair<'_>) -> Change {
+    Change::new(
+        rule,
+        pair,
+        "the enum is too large to compare value by value",
+    )
+    .detail("*")
+}
+
+/// Values of `from` that the node `other` does not allow (looked up in its value index: enums
+/// may be large).
+fn missing_from<'v>(from: &'v [Value], other: &'v Node) -> impl Iterator<Item = &'v Value> {
+    from.iter().filter(move |v| !other.allows_value(v))
 }
 
 pub static ENUM_VALUE_ADDED: Rule = Rule {
@@ -46,7 +59,11 @@ pub static ENUM_VALUE_ADDED: Rule = Rule {
         if both_const(pair) {
             return;
         }
-        for value in missing_from(&n, &o) {
+        if !enums_comparable(o.len(), n.len()) {
+            out.push(too_large(&ENUM_VALUE_ADDED, pair).undecided_forward());
+            return;
+        }
+        for value in missing_from(&n, pair.o.node) {
             out.push(
                 Change::new(
                     &ENUM_VALUE_ADDED,
@@ -80,7 +97,11 @@ pub static ENUM_VALUE_REMOVED: Rule = Rule {
         if both_const(pair) {
             return;
         }
-        for value in missing_from(&o, &n) {
+        if !enums_comparable(o.len(), n.len()) {
+            out.push(too_large(&ENUM_VALUE_REMOVED, pair).undecided_backward());
+            return;
+        }
+        for value in missing_from(&o, pair.n.node) {
             out.push(
                 Change::new(
                     &ENUM_VALUE_REMOVED,
