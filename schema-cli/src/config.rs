@@ -14,13 +14,13 @@
 //! path = "examples/"           # a path prefix of the file the finding points into
 //! ```
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use serde::Deserialize;
 
 use crate::CliError;
-use crate::report::Mode;
+use crate::report::{Comparison, Mode};
 
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -88,5 +88,35 @@ impl Config {
             return Level::Ignore;
         }
         self.rules.get(rule).copied().unwrap_or(Level::Error)
+    }
+
+    /// Drops the findings the policy ignores and returns the fingerprints of those it only
+    /// warns about (accepted: they do not fail the check).
+    pub fn apply_levels(&self, comparisons: &mut [Comparison<'_>]) -> HashSet<String> {
+        let mut warning_level = HashSet::new();
+        for comparison in comparisons {
+            let name = &comparison.new.name;
+            comparison
+                .report
+                .findings
+                .retain(|f| self.level(&f.rule, name) != Level::Ignore);
+            for f in &comparison.report.findings {
+                if self.level(&f.rule, name) == Level::Warning {
+                    warning_level.insert(f.fingerprint());
+                }
+            }
+        }
+        warning_level
+    }
+
+    /// The mode the policy asks for: a single family's configured mode applies; with several,
+    /// the strictest (full).
+    pub fn mode(&self) -> Mode {
+        let modes: HashSet<_> = self.families.values().filter_map(|p| p.mode).collect();
+        if modes.len() == 1 {
+            *modes.iter().next().unwrap_or(&Mode::Full)
+        } else {
+            Mode::Full
+        }
     }
 }

@@ -72,6 +72,21 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         self.lines.line_col(&self.text, offset)
     }
+
+    /// A location at a syn span, with no schema pointer (a history finding's).
+    pub fn location(&self, span: proc_macro2::Span) -> docver_check::Location {
+        docver_check::Location {
+            pointer: String::new(),
+            span: self.span(span),
+            key_span: None,
+        }
+    }
+
+    /// `file:line:column: message`, the way errors about this file are shown.
+    pub fn located(&self, span: Span, message: &str) -> String {
+        let (line, column) = self.line_col(span.start);
+        format!("{}:{line}:{column}: {message}", self.name)
+    }
 }
 
 fn is_versioned(attr: &syn::Attribute) -> bool {

@@ -152,10 +152,7 @@ impl DiffOutput<'_> {
     }
 }
 
-/// The instance path as people read it: `/` for the document itself.
-pub fn document_path(path: &str) -> &str {
-    if path.is_empty() { "/" } else { path }
-}
+pub use docver::pointer::document_path;
 
 /// A schema pointer as people read it: `#` for the root, `#/properties/x` below.
 pub fn schema_pointer(pointer: &str) -> String {
