@@ -79,6 +79,22 @@ impl Config {
         })
     }
 
+    /// The default policy file: `docver.toml` in `cwd` or the nearest directory above it, up
+    /// to the repository root (the directory holding `.git`), so a check run from a
+    /// subdirectory follows the same policy as one run from the root.
+    pub fn find(cwd: &Path) -> Option<std::path::PathBuf> {
+        for dir in cwd.ancestors() {
+            let candidate = dir.join("docver.toml");
+            if candidate.is_file() {
+                return Some(candidate);
+            }
+            if dir.join(".git").exists() {
+                break;
+            }
+        }
+        None
+    }
+
     pub fn level(&self, rule: &str, file: &str) -> Level {
         if self
             .ignore

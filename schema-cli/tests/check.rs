@@ -378,3 +378,104 @@ fn a_new_version_breaking_without_a_migration_is_flagged() {
         "{message}"
     );
 }
+
+/// A repository whose family lives in `crates/model.rs`, committed, then edited in place (v1's
+/// `text` becomes a number): the gate must fail however the paths are written.
+fn repo_with_an_in_place_edit_in_a_subdirectory() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    std::fs::create_dir(d.join("crates")).unwrap();
+    std::fs::write(d.join("crates/model.rs"), V1).unwrap();
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "v1 and v2"]);
+    std::fs::write(
+        d.join("crates/model.rs"),
+        V1.replace("pub text: String", "pub text: u32"),
+    )
+    .unwrap();
+    dir
+}
+
+fn rules_fired(out: &Output) -> Vec<String> {
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}{}", stdout(out), stderr(out)));
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["rule"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn against_from_a_subdirectory_reads_the_same_files_at_the_ref() {
+    let dir = repo_with_an_in_place_edit_in_a_subdirectory();
+    let from_root = docver_in(
+        dir.path(),
+        &["check", "crates", "--against", "main", "--format", "json"],
+    );
+    assert_eq!(code(&from_root), 1, "{}", stderr(&from_root));
+    let from_subdirectory = docver_in(
+        &dir.path().join("crates"),
+        &["check", ".", "--against", "main", "--format", "json"],
+    );
+    assert_eq!(
+        code(&from_subdirectory),
+        1,
+        "{}",
+        stderr(&from_subdirectory)
+    );
+    assert!(rules_fired(&from_subdirectory).contains(&"version-edited-in-place".to_owned()));
+}
+
+#[test]
+fn against_with_an_absolute_path_reads_the_same_files_at_the_ref() {
+    let dir = repo_with_an_in_place_edit_in_a_subdirectory();
+    let absolute = dir.path().join("crates").to_string_lossy().into_owned();
+    for cwd in [dir.path().to_owned(), dir.path().join("crates")] {
+        let out = docver_in(
+            &cwd,
+            &["check", &absolute, "--against", "main", "--format", "json"],
+        );
+        assert_eq!(code(&out), 1, "from {}: {}", cwd.display(), stderr(&out));
+        assert!(rules_fired(&out).contains(&"version-edited-in-place".to_owned()));
+    }
+}
+
+#[test]
+fn a_path_absent_at_the_ref_is_bad_input_naming_it() {
+    let dir = repo_with_an_in_place_edit_in_a_subdirectory();
+    std::fs::create_dir(dir.path().join("new")).unwrap();
+    std::fs::write(dir.path().join("new/model.rs"), V1).unwrap();
+    let out = docver_in(dir.path(), &["check", "new", "--against", "main"]);
+    assert_eq!(code(&out), 2, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stderr(&out).contains("new") && stderr(&out).contains("main"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_policy_at_the_repository_root_applies_from_a_subdirectory() {
+    let dir = repo_with_an_in_place_edit_in_a_subdirectory();
+    std::fs::write(
+        dir.path().join("docver.toml"),
+        "[rules]\nversion-edited-in-place = \"warning\"\n",
+    )
+    .unwrap();
+    let from_root = docver_in(dir.path(), &["check", "crates", "--against", "main"]);
+    assert_eq!(code(&from_root), 0, "{}", stderr(&from_root));
+    let from_subdirectory = docver_in(
+        &dir.path().join("crates"),
+        &["check", ".", "--against", "main"],
+    );
+    assert_eq!(
+        code(&from_subdirectory),
+        0,
+        "{}{}",
+        stdout(&from_subdirectory),
+        stderr(&from_subdirectory)
+    );
+}

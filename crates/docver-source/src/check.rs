@@ -74,7 +74,12 @@ impl Check {
         let (base, repository) = match against {
             Some(reference) => {
                 let repository = Repository::discover(cwd)?;
-                let base = Sources::scan(repository.read_at(reference, &files)?);
+                let roots = if paths.is_empty() {
+                    vec![PathBuf::from(".")]
+                } else {
+                    paths.to_vec()
+                };
+                let base = Sources::scan(repository.read_at(reference, &roots, &files)?);
                 (Some(base), Some(repository))
             }
             None => (None, None),

@@ -31,32 +31,47 @@ impl Repository {
             .map_err(|e| SourceError(format!("--against: not in a git repository: {e}")))?;
         let workdir = repo
             .workdir()
-            .map(Path::to_path_buf)
             .ok_or_else(|| SourceError::new("--against: the repository has no work tree"))?;
+        // Both sides canonical, so a path given from a subdirectory, as an absolute path or
+        // through a symbolic link names the same entry in the trees.
+        let canonical = |path: &Path| {
+            std::fs::canonicalize(path)
+                .map_err(|e| SourceError(format!("--against: {}: {e}", path.display())))
+        };
         Ok(Repository {
+            workdir: canonical(workdir)?,
+            cwd: canonical(cwd)?,
             repo,
-            workdir,
-            cwd: cwd.to_owned(),
         })
     }
 
     /// `path` (relative to the working directory, or absolute) as a path in the repository's
-    /// trees.
-    fn in_tree(&self, path: &Path) -> String {
-        let absolute = self.cwd.join(path);
-        let relative = absolute
-            .strip_prefix(&self.workdir)
-            .unwrap_or(path)
-            .to_string_lossy()
-            .replace('\\', "/");
-        relative.strip_prefix("./").unwrap_or(&relative).to_owned()
+    /// trees (`""` for the repository root).
+    fn in_tree(&self, path: &Path) -> Result<String, SourceError> {
+        let absolute = std::fs::canonicalize(self.cwd.join(path))
+            .map_err(|e| SourceError(format!("{}: {e}", path.display())))?;
+        let relative = absolute.strip_prefix(&self.workdir).map_err(|_| {
+            SourceError(format!(
+                "{}: outside the repository at {}",
+                path.display(),
+                self.workdir.display()
+            ))
+        })?;
+        let parts: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        Ok(parts.join("/"))
     }
 
-    /// The text of each of `paths` at `reference`; files the ref does not have are left out.
+    /// The text of each of `files` at `reference`. Each of `roots` (the paths the user named)
+    /// must exist at the ref: a root the ref does not have is an error, since nothing under it
+    /// could be compared. Files the ref does not have under a root are new and left out.
     pub fn read_at(
         &self,
         reference: &str,
-        paths: &[PathBuf],
+        roots: &[PathBuf],
+        files: &[PathBuf],
     ) -> Result<Vec<SourceFile>, SourceError> {
         let err = |e: &dyn std::fmt::Display| SourceError(format!("--against: {e}"));
         let id = self
@@ -68,13 +83,26 @@ impl Repository {
             .peel_to_commit()
             .map_err(|e| SourceError(format!("--against: `{reference}` is not a commit: {e}")))?;
         let tree = commit.tree().map_err(|e| err(&e))?;
+        let lookup = |relative: &str| {
+            tree.lookup_entry_by_path(relative)
+                .map_err(|e| SourceError(format!("--against: {relative}: {e}")))
+        };
+        for root in roots {
+            let relative = self.in_tree(root)?;
+            if !relative.is_empty() && lookup(&relative)?.is_none() {
+                return Err(SourceError(format!(
+                    "--against: {} ({relative} in the repository) does not exist at `{reference}`: \
+                     nothing under it can be compared with the ref",
+                    root.display()
+                )));
+            }
+        }
         let mut out = Vec::new();
-        for path in paths {
-            let relative = self.in_tree(path);
-            let entry = tree
-                .lookup_entry_by_path(&relative)
-                .map_err(|e| SourceError(format!("--against: {relative}: {e}")))?;
-            let Some(entry) = entry else { continue };
+        for path in files {
+            let relative = self.in_tree(path)?;
+            let Some(entry) = lookup(&relative)? else {
+                continue;
+            };
             let blob = entry
                 .object()
                 .map_err(|e| SourceError(format!("--against: {relative}: {e}")))?;
@@ -89,7 +117,10 @@ impl Repository {
     pub fn past_types(&self, paths: &[PathBuf]) -> Result<PastTypes, SourceError> {
         let err =
             |e: &dyn std::fmt::Display| SourceError(format!("--against: reading history: {e}"));
-        let relative: Vec<String> = paths.iter().map(|p| self.in_tree(p)).collect();
+        let relative = paths
+            .iter()
+            .map(|p| self.in_tree(p))
+            .collect::<Result<Vec<_>, _>>()?;
         let mut out = PastTypes::new();
         let mut seen_blobs = HashSet::new();
         let Ok(head) = self.repo.head_commit() else {

@@ -35,7 +35,8 @@ pub struct CheckArgs {
     pub mode: Option<Mode>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// The policy file (default: docver.toml in the current directory, if present).
+    /// The policy file (default: docver.toml in the current directory or the nearest one
+    /// above it within the repository, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Print the compatibility matrix of each family (writer version × reader version) instead.
@@ -68,11 +69,16 @@ impl From<SourceError> for CliError {
 }
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
-    let config = match &args.config {
-        Some(path) => Config::load(path, true)?,
-        None => Config::load(Path::new("docver.toml"), false)?,
-    };
     let cwd = std::env::current_dir().map_err(|e| CliError(e.to_string()))?;
+    let config = match args
+        .config
+        .as_deref()
+        .map(Path::to_owned)
+        .or_else(|| Config::find(&cwd))
+    {
+        Some(path) => Config::load(&path, true)?,
+        None => Config::default(),
+    };
     let check = Check::load(&cwd, &args.paths, args.against.as_deref())?;
     if args.matrix {
         return matrix(&check, args.format, out);
