@@ -479,3 +479,62 @@ fn the_policy_at_the_repository_root_applies_from_a_subdirectory() {
         stderr(&from_subdirectory)
     );
 }
+
+/// Runs `check lib.rs` on the todo source with this `docver.toml` (bytes) in the directory.
+fn check_with_policy(policy: &[u8]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("examples/todo/src/lib.rs"),
+        dir.path().join("lib.rs"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("docver.toml"), policy).unwrap();
+    docver_in(dir.path(), &["check", "lib.rs"])
+}
+
+fn assert_policy_refused(policy: &[u8], expected: &str) {
+    let out = check_with_policy(policy);
+    assert_eq!(code(&out), 2, "{}{}", stdout(&out), stderr(&out));
+    assert!(stderr(&out).contains(expected), "{}", stderr(&out));
+}
+
+#[test]
+fn the_policy_file_is_validated() {
+    // The same file with known names passes its own validation (the check then fails as usual).
+    let valid = b"[families.todo-item]\nlive = [3, 4]\n[rules]\nproperty-removed-required = \"warning\"\n[[ignore]]\nrule = \"version-edited-in-place\"\n";
+    assert_ne!(code(&check_with_policy(valid)), 2);
+    assert_policy_refused(
+        b"[rules]\ndefault-changed = \"ignore\"\nno-such-rule = \"warning\"\n",
+        "docver.toml:3:1: unknown rule `no-such-rule`",
+    );
+    assert_policy_refused(
+        b"[[ignore]]\nrule = \"annotation-changd\"\n",
+        "docver.toml:2:8: unknown rule `annotation-changd`",
+    );
+    assert_policy_refused(
+        b"[families.todo-itme]\nlive = [3, 4]\n",
+        "docver.toml:1:11: unknown family `todo-itme` (the scanned paths declare: todo-status, todo-item)",
+    );
+    assert_policy_refused(b"[rules]\n# \xff\n", "docver.toml: not UTF-8 text");
+}
+
+#[test]
+fn an_unreadable_policy_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lib.rs"), V1).unwrap();
+    std::fs::create_dir(dir.path().join("docver.toml")).unwrap();
+    let out = docver_in(dir.path(), &["check", "lib.rs"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("docver.toml: cannot read"),
+        "{}",
+        stderr(&out)
+    );
+    let missing = docver_in(dir.path(), &["check", "lib.rs", "--config", "nope.toml"]);
+    assert_eq!(code(&missing), 2);
+    assert!(
+        stderr(&missing).contains("nope.toml"),
+        "{}",
+        stderr(&missing)
+    );
+}

@@ -76,10 +76,17 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
         .map(Path::to_owned)
         .or_else(|| Config::find(&cwd))
     {
-        Some(path) => Config::load(&path, true)?,
+        Some(path) => Config::load(&path)?,
         None => Config::default(),
     };
     let check = Check::load(&cwd, &args.paths, args.against.as_deref())?;
+    let family_names: Vec<String> = check
+        .head
+        .families
+        .iter()
+        .map(|(_, f)| f.schema.value())
+        .collect();
+    config.check_families(&family_names)?;
     if args.matrix {
         return matrix(&check, args.format, out);
     }
@@ -91,7 +98,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
                 live: p.live.clone(),
                 transitive: p.transitive.unwrap_or(true),
             };
-            (name.clone(), policy)
+            (name.get_ref().clone(), policy)
         })
         .collect();
     let checked = check.run(&policies)?;
