@@ -85,10 +85,15 @@ impl Config {
                 e.utf8_error().valid_up_to()
             ))
         })?;
-        let mut config: Config = toml::from_str(&text).map_err(|e| {
+        Config::parse(path, &text)
+    }
+
+    /// Reads and validates policy `text`; errors name `path`, the line and the column.
+    pub fn parse(path: &Path, text: &str) -> Result<Config, CliError> {
+        let mut config: Config = toml::from_str(text).map_err(|e| {
             let at = e
                 .span()
-                .map(|s| line_column(&text, s.start))
+                .map(|s| line_column(text, s.start))
                 .unwrap_or_default();
             CliError(format!("{}:{at}{}", path.display(), e.message()))
         })?;
@@ -97,19 +102,18 @@ impl Config {
             .keys()
             .chain(config.ignore.iter().map(|i| &i.rule));
         for id in rule_ids {
-            if !is_known_rule(id.get_ref()) {
+            if docver_check::rules::rule_info(id.get_ref()).is_none() {
                 return Err(CliError(format!(
                     "{}:{}unknown rule `{}` (`docver list-rules` lists them)",
                     path.display(),
-                    line_column(&text, id.span().start),
+                    line_column(text, id.span().start),
                     id.get_ref()
                 )));
             }
         }
-        config.source = Some((path.to_owned(), text));
+        config.source = Some((path.to_owned(), text.to_owned()));
         Ok(config)
     }
-
     /// Every family the policy names must be one of `known` (the families the check found):
     /// a misspelt name would otherwise leave the real family on the default policy.
     pub fn check_families(&self, known: &[String]) -> Result<(), CliError> {
@@ -194,13 +198,4 @@ impl Config {
             Mode::Full
         }
     }
-}
-
-/// Whether `id` names a rule of the catalog or a history rule of `check`.
-fn is_known_rule(id: &str) -> bool {
-    docver_check::rules::rule_info(id).is_some()
-        || id == "breaking-without-migration"
-        || crate::command::check::CHECK_RULES
-            .iter()
-            .any(|(known, _)| *known == id)
 }

@@ -3,6 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
+use docver_check::rules::Scope;
 use docver_cli::input::SchemaFile;
 use docver_cli::report::DiffOutput;
 
@@ -25,12 +26,43 @@ fn outputs(id: &str) -> (String, String) {
     (output.plain_text().unwrap(), json)
 }
 
+/// A history rule's fixture, run through `docver check` as if `old.rs` were `new.rs` at a ref.
+fn history_outputs(info: &docver_check::RuleInfo) -> (String, String) {
+    docver_cli::command::check::example(info, |output| {
+        let json =
+            serde_json::to_string_pretty(&docver_cli::report::json::to_value(output)).unwrap();
+        Ok((output.plain_text().unwrap(), json))
+    })
+    .unwrap()
+}
+
 #[test]
 fn every_fixture_renders_as_snapshotted() {
-    for info in docver_check::rule_catalog() {
-        let (text, json) = outputs(info.id);
+    for info in docver_check::rules::all_rules() {
+        let (text, json) = match info.scope {
+            Scope::Change => outputs(info.id),
+            Scope::History => history_outputs(info),
+        };
         insta::assert_snapshot!(format!("{}__text", info.id), text);
         insta::assert_snapshot!(format!("{}__json", info.id), json);
+    }
+}
+
+/// Each history fixture fires its rule, and no other history rule.
+#[test]
+fn every_history_fixture_fires_its_rule() {
+    for info in docver_check::rules::history::HISTORY_RULES {
+        let fired: Vec<String> = docver_cli::command::check::example(info, |output| {
+            Ok(output
+                .findings()
+                .map(|(_, f)| f.rule.clone())
+                .filter(|rule| {
+                    docver_check::rules::rule_info(rule).is_some_and(|r| r.scope == Scope::History)
+                })
+                .collect())
+        })
+        .unwrap();
+        assert_eq!(fired, vec![info.id.to_owned()], "{}", info.id);
     }
 }
 

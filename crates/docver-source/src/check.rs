@@ -9,7 +9,7 @@ use docver::Contract;
 use docver_check::DiffReport;
 
 use crate::error::SourceError;
-use crate::git::Repository;
+use crate::git::{PastTypes, Repository};
 use crate::history::{FamilyAtHead, history};
 use crate::policy::Policy;
 use crate::precise::{Contracts, VersionModels, locate_findings, precise_diff};
@@ -21,9 +21,8 @@ use crate::tree::{read_files, rust_files};
 pub struct Check {
     pub head: Sources,
     pub base: Option<Sources>,
-    /// The `.rs` files scanned in the working tree.
-    files: Vec<PathBuf>,
-    repository: Option<Repository>,
+    /// Field declarations over the history (empty without a base).
+    pub past: PastTypes,
 }
 
 /// One version of one family, as reports name it.
@@ -71,7 +70,7 @@ impl Check {
                 head.errors.join("\n")
             )));
         }
-        let (base, repository) = match against {
+        let (base, past) = match against {
             Some(reference) => {
                 let repository = Repository::discover(cwd)?;
                 let roots = if paths.is_empty() {
@@ -80,16 +79,16 @@ impl Check {
                     paths.to_vec()
                 };
                 let base = Sources::scan(repository.read_at(reference, &roots, &files)?);
-                (Some(base), Some(repository))
+                (Some(base), repository.past_types(&files)?)
             }
-            None => (None, None),
+            None => (None, PastTypes::new()),
         };
-        Ok(Check {
-            head,
-            base,
-            files,
-            repository,
-        })
+        Ok(Check::from_sources(head, base, past))
+    }
+
+    /// A check of sources already read (a rule's fixture: two versions of one file).
+    pub fn from_sources(head: Sources, base: Option<Sources>, past: PastTypes) -> Check {
+        Check { head, base, past }
     }
 
     /// Derives every version's models, compares the pairs each family's policy asks for
@@ -125,8 +124,7 @@ impl Check {
                 report,
             });
         }
-        if let (Some(base), Some(repository)) = (&self.base, &self.repository) {
-            let past = repository.past_types(&self.files)?;
+        if let Some(base) = &self.base {
             for (fi, (file_index, family)) in self.head.families.iter().enumerate() {
                 let at_head = FamilyAtHead {
                     file: &self.head.files[*file_index],
@@ -135,7 +133,7 @@ impl Check {
                     models: &models,
                     family_index: fi,
                 };
-                let checks = history(&at_head, base, &past)?;
+                let checks = history(&at_head, base, &self.past)?;
                 if !checks.findings.is_empty() {
                     let last = *family.version_numbers().last().unwrap_or(&0);
                     comparisons.push(Compared {

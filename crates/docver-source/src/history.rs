@@ -6,6 +6,10 @@ use std::collections::BTreeMap;
 
 use docver::Contract;
 use docver_attr::Family;
+use docver_check::rules::history::{
+    BREAKING_WITHOUT_MIGRATION, FIELD_NAME_REUSED, LIVE_VERSION_REMOVED, VERSION_EDITED_IN_PLACE,
+};
+use docver_check::rules::{RuleInfo, rule_info};
 use docver_check::{DiffOptions, DiffReport, Finding, Location, Verdict, diff};
 
 use crate::error::SourceError;
@@ -44,13 +48,13 @@ fn declares_migration(family: &Family, next: u32) -> bool {
 }
 
 fn history_finding(
-    rule: &str,
+    rule: &RuleInfo,
     message: String,
     detail: String,
     location: Option<Location>,
 ) -> Finding {
     Finding {
-        rule: rule.to_owned(),
+        rule: rule.id.to_owned(),
         pointer: String::new(),
         instance_path: String::new(),
         backward: Verdict::Breaking,
@@ -118,7 +122,7 @@ fn breaking_without_migration(
                 )
             };
             out.push(history_finding(
-                "breaking-without-migration",
+                &BREAKING_WITHOUT_MIGRATION,
                 format!("new version {version} of `{name}` breaks v{previous} (backward: {}, forward: {}): {} — declare a migration for the step (`upgrade`/`downgrade` or `step(to = {version}, …)`)", f.backward.label(), f.forward.label(), f.message),
                 format!("v{version}:{}:{}:{}", f.rule, f.pointer, f.detail),
                 at(new).or_else(|| at(old)),
@@ -140,7 +144,7 @@ fn removed_or_edited(
         if !head_versions.contains(&version) {
             if head.live.contains(&version) {
                 out.push(history_finding(
-                    "live-version-removed",
+                    &LIVE_VERSION_REMOVED,
                     format!("version {version} of `{name}` was removed while it is still live"),
                     format!("v{version}"),
                     Some(head.file.location(family.ident.span())),
@@ -151,12 +155,11 @@ fn removed_or_edited(
         let (_, before) = base.derive(old_family, version, Contract::Reader)?;
         let after = head.model(version);
         let report = diff(&before, &after.reader, &DiffOptions::default());
-        let real = report.findings.iter().filter(|f| {
-            !matches!(
-                f.rule.as_str(),
-                "annotation-changed" | "default-changed" | "ref-target-changed"
-            )
-        });
+        // Annotations may change in a released version: documents stay valid.
+        let real = report
+            .findings
+            .iter()
+            .filter(|f| !rule_info(&f.rule).is_some_and(|r| r.annotation_only));
         for f in real {
             let location = rust_location(
                 head.file,
@@ -166,7 +169,7 @@ fn removed_or_edited(
                 &f.instance_path,
             );
             out.push(history_finding(
-                "version-edited-in-place",
+                &VERSION_EDITED_IN_PLACE,
                 format!("released version {version} of `{name}` was edited in place: {} (at {}); add a new version instead", f.message, docver::pointer::document_path(&f.instance_path)),
                 format!("v{version}:{}:{}:{}", f.rule, f.pointer, f.detail),
                 location,
@@ -222,7 +225,7 @@ fn field_name_reused(
         });
         if let Some((version, ty)) = earlier {
             out.push(history_finding(
-                "field-name-reused",
+                &FIELD_NAME_REUSED,
                 format!("field `{}` is declared again in v{since} as `{}` after it was removed; v{version} had it as `{ty}` (old documents may still carry that)", field.name(), field.type_text()),
                 format!("{}:{since}", field.name()),
                 Some(head.file.location(field.ident.span())),

@@ -14,12 +14,11 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
-use docver_source::{Check, Checked, Policy, SourceError};
+use docver_source::{Check, Checked, Policy, SourceError, Sources};
 
-use super::diff::{Color, Format};
 use crate::config::Config;
 use crate::input::SchemaFile;
-use crate::report::{self, Comparison, DiffOutput, Mode};
+use crate::report::{self, Color, Comparison, DiffOutput, Format, Mode};
 use crate::{CliError, EXIT_BREAKING, EXIT_OK};
 
 #[derive(Debug, Args)]
@@ -45,22 +44,6 @@ pub struct CheckArgs {
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
 }
-
-/// Check-level rules (about history, not about one schema change).
-pub const CHECK_RULES: &[(&str, &str)] = &[
-    (
-        "version-edited-in-place",
-        "A released version's shape changed: apps already running it read and write the old shape.",
-    ),
-    (
-        "live-version-removed",
-        "A version was removed while the policy still declares it live.",
-    ),
-    (
-        "field-name-reused",
-        "A field name was removed and later declared again with another type.",
-    ),
-];
 
 impl From<SourceError> for CliError {
     fn from(e: SourceError) -> Self {
@@ -90,6 +73,29 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     if args.matrix {
         return matrix(&check, args.format, out);
     }
+    let code = with_output(&check, &config, args.mode, |output| {
+        report::render(output, args.format, args.color, out)
+            .map_err(|e| CliError(format!("cannot write the report: {e}")))?;
+        Ok(if output.passes() {
+            EXIT_OK
+        } else {
+            EXIT_BREAKING
+        })
+    })?;
+    // The process ends right after this: freeing thousands of syntax trees one node at a time
+    // would only add to the run time.
+    std::mem::forget(check);
+    Ok(code)
+}
+
+/// Runs `check` under `config` and hands the report (findings located in the `.rs` files, rule
+/// levels applied) to `render`. Derivation warnings go to stderr.
+pub fn with_output<R>(
+    check: &Check,
+    config: &Config,
+    mode: Option<Mode>,
+    render: impl FnOnce(&DiffOutput<'_>) -> Result<R, CliError>,
+) -> Result<R, CliError> {
     let policies: BTreeMap<String, Policy> = config
         .families
         .iter()
@@ -135,32 +141,49 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let accepted = config.apply_levels(&mut comparisons);
     let output = DiffOutput {
         comparisons,
-        mode: args.mode.unwrap_or_else(|| config.mode()),
+        mode: mode.unwrap_or_else(|| config.mode()),
         strict: false,
         accepted,
         files: &[],
     };
-    let written = match args.format {
-        Format::Text => super::diff::render_text(&output, args.color, out),
-        Format::Json => report::json::render(&output, out),
-        Format::Sarif => report::sarif::render(&output, out),
-        Format::Github => report::github::render(&output, out),
-        Format::Markdown => report::markdown::render(&output, out),
-        Format::Junit => report::junit::render(&output, out),
-    };
-    written.map_err(|e| CliError(format!("cannot write the report: {e}")))?;
-    let code = if output.passes() {
-        EXIT_OK
-    } else {
-        EXIT_BREAKING
-    };
-    // The process ends right after this: freeing thousands of syntax trees and schema models
-    // one node at a time would only add to the run time.
+    let rendered = render(&output);
+    // Freeing thousands of schema models one node at a time costs more than the process has
+    // left to run (a report is the last thing it makes).
     drop(output);
     std::mem::forget(files);
     std::mem::forget(models);
-    std::mem::forget(check);
-    Ok(code)
+    rendered
+}
+
+/// `docver check new.rs --against REF` on a history rule's fixture, `old.rs` being `new.rs` at
+/// REF, under the fixture's policy; `render` gets the report.
+pub fn example<R>(
+    info: &docver_check::RuleInfo,
+    render: impl FnOnce(&DiffOutput<'_>) -> Result<R, CliError>,
+) -> Result<R, CliError> {
+    let sources = |text: &str| {
+        Sources::scan(vec![docver_source::SourceFile::new(
+            "new.rs",
+            text.to_owned(),
+        )])
+    };
+    let check = Check::from_sources(
+        sources(info.example_new),
+        Some(sources(info.example_old)),
+        Default::default(),
+    );
+    let config = match info.example_policy {
+        Some(text) => Config::parse(Path::new("docver.toml"), text)?,
+        None => Config::default(),
+    };
+    with_output(&check, &config, None, render)
+}
+
+/// What `docver check` prints for a history rule's fixture (the rule reference shows it).
+pub fn example_output(info: &docver_check::RuleInfo) -> Result<String, CliError> {
+    example(info, |output| {
+        output.plain_text().map_err(|e| CliError(e.to_string()))
+    })
 }
 
 /// Writer version × reader version: compatible, or needs an adapter.

@@ -30,6 +30,9 @@ pub static DEFAULT_CHANGED: Rule = Rule {
             default now read old documents differently: worth a look in review.",
         example_old: example!("default-changed").0,
         example_new: example!("default-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: true,
     },
     check: |pair, out| {
         let get = |schema: &crate::model::Schema, origin, r: &crate::model::Resolved<'_>| {
@@ -73,6 +76,9 @@ pub static ANNOTATION_CHANGED: Rule = Rule {
             document because of them.",
         example_old: example!("annotation-changed").0,
         example_new: example!("annotation-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: true,
     },
     check: |pair, out| {
         for (keyword, get) in [
@@ -109,6 +115,9 @@ pub static REF_TARGET_CHANGED: Rule = Rule {
             compared shape by shape, and any difference is reported by its own rule.",
         example_old: example!("ref-target-changed").0,
         example_new: example!("ref-target-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: true,
     },
     check: |pair, out| {
         let (o, n) = (

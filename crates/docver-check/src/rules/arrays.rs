@@ -26,6 +26,9 @@ pub static ITEMS_CHANGED: Rule = Rule {
             rule that matches them, at `…/items`.",
         example_old: example!("items-changed").0,
         example_new: example!("items-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         if !admits_arrays(&pair.o) || !admits_arrays(&pair.n) {
@@ -71,6 +74,9 @@ pub static UNIQUE_ITEMS_CHANGED: Rule = Rule {
             rejects.",
         example_old: example!("unique-items-changed").0,
         example_new: example!("unique-items-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         let (o, n) = (

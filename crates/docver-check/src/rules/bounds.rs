@@ -204,6 +204,9 @@ pub static NUMERIC_BOUND_TIGHTENED: Rule = Rule {
             rejects.",
         example_old: example!("numeric-bound-tightened").0,
         example_new: example!("numeric-bound-tightened").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         report(
@@ -229,6 +232,9 @@ pub static NUMERIC_BOUND_LOOSENED: Rule = Rule {
             rejects.",
         example_old: example!("numeric-bound-loosened").0,
         example_new: example!("numeric-bound-loosened").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         report(
@@ -254,6 +260,9 @@ pub static LENGTH_BOUND_TIGHTENED: Rule = Rule {
             rejects.",
         example_old: example!("length-bound-tightened").0,
         example_new: example!("length-bound-tightened").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         report(
@@ -279,6 +288,9 @@ pub static LENGTH_BOUND_LOOSENED: Rule = Rule {
             rejects.",
         example_old: example!("length-bound-loosened").0,
         example_new: example!("length-bound-loosened").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         report(

@@ -27,6 +27,9 @@ pub static LENS_DISAGREES: Rule = Rule {
             is unknown).",
         example_old: example!("lens-disagrees").0,
         example_new: example!("lens-disagrees").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         if pair.new.lens.is_none()

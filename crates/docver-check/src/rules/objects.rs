@@ -68,6 +68,9 @@ pub static OBJECT_CLOSED: Rule = Rule {
             (`additionalProperties: false`, serde's `deny_unknown_fields`) rejects them.",
         example_old: example!("object-closed").0,
         example_new: example!("object-closed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         let (from, to) = (pair.o.node.object.additional, pair.n.node.object.additional);
@@ -101,6 +104,9 @@ pub static OBJECT_OPENED: Rule = Rule {
             reader that keeps the object closed rejects them.",
         example_old: example!("object-opened").0,
         example_new: example!("object-opened").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         let (from, to) = (pair.o.node.object.additional, pair.n.node.object.additional);

@@ -117,6 +117,9 @@ pub static PROPERTY_ADDED_OPTIONAL: Rule = Rule {
             already carry the name with a value of another type, so backward breaks.",
         example_old: example!("property-added-optional").0,
         example_new: example!("property-added-optional").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         if is_closed(&pair.o) {
@@ -159,6 +162,9 @@ pub static PROPERTY_ADDED_REQUIRED: Rule = Rule {
             documents.",
         example_old: example!("property-added-required").0,
         example_new: example!("property-added-required").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         if is_closed(&pair.o) {
@@ -198,6 +204,9 @@ pub static PROPERTY_ADDED_TO_CLOSED_OBJECT: Rule = Rule {
             carries the new property.",
         example_old: example!("property-added-to-closed-object").0,
         example_new: example!("property-added-to-closed-object").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         if !is_closed(&pair.o) {
@@ -244,6 +253,9 @@ pub static PROPERTY_REMOVED_OPTIONAL: Rule = Rule {
             new document may carry the name with any value, which an old reader may reject.",
         example_old: example!("property-removed-optional").0,
         example_new: example!("property-removed-optional").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         if is_closed(&pair.n) {
@@ -286,6 +298,9 @@ pub static PROPERTY_REMOVED_REQUIRED: Rule = Rule {
             so old apps reject documents written by new ones.",
         example_old: example!("property-removed-required").0,
         example_new: example!("property-removed-required").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         if is_closed(&pair.n) {
@@ -326,6 +341,9 @@ pub static PROPERTY_REMOVED_FROM_CLOSED_OBJECT: Rule = Rule {
             Confluent's LENIENT policy lets this pass; serde readers do not.",
         example_old: example!("property-removed-from-closed-object").0,
         example_new: example!("property-removed-from-closed-object").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         if !is_closed(&pair.n) {
@@ -370,6 +388,9 @@ pub static PROPERTY_RENAMED: Rule = Rule {
             (serde `alias`) or migrate.",
         example_old: example!("property-renamed").0,
         example_new: example!("property-renamed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         for (old_name, new_name) in &pair.properties.renamed {
@@ -407,6 +428,9 @@ pub static REQUIRED_ADDED: Rule = Rule {
             them.",
         example_old: example!("required-added").0,
         example_new: example!("required-added").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         for name in &pair.properties.required_added {
@@ -440,6 +464,9 @@ pub static REQUIRED_REMOVED: Rule = Rule {
             rejects them.",
         example_old: example!("required-removed").0,
         example_new: example!("required-removed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         for name in &pair.properties.required_removed {

@@ -40,6 +40,9 @@ pub static PATTERN_CHANGED: Rule = Rule {
             (undecided), never guessed compatible.",
         example_old: example!("pattern-changed").0,
         example_new: example!("pattern-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         let (o, n) = (
@@ -88,6 +91,9 @@ pub static FORMAT_CHANGED: Rule = Rule {
             format is compared like a constraint.",
         example_old: example!("format-changed").0,
         example_new: example!("format-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         let (o, n) = (

@@ -63,6 +63,9 @@ pub static TYPE_CHANGED: Rule = Rule {
             seed's `status: boolean` → progress string change.",
         example_old: example!("type-changed").0,
         example_new: example!("type-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         if let Relation::Changed = relation(pair) {
@@ -89,6 +92,9 @@ pub static TYPE_WIDENED: Rule = Rule {
             reader cannot read (1.5 where it expects an integer).",
         example_old: example!("type-widened").0,
         example_new: example!("type-widened").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         if let Relation::Widened = relation(pair) {
@@ -114,6 +120,9 @@ pub static TYPE_NARROWED: Rule = Rule {
             rejects.",
         example_old: example!("type-narrowed").0,
         example_new: example!("type-narrowed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         if let Relation::Narrowed = relation(pair) {
@@ -139,6 +148,9 @@ pub static NULLABLE_ADDED: Rule = Rule {
             (`T` became `Option<T>`).",
         example_old: example!("nullable-added").0,
         example_new: example!("nullable-added").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         if !admits_null(&pair.o) && admits_null(&pair.n) {
@@ -165,6 +177,9 @@ pub static NULLABLE_REMOVED: Rule = Rule {
             (`Option<T>` became `T`).",
         example_old: example!("nullable-removed").0,
         example_new: example!("nullable-removed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         if admits_null(&pair.o) && !admits_null(&pair.n) {

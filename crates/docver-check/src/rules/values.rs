@@ -38,6 +38,9 @@ pub static ENUM_VALUE_ADDED: Rule = Rule {
             (serde fails on an unknown enum variant unless it has a catch-all `#[serde(other)]`).",
         example_old: example!("enum-value-added").0,
         example_new: example!("enum-value-added").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         let (Some(o), Some(n)) = values(pair) else {
@@ -72,6 +75,9 @@ pub static ENUM_VALUE_REMOVED: Rule = Rule {
         explanation: "Old documents may hold the removed value, which a new reader rejects.",
         example_old: example!("enum-value-removed").0,
         example_new: example!("enum-value-removed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         let (Some(o), Some(n)) = values(pair) else {
@@ -107,6 +113,9 @@ pub static ENUM_INTRODUCED: Rule = Rule {
             the listed ones.",
         example_old: example!("enum-introduced").0,
         example_new: example!("enum-introduced").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         let (None, Some(_)) = values(pair) else {
@@ -143,6 +152,9 @@ pub static ENUM_LIFTED: Rule = Rule {
             rejects.",
         example_old: example!("enum-lifted").0,
         example_new: example!("enum-lifted").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         let (Some(_), None) = values(pair) else {
@@ -180,6 +192,9 @@ pub static CONST_CHANGED: Rule = Rule {
             derive's any-version reader does) rather than validate against one version.",
         example_old: example!("const-changed").0,
         example_new: example!("const-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         let (Some(o), Some(n)) = values(pair) else {
@@ -220,6 +235,9 @@ pub static VERSION_TAG_CHANGED: Rule = Rule {
             like any other constant (`const-changed`).",
         example_old: example!("version-tag-changed").0,
         example_new: example!("version-tag-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         let (Some(o), Some(n)) = values(pair) else {

@@ -87,6 +87,9 @@ pub static VARIANT_ADDED: Rule = Rule {
             know (a Rust enum gained a variant).",
         example_old: example!("variant-added").0,
         example_new: example!("variant-added").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         let Some(m) = match_variants(pair) else {
@@ -123,6 +126,9 @@ pub static VARIANT_REMOVED: Rule = Rule {
         explanation: "Old documents may be of the removed variant, which a new reader rejects.",
         example_old: example!("variant-removed").0,
         example_new: example!("variant-removed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         let Some(m) = match_variants(pair) else {
@@ -165,6 +171,9 @@ pub static VARIANT_CHANGED: Rule = Rule {
             direction and their witnesses, so a reviewer sees which variant moved.",
         example_old: example!("variant-changed").0,
         example_new: example!("variant-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
     },
     check: |pair, out| {
         let Some(m) = match_variants(pair) else {
@@ -215,6 +224,9 @@ pub static COMPOSITION_CHANGED: Rule =
             otherwise.",
             example_old: example!("composition-changed").0,
             example_new: example!("composition-changed").1,
+            example_policy: None,
+            scope: super::Scope::Change,
+            annotation_only: false,
         },
         check: |pair, out| {
             let (o, n) = (
