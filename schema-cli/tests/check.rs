@@ -538,3 +538,38 @@ fn an_unreadable_policy_file_is_an_error() {
         stderr(&missing)
     );
 }
+
+#[test]
+fn the_matrix_honours_markdown_and_refuses_finding_formats() {
+    let md = docver_in(
+        &root(),
+        &[
+            "check",
+            "examples/todo/src",
+            "--matrix",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(code(&md), 0, "{}", stderr(&md));
+    assert!(
+        stdout(&md).contains("| **v1** | compatible | compatible | needs adapter |"),
+        "{}",
+        stdout(&md)
+    );
+    for format in ["sarif", "github", "junit"] {
+        let out = docver_in(
+            &root(),
+            &["check", "examples/todo/src", "--matrix", "--format", format],
+        );
+        assert_eq!(code(&out), 2, "{format}: {}", stdout(&out));
+        assert!(stdout(&out).is_empty());
+        assert!(
+            stderr(&out).contains(&format!(
+                "--matrix prints text, json or markdown; `--format {format}`"
+            )),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

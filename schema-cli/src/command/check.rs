@@ -188,43 +188,15 @@ pub fn example_output(info: &docver_check::RuleInfo) -> Result<String, CliError>
 
 /// Writer version × reader version: compatible, or needs an adapter.
 fn matrix(check: &Check, format: Format, out: &mut dyn Write) -> Result<i32, CliError> {
-    let all = docver_source::matrix::matrix(&check.head)?;
-    let io = |e: std::io::Error| CliError(format!("cannot write: {e}"));
-    if format == Format::Json {
-        let value: Vec<_> = all
-            .iter()
-            .map(|m| {
-                let cells: Vec<Vec<&str>> = m
-                    .cells
-                    .iter()
-                    .map(|row| row.iter().map(|c| c.as_str()).collect())
-                    .collect();
-                serde_json::json!({"family": m.family, "versions": m.versions, "writer_by_reader": cells})
-            })
-            .collect();
-        serde_json::to_writer_pretty(&mut *out, &value).map_err(|e| CliError(e.to_string()))?;
-        writeln!(out).map_err(io)?;
-    } else {
-        for m in &all {
-            writeln!(
-                out,
-                "{}: writer version (rows) × reader version (columns)",
-                m.family
-            )
-            .map_err(io)?;
-            write!(out, "{:>8}", "").map_err(io)?;
-            for v in &m.versions {
-                write!(out, " {:>14}", format!("v{v}")).map_err(io)?;
-            }
-            writeln!(out).map_err(io)?;
-            for (v, row) in m.versions.iter().zip(&m.cells) {
-                write!(out, "{:>8}", format!("v{v}")).map_err(io)?;
-                for cell in row {
-                    write!(out, " {:>14}", cell.as_str()).map_err(io)?;
-                }
-                writeln!(out).map_err(io)?;
-            }
-        }
+    if !report::matrix::supports(format) {
+        return Err(CliError(format!(
+            "--matrix prints text, json or markdown; `--format {}` is for findings, and the \
+             matrix has none (run without --matrix for them)",
+            format.as_str()
+        )));
     }
+    let all = docver_source::matrix::matrix(&check.head)?;
+    report::matrix::render(&all, format, out)
+        .map_err(|e| CliError(format!("cannot write: {e}")))?;
     Ok(EXIT_OK)
 }

@@ -5,6 +5,7 @@ pub mod github;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod matrix;
 pub mod sarif;
 pub mod text;
 
@@ -37,6 +38,20 @@ pub enum Color {
     Auto,
     Always,
     Never,
+}
+
+impl Format {
+    /// The name `--format` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+            Format::Junit => "junit",
+        }
+    }
 }
 
 /// Renders `output` in `format`: the one place a format is chosen.
