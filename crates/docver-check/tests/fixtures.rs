@@ -97,7 +97,7 @@ fn every_fixture_directory_belongs_to_a_rule() {
     for entry in std::fs::read_dir(fixtures_dir()).unwrap() {
         let name = entry.unwrap().file_name().into_string().unwrap();
         assert!(
-            docver_check::rules::all_rules().any(|r| r.id == name),
+            rule_catalog().any(|r| r.id == name),
             "fixture {name} has no rule"
         );
     }

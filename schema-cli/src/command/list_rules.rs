@@ -93,7 +93,8 @@ pub fn rules_markdown() -> String {
          the default tolerant semantics; a finding's own verdict depends on the schemas. Each \
          example is the rule's fixture in `tests/fixtures/<id>/`. The history rules (category \
          `history`) compare a family's Rust source with the same source at a git ref, and run \
-         in `docver check --against REF`.\n\n",
+         in `docver check --against REF`; their fixtures are in \
+         `crates/docver-source/tests/fixtures/history/<id>/`.\n\n",
     );
     for r in docver_check::rules::all_rules() {
         let _ = writeln!(md, "- [`{}`](#{}): {}", r.id, r.id, r.summary);
@@ -125,8 +126,8 @@ pub fn rules_markdown() -> String {
             Scope::History => {
                 let _ = write!(
                     md,
-                    "At the base ref (`tests/fixtures/{id}/old.rs`):\n\n```rust\n{old}```\n\n\
-                     In the working tree (`tests/fixtures/{id}/new.rs`):\n\n```rust\n{new}```\n\n",
+                    "At the base ref (`crates/docver-source/tests/fixtures/history/{id}/old.rs`):\n\n```rust\n{old}```\n\n\
+                     In the working tree (`crates/docver-source/tests/fixtures/history/{id}/new.rs`):\n\n```rust\n{new}```\n\n",
                     id = r.id,
                     old = r.example_old,
                     new = r.example_new,
@@ -134,7 +135,7 @@ pub fn rules_markdown() -> String {
                 if let Some(policy) = r.example_policy {
                     let _ = write!(
                         md,
-                        "With this policy (`tests/fixtures/{id}/docver.toml`):\n\n```toml\n{policy}```\n\n",
+                        "With this policy (`crates/docver-source/tests/fixtures/history/{id}/docver.toml`):\n\n```toml\n{policy}```\n\n",
                         id = r.id,
                     );
                 }

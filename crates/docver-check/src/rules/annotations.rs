@@ -20,7 +20,7 @@ fn annotation<'a>(
 pub static DEFAULT_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "default-changed",
-        category: "annotation",
+        category: super::Category::Annotation,
         summary: "A default value was added, removed or changed.",
         effect: Effect {
             backward: "compatible",
@@ -33,6 +33,7 @@ pub static DEFAULT_CHANGED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: true,
+        closed_object: false,
     },
     check: |pair, out| {
         let get = |schema: &crate::model::Schema, origin, r: &crate::model::Resolved<'_>| {
@@ -66,7 +67,7 @@ pub static DEFAULT_CHANGED: Rule = Rule {
 pub static ANNOTATION_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "annotation-changed",
-        category: "annotation",
+        category: super::Category::Annotation,
         summary: "Only a title or description changed.",
         effect: Effect {
             backward: "compatible",
@@ -79,6 +80,7 @@ pub static ANNOTATION_CHANGED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: true,
+        closed_object: false,
     },
     check: |pair, out| {
         for (keyword, get) in [
@@ -105,7 +107,7 @@ pub static ANNOTATION_CHANGED: Rule = Rule {
 pub static REF_TARGET_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "ref-target-changed",
-        category: "reference",
+        category: super::Category::Reference,
         summary: "A `$ref` now names a different definition.",
         effect: Effect {
             backward: "as the changes between the two definitions",
@@ -118,6 +120,7 @@ pub static REF_TARGET_CHANGED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: true,
+        closed_object: false,
     },
     check: |pair, out| {
         let (o, n) = (

@@ -14,7 +14,7 @@ fn admits_arrays(r: &Resolved<'_>) -> bool {
 pub static ITEMS_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "items-changed",
-        category: "array",
+        category: super::Category::Array,
         summary: "An array gained or lost its item schema.",
         effect: Effect {
             backward: "breaking when items become constrained",
@@ -29,6 +29,7 @@ pub static ITEMS_CHANGED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if !admits_arrays(&pair.o) || !admits_arrays(&pair.n) {
@@ -63,7 +64,7 @@ pub static ITEMS_CHANGED: Rule = Rule {
 pub static UNIQUE_ITEMS_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "unique-items-changed",
-        category: "array",
+        category: super::Category::Array,
         summary: "An array started or stopped requiring unique items.",
         effect: Effect {
             backward: "breaking when uniqueness is added",
@@ -77,6 +78,7 @@ pub static UNIQUE_ITEMS_CHANGED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (o, n) = (

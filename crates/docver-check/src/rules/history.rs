@@ -1,15 +1,24 @@
 //! The history rules: what `docver check --against REF` finds by comparing a family's Rust
 //! source with the same source at the ref. This crate only catalogs them (they need Rust
 //! source and git, which `docver-source` reads); their fixtures are `.rs` pairs in
-//! `tests/fixtures/<id>/`, with a `docver.toml` where the rule needs a policy.
+//! `crates/docver-source/tests/fixtures/history/<id>/` (the crate that runs them), with a
+//! `docver.toml` where the rule needs a policy.
 
-use super::{Effect, RuleInfo, Scope};
+use super::{Category, Effect, RuleInfo, Scope};
 
 macro_rules! history_example {
     ($id:literal) => {
         (
-            include_str!(concat!("../../../../tests/fixtures/", $id, "/old.rs")),
-            include_str!(concat!("../../../../tests/fixtures/", $id, "/new.rs")),
+            include_str!(concat!(
+                "../../../docver-source/tests/fixtures/history/",
+                $id,
+                "/old.rs"
+            )),
+            include_str!(concat!(
+                "../../../docver-source/tests/fixtures/history/",
+                $id,
+                "/new.rs"
+            )),
         )
     };
 }
@@ -21,9 +30,10 @@ const BREAKS_BOTH: Effect = Effect {
 
 pub static BREAKING_WITHOUT_MIGRATION: RuleInfo = RuleInfo {
     id: "breaking-without-migration",
-    category: "history",
+    category: Category::History,
     scope: Scope::History,
     annotation_only: false,
+    closed_object: false,
     summary: "A new version breaks its predecessor and the family declares no migration for the step.",
     effect: BREAKS_BOTH,
     explanation: "Documents of both versions meet in the stores: without an `upgrade`/`downgrade` \
@@ -36,9 +46,10 @@ pub static BREAKING_WITHOUT_MIGRATION: RuleInfo = RuleInfo {
 
 pub static VERSION_EDITED_IN_PLACE: RuleInfo = RuleInfo {
     id: "version-edited-in-place",
-    category: "history",
+    category: Category::History,
     scope: Scope::History,
     annotation_only: false,
+    closed_object: false,
     summary: "A released version's shape changed: apps already running it read and write the old shape.",
     effect: BREAKS_BOTH,
     explanation: "A version at the base ref is released: apps in the field read and write its \
@@ -52,9 +63,10 @@ pub static VERSION_EDITED_IN_PLACE: RuleInfo = RuleInfo {
 
 pub static LIVE_VERSION_REMOVED: RuleInfo = RuleInfo {
     id: "live-version-removed",
-    category: "history",
+    category: Category::History,
     scope: Scope::History,
     annotation_only: false,
+    closed_object: false,
     summary: "A version was removed while the policy still declares it live.",
     effect: BREAKS_BOTH,
     explanation: "The policy (`live` in `docver.toml`) says documents of this version are still \
@@ -63,15 +75,16 @@ pub static LIVE_VERSION_REMOVED: RuleInfo = RuleInfo {
     example_old: history_example!("live-version-removed").0,
     example_new: history_example!("live-version-removed").1,
     example_policy: Some(include_str!(
-        "../../../../tests/fixtures/live-version-removed/docver.toml"
+        "../../../docver-source/tests/fixtures/history/live-version-removed/docver.toml"
     )),
 };
 
 pub static FIELD_NAME_REUSED: RuleInfo = RuleInfo {
     id: "field-name-reused",
-    category: "history",
+    category: Category::History,
     scope: Scope::History,
     annotation_only: false,
+    closed_object: false,
     summary: "A field name was removed and later declared again with another type.",
     effect: BREAKS_BOTH,
     explanation: "Old documents may still carry the removed field with its old type; a reader of \

@@ -7,7 +7,7 @@ use crate::check::lens::disagreements;
 pub static LENS_DISAGREES: Rule = Rule {
     info: RuleInfo {
         id: "lens-disagrees",
-        category: "lens",
+        category: super::Category::Lens,
         summary: "A step's declared lenses do not produce its schema.",
         effect: Effect {
             backward: "undecided",
@@ -30,6 +30,7 @@ pub static LENS_DISAGREES: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if pair.new.lens.is_none()

@@ -36,6 +36,50 @@ pub struct Effect {
     pub forward: &'static str,
 }
 
+/// What kind of change a rule is about, as `list-rules` and reports group them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Annotation,
+    Array,
+    Bound,
+    History,
+    Lens,
+    Object,
+    Property,
+    Reference,
+    String,
+    Type,
+    Value,
+    Variant,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Annotation => "annotation",
+            Category::Array => "array",
+            Category::Bound => "bound",
+            Category::History => "history",
+            Category::Lens => "lens",
+            Category::Object => "object",
+            Category::Property => "property",
+            Category::Reference => "reference",
+            Category::String => "string",
+            Category::Type => "type",
+            Category::Value => "value",
+            Category::Variant => "variant",
+        }
+    }
+}
+
+impl std::fmt::Display for Category {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `pad`, so `{:10}` aligns columns.
+        f.pad(self.as_str())
+    }
+}
+
 /// What a rule compares.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -51,11 +95,14 @@ pub enum Scope {
 pub struct RuleInfo {
     /// Stable kebab-case id; never reused for a different meaning.
     pub id: &'static str,
-    pub category: &'static str,
+    pub category: Category,
     pub scope: Scope,
     /// The rule only reports annotations (descriptions, defaults, `$ref` names): validity
     /// does not change, so history and adapters do not count its findings as edits.
     pub annotation_only: bool,
+    /// The rule is about an object that admits no unknown properties (closing one, or a
+    /// property added to or removed from a closed one).
+    pub closed_object: bool,
     /// One line, shown by `list-rules`.
     pub summary: &'static str,
     pub effect: Effect,
@@ -85,6 +132,9 @@ macro_rules! example {
     };
 }
 pub(crate) use example;
+
+pub use bounds::counts_properties;
+pub use properties::{PROPERTY_RENAMED, renamed};
 
 /// Every rule, in the order reports list them.
 pub static CATALOG: &[&Rule] = &[
@@ -356,6 +406,37 @@ mod tests {
                 info.id
             );
         }
+    }
+
+    #[test]
+    fn typed_metadata_reads_what_the_rules_write() {
+        assert!(counts_properties("maxProperties:3->2"));
+        assert!(!counts_properties("maxLength:3->2"));
+        assert_eq!(renamed("title->name"), Some(("title", "name")));
+        let closed: Vec<&str> = all_rules()
+            .filter(|r| r.closed_object)
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(
+            closed,
+            [
+                "property-added-to-closed-object",
+                "property-removed-from-closed-object",
+                "object-closed"
+            ]
+        );
+        let annotations: Vec<&str> = all_rules()
+            .filter(|r| r.annotation_only)
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(
+            annotations,
+            [
+                "default-changed",
+                "annotation-changed",
+                "ref-target-changed"
+            ]
+        );
     }
 
     #[test]

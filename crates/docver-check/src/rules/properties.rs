@@ -106,7 +106,7 @@ fn unknown_member_value(
 pub static PROPERTY_ADDED_OPTIONAL: Rule = Rule {
     info: RuleInfo {
         id: "property-added-optional",
-        category: "property",
+        category: super::Category::Property,
         summary: "An optional property was added to an open object.",
         effect: Effect {
             backward: "compatible (breaking with --strict)",
@@ -120,6 +120,7 @@ pub static PROPERTY_ADDED_OPTIONAL: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if is_closed(&pair.o) {
@@ -151,7 +152,7 @@ pub static PROPERTY_ADDED_OPTIONAL: Rule = Rule {
 pub static PROPERTY_ADDED_REQUIRED: Rule = Rule {
     info: RuleInfo {
         id: "property-added-required",
-        category: "property",
+        category: super::Category::Property,
         summary: "A required property was added to an open object.",
         effect: Effect {
             backward: "breaking",
@@ -165,6 +166,7 @@ pub static PROPERTY_ADDED_REQUIRED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if is_closed(&pair.o) {
@@ -193,7 +195,7 @@ pub static PROPERTY_ADDED_REQUIRED: Rule = Rule {
 pub static PROPERTY_ADDED_TO_CLOSED_OBJECT: Rule = Rule {
     info: RuleInfo {
         id: "property-added-to-closed-object",
-        category: "property",
+        category: super::Category::Property,
         summary: "A property was added to an object that old readers keep closed.",
         effect: Effect {
             backward: "compatible (breaking if required)",
@@ -207,6 +209,7 @@ pub static PROPERTY_ADDED_TO_CLOSED_OBJECT: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: true,
     },
     check: |pair, out| {
         if !is_closed(&pair.o) {
@@ -242,7 +245,7 @@ pub static PROPERTY_ADDED_TO_CLOSED_OBJECT: Rule = Rule {
 pub static PROPERTY_REMOVED_OPTIONAL: Rule = Rule {
     info: RuleInfo {
         id: "property-removed-optional",
-        category: "property",
+        category: super::Category::Property,
         summary: "An optional property was removed from an open object.",
         effect: Effect {
             backward: "compatible",
@@ -256,6 +259,7 @@ pub static PROPERTY_REMOVED_OPTIONAL: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if is_closed(&pair.n) {
@@ -288,7 +292,7 @@ pub static PROPERTY_REMOVED_OPTIONAL: Rule = Rule {
 pub static PROPERTY_REMOVED_REQUIRED: Rule = Rule {
     info: RuleInfo {
         id: "property-removed-required",
-        category: "property",
+        category: super::Category::Property,
         summary: "A required property was removed from an open object.",
         effect: Effect {
             backward: "compatible",
@@ -301,6 +305,7 @@ pub static PROPERTY_REMOVED_REQUIRED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if is_closed(&pair.n) {
@@ -330,7 +335,7 @@ pub static PROPERTY_REMOVED_REQUIRED: Rule = Rule {
 pub static PROPERTY_REMOVED_FROM_CLOSED_OBJECT: Rule = Rule {
     info: RuleInfo {
         id: "property-removed-from-closed-object",
-        category: "property",
+        category: super::Category::Property,
         summary: "A property was removed from an object that new readers keep closed.",
         effect: Effect {
             backward: "breaking",
@@ -344,6 +349,7 @@ pub static PROPERTY_REMOVED_FROM_CLOSED_OBJECT: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: true,
     },
     check: |pair, out| {
         if !is_closed(&pair.n) {
@@ -373,10 +379,15 @@ pub static PROPERTY_REMOVED_FROM_CLOSED_OBJECT: Rule = Rule {
     },
 };
 
+/// The `(old, new)` names of a `property-renamed` finding, from its `detail` (`old->new`).
+pub fn renamed(detail: &str) -> Option<(&str, &str)> {
+    detail.split_once("->")
+}
+
 pub static PROPERTY_RENAMED: Rule = Rule {
     info: RuleInfo {
         id: "property-renamed",
-        category: "property",
+        category: super::Category::Property,
         summary: "A property was removed and another with the same schema added: likely a rename.",
         effect: Effect {
             backward: "breaking",
@@ -391,6 +402,7 @@ pub static PROPERTY_RENAMED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         for (old_name, new_name) in &pair.properties.renamed {
@@ -418,7 +430,7 @@ pub static PROPERTY_RENAMED: Rule = Rule {
 pub static REQUIRED_ADDED: Rule = Rule {
     info: RuleInfo {
         id: "required-added",
-        category: "property",
+        category: super::Category::Property,
         summary: "An existing optional property became required.",
         effect: Effect {
             backward: "breaking",
@@ -431,6 +443,7 @@ pub static REQUIRED_ADDED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         for name in &pair.properties.required_added {
@@ -454,7 +467,7 @@ pub static REQUIRED_ADDED: Rule = Rule {
 pub static REQUIRED_REMOVED: Rule = Rule {
     info: RuleInfo {
         id: "required-removed",
-        category: "property",
+        category: super::Category::Property,
         summary: "A required property became optional.",
         effect: Effect {
             backward: "compatible",
@@ -467,6 +480,7 @@ pub static REQUIRED_REMOVED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         for name in &pair.properties.required_removed {

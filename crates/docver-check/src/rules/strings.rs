@@ -28,7 +28,7 @@ fn contained(from: Option<&str>, to: Option<&str>) -> Option<bool> {
 pub static PATTERN_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "pattern-changed",
-        category: "string",
+        category: super::Category::String,
         summary: "A string pattern was added, removed or changed.",
         effect: Effect {
             backward: "breaking unless the new pattern admits every old string",
@@ -43,6 +43,7 @@ pub static PATTERN_CHANGED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (o, n) = (
@@ -80,7 +81,7 @@ pub static PATTERN_CHANGED: Rule = Rule {
 pub static FORMAT_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "format-changed",
-        category: "string",
+        category: super::Category::String,
         summary: "A string format (date-time, uuid, email, …) was added, removed or changed.",
         effect: Effect {
             backward: "breaking when a format is added or changed",
@@ -94,6 +95,7 @@ pub static FORMAT_CHANGED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (o, n) = (

@@ -52,7 +52,7 @@ fn detail(pair: &Pair<'_>) -> String {
 pub static TYPE_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "type-changed",
-        category: "type",
+        category: super::Category::Type,
         summary: "The type changed to one that neither includes nor is included in the old one.",
         effect: Effect {
             backward: "breaking",
@@ -66,6 +66,7 @@ pub static TYPE_CHANGED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if let Relation::Changed = relation(pair) {
@@ -82,7 +83,7 @@ pub static TYPE_CHANGED: Rule = Rule {
 pub static TYPE_WIDENED: Rule = Rule {
     info: RuleInfo {
         id: "type-widened",
-        category: "type",
+        category: super::Category::Type,
         summary: "The type now admits more (e.g. integer → number, or a second type).",
         effect: Effect {
             backward: "compatible",
@@ -95,6 +96,7 @@ pub static TYPE_WIDENED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if let Relation::Widened = relation(pair) {
@@ -110,7 +112,7 @@ pub static TYPE_WIDENED: Rule = Rule {
 pub static TYPE_NARROWED: Rule = Rule {
     info: RuleInfo {
         id: "type-narrowed",
-        category: "type",
+        category: super::Category::Type,
         summary: "The type now admits less (e.g. number → integer, or a type dropped).",
         effect: Effect {
             backward: "breaking",
@@ -123,6 +125,7 @@ pub static TYPE_NARROWED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if let Relation::Narrowed = relation(pair) {
@@ -138,7 +141,7 @@ pub static TYPE_NARROWED: Rule = Rule {
 pub static NULLABLE_ADDED: Rule = Rule {
     info: RuleInfo {
         id: "nullable-added",
-        category: "type",
+        category: super::Category::Type,
         summary: "The value may now be null.",
         effect: Effect {
             backward: "compatible",
@@ -151,6 +154,7 @@ pub static NULLABLE_ADDED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if !admits_null(&pair.o) && admits_null(&pair.n) {
@@ -167,7 +171,7 @@ pub static NULLABLE_ADDED: Rule = Rule {
 pub static NULLABLE_REMOVED: Rule = Rule {
     info: RuleInfo {
         id: "nullable-removed",
-        category: "type",
+        category: super::Category::Type,
         summary: "The value may no longer be null.",
         effect: Effect {
             backward: "breaking",
@@ -180,6 +184,7 @@ pub static NULLABLE_REMOVED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if admits_null(&pair.o) && !admits_null(&pair.n) {

@@ -28,7 +28,7 @@ fn missing_from<'v>(from: &'v [Value], other: &'v [Value]) -> impl Iterator<Item
 pub static ENUM_VALUE_ADDED: Rule = Rule {
     info: RuleInfo {
         id: "enum-value-added",
-        category: "value",
+        category: super::Category::Value,
         summary: "A value was added to an enum.",
         effect: Effect {
             backward: "compatible",
@@ -41,6 +41,7 @@ pub static ENUM_VALUE_ADDED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (Some(o), Some(n)) = values(pair) else {
@@ -66,7 +67,7 @@ pub static ENUM_VALUE_ADDED: Rule = Rule {
 pub static ENUM_VALUE_REMOVED: Rule = Rule {
     info: RuleInfo {
         id: "enum-value-removed",
-        category: "value",
+        category: super::Category::Value,
         summary: "A value was removed from an enum.",
         effect: Effect {
             backward: "breaking",
@@ -78,6 +79,7 @@ pub static ENUM_VALUE_REMOVED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (Some(o), Some(n)) = values(pair) else {
@@ -103,7 +105,7 @@ pub static ENUM_VALUE_REMOVED: Rule = Rule {
 pub static ENUM_INTRODUCED: Rule = Rule {
     info: RuleInfo {
         id: "enum-introduced",
-        category: "value",
+        category: super::Category::Value,
         summary: "A value that was free is now restricted to an enum (or const).",
         effect: Effect {
             backward: "breaking",
@@ -116,6 +118,7 @@ pub static ENUM_INTRODUCED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (None, Some(_)) = values(pair) else {
@@ -142,7 +145,7 @@ pub static ENUM_INTRODUCED: Rule = Rule {
 pub static ENUM_LIFTED: Rule = Rule {
     info: RuleInfo {
         id: "enum-lifted",
-        category: "value",
+        category: super::Category::Value,
         summary: "A value restricted to an enum (or const) is now free.",
         effect: Effect {
             backward: "compatible",
@@ -155,6 +158,7 @@ pub static ENUM_LIFTED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (Some(_), None) = values(pair) else {
@@ -181,7 +185,7 @@ pub static ENUM_LIFTED: Rule = Rule {
 pub static CONST_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "const-changed",
-        category: "value",
+        category: super::Category::Value,
         summary: "A constant changed value.",
         effect: Effect {
             backward: "breaking",
@@ -195,6 +199,7 @@ pub static CONST_CHANGED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (Some(o), Some(n)) = values(pair) else {
@@ -223,7 +228,7 @@ pub static CONST_CHANGED: Rule = Rule {
 pub static VERSION_TAG_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "version-tag-changed",
-        category: "value",
+        category: super::Category::Value,
         summary: "The document's version tag moved to the next version.",
         effect: Effect {
             backward: "compatible",
@@ -238,6 +243,7 @@ pub static VERSION_TAG_CHANGED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (Some(o), Some(n)) = values(pair) else {

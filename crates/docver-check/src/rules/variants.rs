@@ -77,7 +77,7 @@ pub(crate) fn match_variants(pair: &Pair<'_>) -> Option<VariantMatch> {
 pub static VARIANT_ADDED: Rule = Rule {
     info: RuleInfo {
         id: "variant-added",
-        category: "variant",
+        category: super::Category::Variant,
         summary: "A variant was added to a tagged union (oneOf/anyOf).",
         effect: Effect {
             backward: "compatible",
@@ -90,6 +90,7 @@ pub static VARIANT_ADDED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let Some(m) = match_variants(pair) else {
@@ -117,7 +118,7 @@ pub static VARIANT_ADDED: Rule = Rule {
 pub static VARIANT_REMOVED: Rule = Rule {
     info: RuleInfo {
         id: "variant-removed",
-        category: "variant",
+        category: super::Category::Variant,
         summary: "A variant was removed from a tagged union.",
         effect: Effect {
             backward: "breaking",
@@ -129,6 +130,7 @@ pub static VARIANT_REMOVED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let Some(m) = match_variants(pair) else {
@@ -161,7 +163,7 @@ pub static VARIANT_REMOVED: Rule = Rule {
 pub static VARIANT_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "variant-changed",
-        category: "variant",
+        category: super::Category::Variant,
         summary: "A variant kept its tag but its schema changed.",
         effect: Effect {
             backward: "as the changes inside it",
@@ -174,6 +176,7 @@ pub static VARIANT_CHANGED: Rule = Rule {
         example_policy: None,
         scope: super::Scope::Change,
         annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let Some(m) = match_variants(pair) else {
@@ -213,7 +216,7 @@ pub static COMPOSITION_CHANGED: Rule =
     Rule {
         info: RuleInfo {
             id: "composition-changed",
-            category: "variant",
+            category: super::Category::Variant,
             summary: "A value became, or stopped being, a union of alternatives.",
             effect: Effect {
                 backward: "breaking unless shown otherwise",
@@ -227,6 +230,7 @@ pub static COMPOSITION_CHANGED: Rule =
             example_policy: None,
             scope: super::Scope::Change,
             annotation_only: false,
+            closed_object: false,
         },
         check: |pair, out| {
             let (o, n) = (
