@@ -63,12 +63,7 @@ pub struct Ignore {
 
 /// `line:column: ` of a byte offset in `text`.
 fn line_column(text: &str, offset: usize) -> String {
-    let offset = offset.min(text.len());
-    let line = text[..offset].matches('\n').count() + 1;
-    let column = text[..offset]
-        .rfind('\n')
-        .map_or(offset, |i| offset - i - 1)
-        + 1;
+    let (line, column) = docver_check::LineIndex::new(text).line_col(text, offset);
     format!("{line}:{column}: ")
 }
 
