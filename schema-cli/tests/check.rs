@@ -378,3 +378,198 @@ fn a_new_version_breaking_without_a_migration_is_flagged() {
         "{message}"
     );
 }
+
+/// A repository whose family lives in `crates/model.rs`, committed, then edited in place (v1's
+/// `text` becomes a number): the gate must fail however the paths are written.
+fn repo_with_an_in_place_edit_in_a_subdirectory() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    git(d, &["init", "-q", "-b", "main"]);
+    std::fs::create_dir(d.join("crates")).unwrap();
+    std::fs::write(d.join("crates/model.rs"), V1).unwrap();
+    git(d, &["add", "."]);
+    git(d, &["commit", "-q", "-m", "v1 and v2"]);
+    std::fs::write(
+        d.join("crates/model.rs"),
+        V1.replace("pub text: String", "pub text: u32"),
+    )
+    .unwrap();
+    dir
+}
+
+fn rules_fired(out: &Output) -> Vec<String> {
+    let report: Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|_| panic!("{}{}", stdout(out), stderr(out)));
+    report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["rule"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[test]
+fn against_from_a_subdirectory_reads_the_same_files_at_the_ref() {
+    let dir = repo_with_an_in_place_edit_in_a_subdirectory();
+    let from_root = docver_in(
+        dir.path(),
+        &["check", "crates", "--against", "main", "--format", "json"],
+    );
+    assert_eq!(code(&from_root), 1, "{}", stderr(&from_root));
+    let from_subdirectory = docver_in(
+        &dir.path().join("crates"),
+        &["check", ".", "--against", "main", "--format", "json"],
+    );
+    assert_eq!(
+        code(&from_subdirectory),
+        1,
+        "{}",
+        stderr(&from_subdirectory)
+    );
+    assert!(rules_fired(&from_subdirectory).contains(&"version-edited-in-place".to_owned()));
+}
+
+#[test]
+fn against_with_an_absolute_path_reads_the_same_files_at_the_ref() {
+    let dir = repo_with_an_in_place_edit_in_a_subdirectory();
+    let absolute = dir.path().join("crates").to_string_lossy().into_owned();
+    for cwd in [dir.path().to_owned(), dir.path().join("crates")] {
+        let out = docver_in(
+            &cwd,
+            &["check", &absolute, "--against", "main", "--format", "json"],
+        );
+        assert_eq!(code(&out), 1, "from {}: {}", cwd.display(), stderr(&out));
+        assert!(rules_fired(&out).contains(&"version-edited-in-place".to_owned()));
+    }
+}
+
+#[test]
+fn a_path_absent_at_the_ref_is_bad_input_naming_it() {
+    let dir = repo_with_an_in_place_edit_in_a_subdirectory();
+    std::fs::create_dir(dir.path().join("new")).unwrap();
+    std::fs::write(dir.path().join("new/model.rs"), V1).unwrap();
+    let out = docver_in(dir.path(), &["check", "new", "--against", "main"]);
+    assert_eq!(code(&out), 2, "{}{}", stdout(&out), stderr(&out));
+    assert!(
+        stderr(&out).contains("new") && stderr(&out).contains("main"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_policy_at_the_repository_root_applies_from_a_subdirectory() {
+    let dir = repo_with_an_in_place_edit_in_a_subdirectory();
+    std::fs::write(
+        dir.path().join("docver.toml"),
+        "[rules]\nversion-edited-in-place = \"warning\"\n",
+    )
+    .unwrap();
+    let from_root = docver_in(dir.path(), &["check", "crates", "--against", "main"]);
+    assert_eq!(code(&from_root), 0, "{}", stderr(&from_root));
+    let from_subdirectory = docver_in(
+        &dir.path().join("crates"),
+        &["check", ".", "--against", "main"],
+    );
+    assert_eq!(
+        code(&from_subdirectory),
+        0,
+        "{}{}",
+        stdout(&from_subdirectory),
+        stderr(&from_subdirectory)
+    );
+}
+
+/// Runs `check lib.rs` on the todo source with this `docver.toml` (bytes) in the directory.
+fn check_with_policy(policy: &[u8]) -> Output {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(
+        root().join("examples/todo/src/lib.rs"),
+        dir.path().join("lib.rs"),
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("docver.toml"), policy).unwrap();
+    docver_in(dir.path(), &["check", "lib.rs"])
+}
+
+fn assert_policy_refused(policy: &[u8], expected: &str) {
+    let out = check_with_policy(policy);
+    assert_eq!(code(&out), 2, "{}{}", stdout(&out), stderr(&out));
+    assert!(stderr(&out).contains(expected), "{}", stderr(&out));
+}
+
+#[test]
+fn the_policy_file_is_validated() {
+    // The same file with known names passes its own validation (the check then fails as usual).
+    let valid = b"[families.todo-item]\nlive = [3, 4]\n[rules]\nproperty-removed-required = \"warning\"\n[[ignore]]\nrule = \"version-edited-in-place\"\n";
+    assert_ne!(code(&check_with_policy(valid)), 2);
+    assert_policy_refused(
+        b"[rules]\ndefault-changed = \"ignore\"\nno-such-rule = \"warning\"\n",
+        "docver.toml:3:1: unknown rule `no-such-rule`",
+    );
+    assert_policy_refused(
+        b"[[ignore]]\nrule = \"annotation-changd\"\n",
+        "docver.toml:2:8: unknown rule `annotation-changd`",
+    );
+    assert_policy_refused(
+        b"[families.todo-itme]\nlive = [3, 4]\n",
+        "docver.toml:1:11: unknown family `todo-itme` (the scanned paths declare: todo-status, todo-item)",
+    );
+    assert_policy_refused(b"[rules]\n# \xff\n", "docver.toml: not UTF-8 text");
+}
+
+#[test]
+fn an_unreadable_policy_file_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("lib.rs"), V1).unwrap();
+    std::fs::create_dir(dir.path().join("docver.toml")).unwrap();
+    let out = docver_in(dir.path(), &["check", "lib.rs"]);
+    assert_eq!(code(&out), 2, "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("docver.toml: cannot read"),
+        "{}",
+        stderr(&out)
+    );
+    let missing = docver_in(dir.path(), &["check", "lib.rs", "--config", "nope.toml"]);
+    assert_eq!(code(&missing), 2);
+    assert!(
+        stderr(&missing).contains("nope.toml"),
+        "{}",
+        stderr(&missing)
+    );
+}
+
+#[test]
+fn the_matrix_honours_markdown_and_refuses_finding_formats() {
+    let md = docver_in(
+        &root(),
+        &[
+            "check",
+            "examples/todo/src",
+            "--matrix",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert_eq!(code(&md), 0, "{}", stderr(&md));
+    assert!(
+        stdout(&md).contains("| **v1** | compatible | compatible | needs adapter |"),
+        "{}",
+        stdout(&md)
+    );
+    for format in ["sarif", "github", "junit"] {
+        let out = docver_in(
+            &root(),
+            &["check", "examples/todo/src", "--matrix", "--format", format],
+        );
+        assert_eq!(code(&out), 2, "{format}: {}", stdout(&out));
+        assert!(stdout(&out).is_empty());
+        assert!(
+            stderr(&out).contains(&format!(
+                "--matrix prints text, json or markdown; `--format {format}`"
+            )),
+            "{}",
+            stderr(&out)
+        );
+    }
+}

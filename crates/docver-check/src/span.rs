@@ -50,6 +50,21 @@ impl LineIndex {
             .map_or(offset - start, |prefix| prefix.chars().count());
         (line + 1, column + 1)
     }
+
+    /// The byte offset of the character `chars_before` characters into 1-based `line` of
+    /// `text` (the text this index was built from); the end of the line when it is shorter,
+    /// the end of the text past the last line. This is proc-macro2's `LineColumn` convention.
+    pub fn offset(&self, text: &str, line: usize, chars_before: usize) -> usize {
+        let Some(&start) = self.line_starts.get(line.saturating_sub(1)) else {
+            return text.len();
+        };
+        let rest = &text[start..];
+        let end = rest.find('\n').unwrap_or(rest.len());
+        rest[..end]
+            .char_indices()
+            .nth(chars_before)
+            .map_or(start + end, |(i, _)| start + i)
+    }
 }
 
 #[cfg(test)]
@@ -64,5 +79,20 @@ mod tests {
         assert_eq!(index.line_col(text, 2), (2, 1));
         let one = text.find('1').unwrap();
         assert_eq!(index.line_col(text, one), (2, 8));
+    }
+
+    #[test]
+    fn offset_is_the_inverse_of_line_col() {
+        let text = "{\n  \"é\": 1\n}";
+        let index = LineIndex::new(text);
+        let one = text.find('1').unwrap();
+        assert_eq!(index.offset(text, 2, 7), one);
+        for offset in text.char_indices().map(|(i, _)| i) {
+            let (line, column) = index.line_col(text, offset);
+            assert_eq!(index.offset(text, line, column - 1), offset);
+        }
+        // Past the end of a line, or of the text.
+        assert_eq!(index.offset(text, 1, 5), 1);
+        assert_eq!(index.offset(text, 9, 0), text.len());
     }
 }

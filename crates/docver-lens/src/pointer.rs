@@ -67,6 +67,12 @@ pub fn first_token(pointer: &str) -> Cow<'_, str> {
     tokens(pointer).next().unwrap_or(Cow::Borrowed(""))
 }
 
+/// A document path as people read it: `/` for the document itself (the empty pointer).
+#[must_use]
+pub fn document_path(pointer: &str) -> &str {
+    if pointer.is_empty() { "/" } else { pointer }
+}
+
 /// Decodes the `%XX` escapes of a URI fragment (`%24defs` is `$defs`).
 ///
 /// Malformed escapes (`%`, `%4`, `%zz`, `%` followed by a non-ASCII character) are kept as

@@ -13,7 +13,6 @@ pub struct SourceFile {
     pub name: String,
     pub text: String,
     lines: LineIndex,
-    line_starts: Vec<usize>,
 }
 
 /// A versioned family found in a file, with the types defined alongside it.
@@ -33,33 +32,16 @@ pub struct FamilyError {
 
 impl SourceFile {
     pub fn new(name: impl Into<String>, text: String) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(
-                text.bytes()
-                    .enumerate()
-                    .filter(|(_, b)| *b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
-            .collect();
         SourceFile {
             name: name.into(),
             lines: LineIndex::new(&text),
             text,
-            line_starts,
         }
     }
 
     /// The byte offset of a proc-macro2 location (1-based line, 0-based column in characters).
     pub fn offset(&self, at: LineColumn) -> usize {
-        let Some(&start) = self.line_starts.get(at.line.saturating_sub(1)) else {
-            return self.text.len();
-        };
-        let line = &self.text[start..];
-        let end = line.find('\n').unwrap_or(line.len());
-        line[..end]
-            .char_indices()
-            .nth(at.column)
-            .map_or(start + end, |(i, _)| start + i)
+        self.lines.offset(&self.text, at.line, at.column)
     }
 
     /// The byte span of a syn span.
@@ -71,6 +53,21 @@ impl SourceFile {
 
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         self.lines.line_col(&self.text, offset)
+    }
+
+    /// A location at a syn span, with no schema pointer (a history finding's).
+    pub fn location(&self, span: proc_macro2::Span) -> docver_check::Location {
+        docver_check::Location {
+            pointer: String::new(),
+            span: self.span(span),
+            key_span: None,
+        }
+    }
+
+    /// `file:line:column: message`, the way errors about this file are shown.
+    pub fn located(&self, span: Span, message: &str) -> String {
+        let (line, column) = self.line_col(span.start);
+        format!("{}:{line}:{column}: {message}", self.name)
     }
 }
 

@@ -4,37 +4,13 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
 
-use clap::{Args, ValueEnum};
+use clap::Args;
 use docver_check::DiffOptions;
-use termcolor::{ColorChoice, NoColor, StandardStream};
 
 use crate::baseline::Baseline;
 use crate::input::SchemaFile;
-use crate::report::{self, Comparison, DiffOutput, Mode};
+use crate::report::{self, Color, Comparison, DiffOutput, Format, Mode};
 use crate::{CliError, EXIT_BREAKING, EXIT_OK};
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// rustc-style diagnostics.
-    Text,
-    /// A stable JSON object (see docs/json-report.md).
-    Json,
-    /// SARIF 2.1.0 for code scanning.
-    Sarif,
-    /// GitHub Actions workflow annotations.
-    Github,
-    /// A Markdown summary table for a pull-request comment or job summary.
-    Markdown,
-    /// JUnit XML for CI test reports.
-    Junit,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Color {
-    Auto,
-    Always,
-    Never,
-}
 
 #[derive(Debug, Args)]
 pub struct DiffArgs {
@@ -118,40 +94,11 @@ pub fn run(args: &DiffArgs, out: &mut dyn Write) -> Result<i32, CliError> {
             .filter(|f| f.backward.is_breaking() || f.forward.is_breaking());
         Baseline::from_findings(breaking).write(path)?;
     }
-    let written = match args.format {
-        Format::Text => render_text(&output, args.color, out),
-        Format::Json => report::json::render(&output, out),
-        Format::Sarif => report::sarif::render(&output, out),
-        Format::Github => report::github::render(&output, out),
-        Format::Markdown => report::markdown::render(&output, out),
-        Format::Junit => report::junit::render(&output, out),
-    };
-    written.map_err(|e| CliError(format!("cannot write the report: {e}")))?;
+    report::render(&output, args.format, args.color, out)
+        .map_err(|e| CliError(format!("cannot write the report: {e}")))?;
     Ok(if output.passes() {
         EXIT_OK
     } else {
         EXIT_BREAKING
     })
-}
-
-pub(crate) fn render_text(
-    output: &DiffOutput<'_>,
-    color: Color,
-    out: &mut dyn Write,
-) -> std::io::Result<()> {
-    use std::io::IsTerminal;
-    let choice = match color {
-        Color::Always => ColorChoice::Always,
-        Color::Never => ColorChoice::Never,
-        Color::Auto if std::env::var_os("NO_COLOR").is_some() => ColorChoice::Never,
-        Color::Auto if std::io::stdout().is_terminal() => ColorChoice::Auto,
-        Color::Auto => ColorChoice::Never,
-    };
-    if choice == ColorChoice::Never {
-        report::text::render(output, &mut NoColor::new(out))
-    } else {
-        // Colour goes straight to the terminal; `out` is stdout in that case.
-        let mut stream = StandardStream::stdout(choice);
-        report::text::render(output, &mut stream)
-    }
 }

@@ -4,6 +4,8 @@ use std::io::Write;
 
 use clap::{Args, ValueEnum};
 
+use docver_check::rules::Scope;
+
 use crate::{CliError, EXIT_OK};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -24,11 +26,12 @@ pub fn run(args: &ListRulesArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let write = |out: &mut dyn Write| -> std::io::Result<()> {
         match args.format {
             ListFormat::Json => {
-                let rules: Vec<_> = docver_check::rule_catalog()
+                let rules: Vec<_> = docver_check::rules::all_rules()
                     .map(|r| {
                         serde_json::json!({
                             "id": r.id,
                             "category": r.category,
+                            "scope": r.scope,
                             "summary": r.summary,
                             "backward": r.effect.backward,
                             "forward": r.effect.forward,
@@ -40,11 +43,11 @@ pub fn run(args: &ListRulesArgs, out: &mut dyn Write) -> Result<i32, CliError> {
             }
             ListFormat::Markdown => out.write_all(rules_markdown().as_bytes()),
             ListFormat::Text => {
-                let width = docver_check::rule_catalog()
+                let width = docver_check::rules::all_rules()
                     .map(|r| r.id.len())
                     .max()
                     .unwrap_or(0);
-                for r in docver_check::rule_catalog() {
+                for r in docver_check::rules::all_rules() {
                     writeln!(out, "{:width$}  {:10}  {}", r.id, r.category, r.summary)?;
                 }
                 Ok(())
@@ -55,8 +58,12 @@ pub fn run(args: &ListRulesArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     Ok(EXIT_OK)
 }
 
-/// What `diff` prints for a rule's example, as shown in the rule reference.
+/// What `diff` prints for a change rule's example, and `check --against` for a history
+/// rule's, as shown in the rule reference.
 pub fn example_output(info: &docver_check::RuleInfo) -> Result<String, CliError> {
+    if info.scope == Scope::History {
+        return super::check::example_output(info);
+    }
     use crate::input::SchemaFile;
     use crate::report::DiffOutput;
     let files = [
@@ -84,28 +91,60 @@ pub fn rules_markdown() -> String {
          **backward** (a NEW reader reads documents valid under OLD) and **forward** (an OLD \
          reader reads documents valid under NEW). Verdicts below are the rule's usual ones under \
          the default tolerant semantics; a finding's own verdict depends on the schemas. Each \
-         example is the rule's fixture in `tests/fixtures/<id>/`.\n\n",
+         example is the rule's fixture in `tests/fixtures/<id>/`. The history rules (category \
+         `history`) compare a family's Rust source with the same source at a git ref, and run \
+         in `docver check --against REF`; their fixtures are in \
+         `crates/docver-source/tests/fixtures/history/<id>/`.\n\n",
     );
-    for r in docver_check::rule_catalog() {
+    for r in docver_check::rules::all_rules() {
         let _ = writeln!(md, "- [`{}`](#{}): {}", r.id, r.id, r.summary);
     }
-    for r in docver_check::rule_catalog() {
+    for r in docver_check::rules::all_rules() {
         let output = example_output(r).unwrap_or_else(|e| format!("error: {e}"));
         let _ = write!(
             md,
-            "\n## {id}\n\n{summary}\n\n| category | backward | forward |\n|---|---|---|\n| {cat} | {b} | {f} |\n\n{expl}\n\n\
-             OLD (`tests/fixtures/{id}/old.json`):\n\n```json\n{old}```\n\n\
-             NEW (`tests/fixtures/{id}/new.json`):\n\n```json\n{new}```\n\n\
-             `docver diff old.json new.json`:\n\n```text\n{output}```\n",
+            "\n## {id}\n\n{summary}\n\n| category | backward | forward |\n|---|---|---|\n| {cat} | {b} | {f} |\n\n{expl}\n\n",
             id = r.id,
             summary = r.summary,
             cat = r.category,
             b = r.effect.backward,
             f = r.effect.forward,
             expl = r.explanation,
-            old = r.example_old,
-            new = r.example_new,
         );
+        match r.scope {
+            Scope::Change => {
+                let _ = write!(
+                    md,
+                    "OLD (`tests/fixtures/{id}/old.json`):\n\n```json\n{old}```\n\n\
+                     NEW (`tests/fixtures/{id}/new.json`):\n\n```json\n{new}```\n\n\
+                     `docver diff old.json new.json`:\n\n```text\n{output}```\n",
+                    id = r.id,
+                    old = r.example_old,
+                    new = r.example_new,
+                );
+            }
+            Scope::History => {
+                let _ = write!(
+                    md,
+                    "At the base ref (`crates/docver-source/tests/fixtures/history/{id}/old.rs`):\n\n```rust\n{old}```\n\n\
+                     In the working tree (`crates/docver-source/tests/fixtures/history/{id}/new.rs`):\n\n```rust\n{new}```\n\n",
+                    id = r.id,
+                    old = r.example_old,
+                    new = r.example_new,
+                );
+                if let Some(policy) = r.example_policy {
+                    let _ = write!(
+                        md,
+                        "With this policy (`crates/docver-source/tests/fixtures/history/{id}/docver.toml`):\n\n```toml\n{policy}```\n\n",
+                        id = r.id,
+                    );
+                }
+                let _ = write!(
+                    md,
+                    "`docver check new.rs --against REF`:\n\n```text\n{output}```\n"
+                );
+            }
+        }
     }
     md
 }

@@ -44,7 +44,8 @@ fn span(file: &SchemaFile, location: &Option<Location>) -> Value {
 }
 
 fn change(output: &DiffOutput<'_>, comparison: &Comparison<'_>, finding: &Finding) -> Value {
-    let category = docver_check::rules::rule_info(&finding.rule).map_or("", |r| r.category);
+    let category =
+        docver_check::rules::rule_info(&finding.rule).map_or("", |r| r.category.as_str());
     let witness = |d: Direction| {
         finding
             .witness(d)

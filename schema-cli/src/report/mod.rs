@@ -5,14 +5,93 @@ pub mod github;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod matrix;
 pub mod sarif;
 pub mod text;
 
 use std::collections::HashSet;
 
+use clap::ValueEnum;
 use docver_check::{DiffReport, Direction, Finding, Verdict};
+use termcolor::{ColorChoice, NoColor, StandardStream};
 
 use crate::input::SchemaFile;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    /// rustc-style diagnostics.
+    Text,
+    /// A stable JSON object (see docs/json-report.md).
+    Json,
+    /// SARIF 2.1.0 for code scanning.
+    Sarif,
+    /// GitHub Actions workflow annotations.
+    Github,
+    /// A Markdown summary table for a pull-request comment or job summary.
+    Markdown,
+    /// JUnit XML for CI test reports.
+    Junit,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+impl Format {
+    /// The name `--format` takes.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::Text => "text",
+            Format::Json => "json",
+            Format::Sarif => "sarif",
+            Format::Github => "github",
+            Format::Markdown => "markdown",
+            Format::Junit => "junit",
+        }
+    }
+}
+
+/// Renders `output` in `format`: the one place a format is chosen.
+pub fn render(
+    output: &DiffOutput<'_>,
+    format: Format,
+    color: Color,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    match format {
+        Format::Text => render_text(output, color, out),
+        Format::Json => json::render(output, out),
+        Format::Sarif => sarif::render(output, out),
+        Format::Github => github::render(output, out),
+        Format::Markdown => markdown::render(output, out),
+        Format::Junit => junit::render(output, out),
+    }
+}
+
+fn render_text(
+    output: &DiffOutput<'_>,
+    color: Color,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    use std::io::IsTerminal;
+    let choice = match color {
+        Color::Always => ColorChoice::Always,
+        Color::Never => ColorChoice::Never,
+        Color::Auto if std::env::var_os("NO_COLOR").is_some() => ColorChoice::Never,
+        Color::Auto if std::io::stdout().is_terminal() => ColorChoice::Auto,
+        Color::Auto => ColorChoice::Never,
+    };
+    if choice == ColorChoice::Never {
+        text::render(output, &mut NoColor::new(out))
+    } else {
+        // Colour goes straight to the terminal; `out` is stdout in that case.
+        let mut stream = StandardStream::stdout(choice);
+        text::render(output, &mut stream)
+    }
+}
 
 /// Which directions must be compatible for the check to pass.
 #[derive(
@@ -152,10 +231,7 @@ impl DiffOutput<'_> {
     }
 }
 
-/// The instance path as people read it: `/` for the document itself.
-pub fn document_path(path: &str) -> &str {
-    if path.is_empty() { "/" } else { path }
-}
+pub use docver::pointer::document_path;
 
 /// A schema pointer as people read it: `#` for the root, `#/properties/x` below.
 pub fn schema_pointer(pointer: &str) -> String {

@@ -2,7 +2,8 @@
 //! rules, one result per finding located in NEW (or OLD when the node is gone), the other file
 //! as a related location, and the finding's fingerprint as `partialFingerprints`.
 
-use docver_check::{Direction, Finding, rule_catalog};
+use docver_check::rules::all_rules;
+use docver_check::{Direction, Finding};
 use serde_json::{Value, json};
 
 use super::{Comparison, DiffOutput, Severity};
@@ -89,7 +90,7 @@ fn result(
 }
 
 pub fn to_value(output: &DiffOutput<'_>) -> Value {
-    let rules: Vec<Value> = rule_catalog()
+    let rules: Vec<Value> = all_rules()
         .map(|info| {
             json!({
                 "id": info.id,
@@ -105,15 +106,6 @@ pub fn to_value(output: &DiffOutput<'_>) -> Value {
                 },
             })
         })
-        .chain(crate::command::check::CHECK_RULES.iter().map(|(id, summary)| {
-            json!({
-                "id": id,
-                "name": id,
-                "shortDescription": { "text": summary },
-                "defaultConfiguration": { "level": "error" },
-                "properties": { "category": "history" },
-            })
-        }))
         .collect();
     let index = |id: &str| rules.iter().position(|r| r["id"] == id).unwrap_or(0);
     let results: Vec<Value> = output

@@ -20,7 +20,7 @@ fn annotation<'a>(
 pub static DEFAULT_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "default-changed",
-        category: "annotation",
+        category: super::Category::Annotation,
         summary: "A default value was added, removed or changed.",
         effect: Effect {
             backward: "compatible",
@@ -30,6 +30,10 @@ pub static DEFAULT_CHANGED: Rule = Rule {
             default now read old documents differently: worth a look in review.",
         example_old: example!("default-changed").0,
         example_new: example!("default-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: true,
+        closed_object: false,
     },
     check: |pair, out| {
         let get = |schema: &crate::model::Schema, origin, r: &crate::model::Resolved<'_>| {
@@ -63,7 +67,7 @@ pub static DEFAULT_CHANGED: Rule = Rule {
 pub static ANNOTATION_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "annotation-changed",
-        category: "annotation",
+        category: super::Category::Annotation,
         summary: "Only a title or description changed.",
         effect: Effect {
             backward: "compatible",
@@ -73,6 +77,10 @@ pub static ANNOTATION_CHANGED: Rule = Rule {
             document because of them.",
         example_old: example!("annotation-changed").0,
         example_new: example!("annotation-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: true,
+        closed_object: false,
     },
     check: |pair, out| {
         for (keyword, get) in [
@@ -99,7 +107,7 @@ pub static ANNOTATION_CHANGED: Rule = Rule {
 pub static REF_TARGET_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "ref-target-changed",
-        category: "reference",
+        category: super::Category::Reference,
         summary: "A `$ref` now names a different definition.",
         effect: Effect {
             backward: "as the changes between the two definitions",
@@ -109,6 +117,10 @@ pub static REF_TARGET_CHANGED: Rule = Rule {
             compared shape by shape, and any difference is reported by its own rule.",
         example_old: example!("ref-target-changed").0,
         example_new: example!("ref-target-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: true,
+        closed_object: false,
     },
     check: |pair, out| {
         let (o, n) = (

@@ -14,7 +14,7 @@ fn admits_arrays(r: &Resolved<'_>) -> bool {
 pub static ITEMS_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "items-changed",
-        category: "array",
+        category: super::Category::Array,
         summary: "An array gained or lost its item schema.",
         effect: Effect {
             backward: "breaking when items become constrained",
@@ -26,6 +26,10 @@ pub static ITEMS_CHANGED: Rule = Rule {
             rule that matches them, at `…/items`.",
         example_old: example!("items-changed").0,
         example_new: example!("items-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if !admits_arrays(&pair.o) || !admits_arrays(&pair.n) {
@@ -60,7 +64,7 @@ pub static ITEMS_CHANGED: Rule = Rule {
 pub static UNIQUE_ITEMS_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "unique-items-changed",
-        category: "array",
+        category: super::Category::Array,
         summary: "An array started or stopped requiring unique items.",
         effect: Effect {
             backward: "breaking when uniqueness is added",
@@ -71,6 +75,10 @@ pub static UNIQUE_ITEMS_CHANGED: Rule = Rule {
             rejects.",
         example_old: example!("unique-items-changed").0,
         example_new: example!("unique-items-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (o, n) = (

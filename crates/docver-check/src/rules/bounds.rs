@@ -165,6 +165,14 @@ fn length_changes(pair: &Pair<'_>) -> Vec<(&'static str, String, String, bool)> 
     changes
 }
 
+/// Whether a bound finding's `detail` (`keyword:old->new`, written by [`report`]) is about how
+/// many properties an object may have rather than a value's length or size.
+pub fn counts_properties(detail: &str) -> bool {
+    detail
+        .split_once(':')
+        .is_some_and(|(keyword, _)| matches!(keyword, "minProperties" | "maxProperties"))
+}
+
 fn report(
     rule: &'static Rule,
     pair: &Pair<'_>,
@@ -194,7 +202,7 @@ fn report(
 pub static NUMERIC_BOUND_TIGHTENED: Rule = Rule {
     info: RuleInfo {
         id: "numeric-bound-tightened",
-        category: "bound",
+        category: super::Category::Bound,
         summary: "A numeric bound (minimum, maximum, exclusive bounds, multipleOf) admits less.",
         effect: Effect {
             backward: "breaking",
@@ -204,6 +212,10 @@ pub static NUMERIC_BOUND_TIGHTENED: Rule = Rule {
             rejects.",
         example_old: example!("numeric-bound-tightened").0,
         example_new: example!("numeric-bound-tightened").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         report(
@@ -219,7 +231,7 @@ pub static NUMERIC_BOUND_TIGHTENED: Rule = Rule {
 pub static NUMERIC_BOUND_LOOSENED: Rule = Rule {
     info: RuleInfo {
         id: "numeric-bound-loosened",
-        category: "bound",
+        category: super::Category::Bound,
         summary: "A numeric bound admits more.",
         effect: Effect {
             backward: "compatible",
@@ -229,6 +241,10 @@ pub static NUMERIC_BOUND_LOOSENED: Rule = Rule {
             rejects.",
         example_old: example!("numeric-bound-loosened").0,
         example_new: example!("numeric-bound-loosened").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         report(
@@ -244,7 +260,7 @@ pub static NUMERIC_BOUND_LOOSENED: Rule = Rule {
 pub static LENGTH_BOUND_TIGHTENED: Rule = Rule {
     info: RuleInfo {
         id: "length-bound-tightened",
-        category: "bound",
+        category: super::Category::Bound,
         summary: "A length bound (string length, item count, property count) admits less.",
         effect: Effect {
             backward: "breaking",
@@ -254,6 +270,10 @@ pub static LENGTH_BOUND_TIGHTENED: Rule = Rule {
             rejects.",
         example_old: example!("length-bound-tightened").0,
         example_new: example!("length-bound-tightened").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         report(
@@ -269,7 +289,7 @@ pub static LENGTH_BOUND_TIGHTENED: Rule = Rule {
 pub static LENGTH_BOUND_LOOSENED: Rule = Rule {
     info: RuleInfo {
         id: "length-bound-loosened",
-        category: "bound",
+        category: super::Category::Bound,
         summary: "A length bound admits more.",
         effect: Effect {
             backward: "compatible",
@@ -279,6 +299,10 @@ pub static LENGTH_BOUND_LOOSENED: Rule = Rule {
             rejects.",
         example_old: example!("length-bound-loosened").0,
         example_new: example!("length-bound-loosened").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         report(

@@ -7,7 +7,7 @@ use crate::check::lens_agreement::disagreements;
 pub static LENS_DISAGREES: Rule = Rule {
     info: RuleInfo {
         id: "lens-disagrees",
-        category: "lens",
+        category: super::Category::Lens,
         summary: "A step's declared lenses do not produce its schema.",
         effect: Effect {
             backward: "undecided",
@@ -27,6 +27,10 @@ pub static LENS_DISAGREES: Rule = Rule {
             is unknown).",
         example_old: example!("lens-disagrees").0,
         example_new: example!("lens-disagrees").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if pair.new.lens.is_none()

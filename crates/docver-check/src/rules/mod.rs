@@ -1,5 +1,10 @@
 //! The rule catalog: one rule per kind of change, each with a stable id.
 //!
+//! Two scopes: [`Scope::Change`] rules compare two schemas (this crate's walk runs them;
+//! their fixtures are JSON Schema pairs), [`Scope::History`] rules compare a family's Rust
+//! source with the same source at a git ref (`docver check --against` runs them; their
+//! fixtures are `.rs` pairs, see [`history`]).
+//!
 //! A rule looks at one pair of nodes (the same place in OLD and NEW, found by the walk in
 //! [`crate::check`]) and reports [`Change`]s with a verdict per direction and, for each
 //! breaking direction, a [`Probe`] that tells the walk how to build a witness document. Every
@@ -8,6 +13,7 @@
 mod annotations;
 mod arrays;
 mod bounds;
+pub mod history;
 mod lens;
 mod objects;
 mod properties;
@@ -30,20 +36,84 @@ pub struct Effect {
     pub forward: &'static str,
 }
 
+/// What kind of change a rule is about, as `list-rules` and reports group them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Category {
+    Annotation,
+    Array,
+    Bound,
+    History,
+    Lens,
+    Object,
+    Property,
+    Reference,
+    String,
+    Type,
+    Value,
+    Variant,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Annotation => "annotation",
+            Category::Array => "array",
+            Category::Bound => "bound",
+            Category::History => "history",
+            Category::Lens => "lens",
+            Category::Object => "object",
+            Category::Property => "property",
+            Category::Reference => "reference",
+            Category::String => "string",
+            Category::Type => "type",
+            Category::Value => "value",
+            Category::Variant => "variant",
+        }
+    }
+}
+
+impl std::fmt::Display for Category {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // `pad`, so `{:10}` aligns columns.
+        f.pad(self.as_str())
+    }
+}
+
+/// What a rule compares.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Scope {
+    /// Two schemas (an OLD and a NEW file, or two versions of a family).
+    Change,
+    /// A family's source with the same source at a git ref.
+    History,
+}
+
 /// What the catalog says about one rule.
 #[derive(Debug, Clone, Copy, Serialize)]
 pub struct RuleInfo {
     /// Stable kebab-case id; never reused for a different meaning.
     pub id: &'static str,
-    pub category: &'static str,
+    pub category: Category,
+    pub scope: Scope,
+    /// The rule only reports annotations (descriptions, defaults, `$ref` names): validity
+    /// does not change, so history and adapters do not count its findings as edits.
+    pub annotation_only: bool,
+    /// The rule is about an object that admits no unknown properties (closing one, or a
+    /// property added to or removed from a closed one).
+    pub closed_object: bool,
     /// One line, shown by `list-rules`.
     pub summary: &'static str,
     pub effect: Effect,
     /// A paragraph for the rule's doc section: why it breaks whom.
     pub explanation: &'static str,
-    /// The rule's fixture pair, which doubles as its documented example.
+    /// The rule's fixture pair, which doubles as its documented example: JSON Schemas for a
+    /// change rule, Rust sources for a history rule.
     pub example_old: &'static str,
     pub example_new: &'static str,
+    /// The fixture's `docver.toml`, for a history rule that needs a policy.
+    pub example_policy: Option<&'static str>,
 }
 
 /// A rule: its catalog entry and the check that finds its changes in one pair of nodes.
@@ -62,6 +132,9 @@ macro_rules! example {
     };
 }
 pub(crate) use example;
+
+pub use bounds::counts_properties;
+pub use properties::{PROPERTY_RENAMED, renamed};
 
 /// Every rule, in the order reports list them.
 pub static CATALOG: &[&Rule] = &[
@@ -105,13 +178,18 @@ pub static CATALOG: &[&Rule] = &[
     &lens::LENS_DISAGREES,
 ];
 
-/// The catalog entries, for `list-rules` and the docs.
+/// The change rules' entries: the rules a schema diff runs.
 pub fn rule_catalog() -> impl Iterator<Item = &'static RuleInfo> {
     CATALOG.iter().map(|rule| &rule.info)
 }
 
+/// Every rule, change rules then history rules, for `list-rules`, the docs and reports.
+pub fn all_rules() -> impl Iterator<Item = &'static RuleInfo> {
+    rule_catalog().chain(history::HISTORY_RULES.iter().copied())
+}
+
 pub fn rule_info(id: &str) -> Option<&'static RuleInfo> {
-    rule_catalog().find(|info| info.id == id)
+    all_rules().find(|info| info.id == id)
 }
 
 /// How to build the witness for one breaking direction. The walk embeds the value at the
@@ -314,7 +392,7 @@ mod tests {
     #[test]
     fn ids_are_unique_kebab_case_and_documented() {
         let mut seen = std::collections::HashSet::new();
-        for info in rule_catalog() {
+        for info in all_rules() {
             assert!(seen.insert(info.id), "duplicate rule id {}", info.id);
             assert!(
                 info.id.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
@@ -328,5 +406,50 @@ mod tests {
                 info.id
             );
         }
+    }
+
+    #[test]
+    fn typed_metadata_reads_what_the_rules_write() {
+        assert!(counts_properties("maxProperties:3->2"));
+        assert!(!counts_properties("maxLength:3->2"));
+        assert_eq!(renamed("title->name"), Some(("title", "name")));
+        let closed: Vec<&str> = all_rules()
+            .filter(|r| r.closed_object)
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(
+            closed,
+            [
+                "property-added-to-closed-object",
+                "property-removed-from-closed-object",
+                "object-closed"
+            ]
+        );
+        let annotations: Vec<&str> = all_rules()
+            .filter(|r| r.annotation_only)
+            .map(|r| r.id)
+            .collect();
+        assert_eq!(
+            annotations,
+            [
+                "default-changed",
+                "annotation-changed",
+                "ref-target-changed"
+            ]
+        );
+    }
+
+    #[test]
+    fn scopes_partition_the_catalog() {
+        assert!(rule_catalog().all(|info| info.scope == Scope::Change));
+        assert!(
+            history::HISTORY_RULES
+                .iter()
+                .all(|info| info.scope == Scope::History && !info.annotation_only)
+        );
+        assert_eq!(
+            all_rules().count(),
+            CATALOG.len() + history::HISTORY_RULES.len()
+        );
     }
 }

@@ -57,7 +57,7 @@ fn only_objects(pair: &Pair<'_>) -> bool {
 pub static OBJECT_CLOSED: Rule = Rule {
     info: RuleInfo {
         id: "object-closed",
-        category: "object",
+        category: super::Category::Object,
         summary: "An object now rejects (or constrains) properties it does not name.",
         effect: Effect {
             backward: "breaking",
@@ -68,6 +68,10 @@ pub static OBJECT_CLOSED: Rule = Rule {
             (`additionalProperties: false`, serde's `deny_unknown_fields`) rejects them.",
         example_old: example!("object-closed").0,
         example_new: example!("object-closed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: true,
     },
     check: |pair, out| {
         let (from, to) = (pair.o.node.object.additional, pair.n.node.object.additional);
@@ -91,7 +95,7 @@ pub static OBJECT_CLOSED: Rule = Rule {
 pub static OBJECT_OPENED: Rule = Rule {
     info: RuleInfo {
         id: "object-opened",
-        category: "object",
+        category: super::Category::Object,
         summary: "An object now accepts properties it does not name.",
         effect: Effect {
             backward: "compatible",
@@ -101,6 +105,10 @@ pub static OBJECT_OPENED: Rule = Rule {
             reader that keeps the object closed rejects them.",
         example_old: example!("object-opened").0,
         example_new: example!("object-opened").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (from, to) = (pair.o.node.object.additional, pair.n.node.object.additional);

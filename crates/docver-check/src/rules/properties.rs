@@ -106,7 +106,7 @@ fn unknown_member_value(
 pub static PROPERTY_ADDED_OPTIONAL: Rule = Rule {
     info: RuleInfo {
         id: "property-added-optional",
-        category: "property",
+        category: super::Category::Property,
         summary: "An optional property was added to an open object.",
         effect: Effect {
             backward: "compatible (breaking with --strict)",
@@ -117,6 +117,10 @@ pub static PROPERTY_ADDED_OPTIONAL: Rule = Rule {
             already carry the name with a value of another type, so backward breaks.",
         example_old: example!("property-added-optional").0,
         example_new: example!("property-added-optional").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if is_closed(&pair.o) {
@@ -148,7 +152,7 @@ pub static PROPERTY_ADDED_OPTIONAL: Rule = Rule {
 pub static PROPERTY_ADDED_REQUIRED: Rule = Rule {
     info: RuleInfo {
         id: "property-added-required",
-        category: "property",
+        category: super::Category::Property,
         summary: "A required property was added to an open object.",
         effect: Effect {
             backward: "breaking",
@@ -159,6 +163,10 @@ pub static PROPERTY_ADDED_REQUIRED: Rule = Rule {
             documents.",
         example_old: example!("property-added-required").0,
         example_new: example!("property-added-required").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if is_closed(&pair.o) {
@@ -187,7 +195,7 @@ pub static PROPERTY_ADDED_REQUIRED: Rule = Rule {
 pub static PROPERTY_ADDED_TO_CLOSED_OBJECT: Rule = Rule {
     info: RuleInfo {
         id: "property-added-to-closed-object",
-        category: "property",
+        category: super::Category::Property,
         summary: "A property was added to an object that old readers keep closed.",
         effect: Effect {
             backward: "compatible (breaking if required)",
@@ -198,6 +206,10 @@ pub static PROPERTY_ADDED_TO_CLOSED_OBJECT: Rule = Rule {
             carries the new property.",
         example_old: example!("property-added-to-closed-object").0,
         example_new: example!("property-added-to-closed-object").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: true,
     },
     check: |pair, out| {
         if !is_closed(&pair.o) {
@@ -233,7 +245,7 @@ pub static PROPERTY_ADDED_TO_CLOSED_OBJECT: Rule = Rule {
 pub static PROPERTY_REMOVED_OPTIONAL: Rule = Rule {
     info: RuleInfo {
         id: "property-removed-optional",
-        category: "property",
+        category: super::Category::Property,
         summary: "An optional property was removed from an open object.",
         effect: Effect {
             backward: "compatible",
@@ -244,6 +256,10 @@ pub static PROPERTY_REMOVED_OPTIONAL: Rule = Rule {
             new document may carry the name with any value, which an old reader may reject.",
         example_old: example!("property-removed-optional").0,
         example_new: example!("property-removed-optional").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if is_closed(&pair.n) {
@@ -276,7 +292,7 @@ pub static PROPERTY_REMOVED_OPTIONAL: Rule = Rule {
 pub static PROPERTY_REMOVED_REQUIRED: Rule = Rule {
     info: RuleInfo {
         id: "property-removed-required",
-        category: "property",
+        category: super::Category::Property,
         summary: "A required property was removed from an open object.",
         effect: Effect {
             backward: "compatible",
@@ -286,6 +302,10 @@ pub static PROPERTY_REMOVED_REQUIRED: Rule = Rule {
             so old apps reject documents written by new ones.",
         example_old: example!("property-removed-required").0,
         example_new: example!("property-removed-required").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if is_closed(&pair.n) {
@@ -315,7 +335,7 @@ pub static PROPERTY_REMOVED_REQUIRED: Rule = Rule {
 pub static PROPERTY_REMOVED_FROM_CLOSED_OBJECT: Rule = Rule {
     info: RuleInfo {
         id: "property-removed-from-closed-object",
-        category: "property",
+        category: super::Category::Property,
         summary: "A property was removed from an object that new readers keep closed.",
         effect: Effect {
             backward: "breaking",
@@ -326,6 +346,10 @@ pub static PROPERTY_REMOVED_FROM_CLOSED_OBJECT: Rule = Rule {
             Confluent's LENIENT policy lets this pass; serde readers do not.",
         example_old: example!("property-removed-from-closed-object").0,
         example_new: example!("property-removed-from-closed-object").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: true,
     },
     check: |pair, out| {
         if !is_closed(&pair.n) {
@@ -355,10 +379,15 @@ pub static PROPERTY_REMOVED_FROM_CLOSED_OBJECT: Rule = Rule {
     },
 };
 
+/// The `(old, new)` names of a `property-renamed` finding, from its `detail` (`old->new`).
+pub fn renamed(detail: &str) -> Option<(&str, &str)> {
+    detail.split_once("->")
+}
+
 pub static PROPERTY_RENAMED: Rule = Rule {
     info: RuleInfo {
         id: "property-renamed",
-        category: "property",
+        category: super::Category::Property,
         summary: "A property was removed and another with the same schema added: likely a rename.",
         effect: Effect {
             backward: "breaking",
@@ -370,6 +399,10 @@ pub static PROPERTY_RENAMED: Rule = Rule {
             (serde `alias`) or migrate.",
         example_old: example!("property-renamed").0,
         example_new: example!("property-renamed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         for (old_name, new_name) in &pair.properties.renamed {
@@ -397,7 +430,7 @@ pub static PROPERTY_RENAMED: Rule = Rule {
 pub static REQUIRED_ADDED: Rule = Rule {
     info: RuleInfo {
         id: "required-added",
-        category: "property",
+        category: super::Category::Property,
         summary: "An existing optional property became required.",
         effect: Effect {
             backward: "breaking",
@@ -407,6 +440,10 @@ pub static REQUIRED_ADDED: Rule = Rule {
             them.",
         example_old: example!("required-added").0,
         example_new: example!("required-added").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         for name in &pair.properties.required_added {
@@ -430,7 +467,7 @@ pub static REQUIRED_ADDED: Rule = Rule {
 pub static REQUIRED_REMOVED: Rule = Rule {
     info: RuleInfo {
         id: "required-removed",
-        category: "property",
+        category: super::Category::Property,
         summary: "A required property became optional.",
         effect: Effect {
             backward: "compatible",
@@ -440,6 +477,10 @@ pub static REQUIRED_REMOVED: Rule = Rule {
             rejects them.",
         example_old: example!("required-removed").0,
         example_new: example!("required-removed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         for name in &pair.properties.required_removed {

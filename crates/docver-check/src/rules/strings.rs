@@ -28,7 +28,7 @@ fn contained(from: Option<&str>, to: Option<&str>) -> Option<bool> {
 pub static PATTERN_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "pattern-changed",
-        category: "string",
+        category: super::Category::String,
         summary: "A string pattern was added, removed or changed.",
         effect: Effect {
             backward: "breaking unless the new pattern admits every old string",
@@ -40,6 +40,10 @@ pub static PATTERN_CHANGED: Rule = Rule {
             (undecided), never guessed compatible.",
         example_old: example!("pattern-changed").0,
         example_new: example!("pattern-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (o, n) = (
@@ -77,7 +81,7 @@ pub static PATTERN_CHANGED: Rule = Rule {
 pub static FORMAT_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "format-changed",
-        category: "string",
+        category: super::Category::String,
         summary: "A string format (date-time, uuid, email, …) was added, removed or changed.",
         effect: Effect {
             backward: "breaking when a format is added or changed",
@@ -88,6 +92,10 @@ pub static FORMAT_CHANGED: Rule = Rule {
             format is compared like a constraint.",
         example_old: example!("format-changed").0,
         example_new: example!("format-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (o, n) = (

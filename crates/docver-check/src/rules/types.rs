@@ -52,7 +52,7 @@ fn detail(pair: &Pair<'_>) -> String {
 pub static TYPE_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "type-changed",
-        category: "type",
+        category: super::Category::Type,
         summary: "The type changed to one that neither includes nor is included in the old one.",
         effect: Effect {
             backward: "breaking",
@@ -63,6 +63,10 @@ pub static TYPE_CHANGED: Rule = Rule {
             seed's `status: boolean` → progress string change.",
         example_old: example!("type-changed").0,
         example_new: example!("type-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if let Relation::Changed = relation(pair) {
@@ -79,7 +83,7 @@ pub static TYPE_CHANGED: Rule = Rule {
 pub static TYPE_WIDENED: Rule = Rule {
     info: RuleInfo {
         id: "type-widened",
-        category: "type",
+        category: super::Category::Type,
         summary: "The type now admits more (e.g. integer → number, or a second type).",
         effect: Effect {
             backward: "compatible",
@@ -89,6 +93,10 @@ pub static TYPE_WIDENED: Rule = Rule {
             reader cannot read (1.5 where it expects an integer).",
         example_old: example!("type-widened").0,
         example_new: example!("type-widened").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if let Relation::Widened = relation(pair) {
@@ -104,7 +112,7 @@ pub static TYPE_WIDENED: Rule = Rule {
 pub static TYPE_NARROWED: Rule = Rule {
     info: RuleInfo {
         id: "type-narrowed",
-        category: "type",
+        category: super::Category::Type,
         summary: "The type now admits less (e.g. number → integer, or a type dropped).",
         effect: Effect {
             backward: "breaking",
@@ -114,6 +122,10 @@ pub static TYPE_NARROWED: Rule = Rule {
             rejects.",
         example_old: example!("type-narrowed").0,
         example_new: example!("type-narrowed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if let Relation::Narrowed = relation(pair) {
@@ -129,7 +141,7 @@ pub static TYPE_NARROWED: Rule = Rule {
 pub static NULLABLE_ADDED: Rule = Rule {
     info: RuleInfo {
         id: "nullable-added",
-        category: "type",
+        category: super::Category::Type,
         summary: "The value may now be null.",
         effect: Effect {
             backward: "compatible",
@@ -139,6 +151,10 @@ pub static NULLABLE_ADDED: Rule = Rule {
             (`T` became `Option<T>`).",
         example_old: example!("nullable-added").0,
         example_new: example!("nullable-added").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if !admits_null(&pair.o) && admits_null(&pair.n) {
@@ -155,7 +171,7 @@ pub static NULLABLE_ADDED: Rule = Rule {
 pub static NULLABLE_REMOVED: Rule = Rule {
     info: RuleInfo {
         id: "nullable-removed",
-        category: "type",
+        category: super::Category::Type,
         summary: "The value may no longer be null.",
         effect: Effect {
             backward: "breaking",
@@ -165,6 +181,10 @@ pub static NULLABLE_REMOVED: Rule = Rule {
             (`Option<T>` became `T`).",
         example_old: example!("nullable-removed").0,
         example_new: example!("nullable-removed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         if admits_null(&pair.o) && !admits_null(&pair.n) {

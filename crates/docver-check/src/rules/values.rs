@@ -41,7 +41,7 @@ fn missing_from<'v>(from: &'v [Value], other: &'v Node) -> impl Iterator<Item = 
 pub static ENUM_VALUE_ADDED: Rule = Rule {
     info: RuleInfo {
         id: "enum-value-added",
-        category: "value",
+        category: super::Category::Value,
         summary: "A value was added to an enum.",
         effect: Effect {
             backward: "compatible",
@@ -51,6 +51,10 @@ pub static ENUM_VALUE_ADDED: Rule = Rule {
             (serde fails on an unknown enum variant unless it has a catch-all `#[serde(other)]`).",
         example_old: example!("enum-value-added").0,
         example_new: example!("enum-value-added").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (Some(o), Some(n)) = values(pair) else {
@@ -80,7 +84,7 @@ pub static ENUM_VALUE_ADDED: Rule = Rule {
 pub static ENUM_VALUE_REMOVED: Rule = Rule {
     info: RuleInfo {
         id: "enum-value-removed",
-        category: "value",
+        category: super::Category::Value,
         summary: "A value was removed from an enum.",
         effect: Effect {
             backward: "breaking",
@@ -89,6 +93,10 @@ pub static ENUM_VALUE_REMOVED: Rule = Rule {
         explanation: "Old documents may hold the removed value, which a new reader rejects.",
         example_old: example!("enum-value-removed").0,
         example_new: example!("enum-value-removed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (Some(o), Some(n)) = values(pair) else {
@@ -118,7 +126,7 @@ pub static ENUM_VALUE_REMOVED: Rule = Rule {
 pub static ENUM_INTRODUCED: Rule = Rule {
     info: RuleInfo {
         id: "enum-introduced",
-        category: "value",
+        category: super::Category::Value,
         summary: "A value that was free is now restricted to an enum (or const).",
         effect: Effect {
             backward: "breaking",
@@ -128,6 +136,10 @@ pub static ENUM_INTRODUCED: Rule = Rule {
             the listed ones.",
         example_old: example!("enum-introduced").0,
         example_new: example!("enum-introduced").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (None, Some(_)) = values(pair) else {
@@ -154,7 +166,7 @@ pub static ENUM_INTRODUCED: Rule = Rule {
 pub static ENUM_LIFTED: Rule = Rule {
     info: RuleInfo {
         id: "enum-lifted",
-        category: "value",
+        category: super::Category::Value,
         summary: "A value restricted to an enum (or const) is now free.",
         effect: Effect {
             backward: "compatible",
@@ -164,6 +176,10 @@ pub static ENUM_LIFTED: Rule = Rule {
             rejects.",
         example_old: example!("enum-lifted").0,
         example_new: example!("enum-lifted").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (Some(_), None) = values(pair) else {
@@ -190,7 +206,7 @@ pub static ENUM_LIFTED: Rule = Rule {
 pub static CONST_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "const-changed",
-        category: "value",
+        category: super::Category::Value,
         summary: "A constant changed value.",
         effect: Effect {
             backward: "breaking",
@@ -201,6 +217,10 @@ pub static CONST_CHANGED: Rule = Rule {
             derive's any-version reader does) rather than validate against one version.",
         example_old: example!("const-changed").0,
         example_new: example!("const-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (Some(o), Some(n)) = values(pair) else {
@@ -229,7 +249,7 @@ pub static CONST_CHANGED: Rule = Rule {
 pub static VERSION_TAG_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "version-tag-changed",
-        category: "value",
+        category: super::Category::Value,
         summary: "The document's version tag moved to the next version.",
         effect: Effect {
             backward: "compatible",
@@ -241,6 +261,10 @@ pub static VERSION_TAG_CHANGED: Rule = Rule {
             like any other constant (`const-changed`).",
         example_old: example!("version-tag-changed").0,
         example_new: example!("version-tag-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let (Some(o), Some(n)) = values(pair) else {

@@ -84,7 +84,7 @@ pub(crate) fn match_variants(pair: &Pair<'_>) -> Option<VariantMatch> {
 pub static VARIANT_ADDED: Rule = Rule {
     info: RuleInfo {
         id: "variant-added",
-        category: "variant",
+        category: super::Category::Variant,
         summary: "A variant was added to a tagged union (oneOf/anyOf).",
         effect: Effect {
             backward: "compatible",
@@ -94,6 +94,10 @@ pub static VARIANT_ADDED: Rule = Rule {
             know (a Rust enum gained a variant).",
         example_old: example!("variant-added").0,
         example_new: example!("variant-added").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let Some(m) = match_variants(pair) else {
@@ -121,7 +125,7 @@ pub static VARIANT_ADDED: Rule = Rule {
 pub static VARIANT_REMOVED: Rule = Rule {
     info: RuleInfo {
         id: "variant-removed",
-        category: "variant",
+        category: super::Category::Variant,
         summary: "A variant was removed from a tagged union.",
         effect: Effect {
             backward: "breaking",
@@ -130,6 +134,10 @@ pub static VARIANT_REMOVED: Rule = Rule {
         explanation: "Old documents may be of the removed variant, which a new reader rejects.",
         example_old: example!("variant-removed").0,
         example_new: example!("variant-removed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let Some(m) = match_variants(pair) else {
@@ -162,7 +170,7 @@ pub static VARIANT_REMOVED: Rule = Rule {
 pub static VARIANT_CHANGED: Rule = Rule {
     info: RuleInfo {
         id: "variant-changed",
-        category: "variant",
+        category: super::Category::Variant,
         summary: "A variant kept its tag but its schema changed.",
         effect: Effect {
             backward: "as the changes inside it",
@@ -172,6 +180,10 @@ pub static VARIANT_CHANGED: Rule = Rule {
             direction and their witnesses, so a reviewer sees which variant moved.",
         example_old: example!("variant-changed").0,
         example_new: example!("variant-changed").1,
+        example_policy: None,
+        scope: super::Scope::Change,
+        annotation_only: false,
+        closed_object: false,
     },
     check: |pair, out| {
         let Some(m) = match_variants(pair) else {
@@ -211,7 +223,7 @@ pub static COMPOSITION_CHANGED: Rule =
     Rule {
         info: RuleInfo {
             id: "composition-changed",
-            category: "variant",
+            category: super::Category::Variant,
             summary: "A value became, or stopped being, a union of alternatives.",
             effect: Effect {
                 backward: "breaking unless shown otherwise",
@@ -222,6 +234,10 @@ pub static COMPOSITION_CHANGED: Rule =
             otherwise.",
             example_old: example!("composition-changed").0,
             example_new: example!("composition-changed").1,
+            example_policy: None,
+            scope: super::Scope::Change,
+            annotation_only: false,
+            closed_object: false,
         },
         check: |pair, out| {
             let (o, n) = (

@@ -93,8 +93,11 @@ fn strictly_under(path: &str, prefix: &str) -> bool {
 /// Findings about the object itself rather than a value: whether it accepts unknown
 /// properties, and how many it may have.
 fn object_level(f: &Finding) -> bool {
-    f.rule.starts_with("object-")
-        || (f.rule.starts_with("length-bound") && f.detail.contains("Properties"))
+    use docver_check::rules::{Category, counts_properties, rule_info};
+    rule_info(&f.rule).is_some_and(|r| {
+        r.category == Category::Object
+            || (r.category == Category::Bound && counts_properties(&f.detail))
+    })
 }
 
 fn where_(pointer: &str) -> String {
@@ -238,10 +241,9 @@ impl<'a> Generator<'a> {
                 let f = &self.findings[i];
                 let p = f.instance_path.as_str();
                 let renamed = parent.is_some_and(|(parent, name)| {
-                    f.rule == "property-renamed"
+                    f.rule == docver_check::rules::PROPERTY_RENAMED.info.id
                         && p.rsplit_once('/').is_some_and(|(pp, _)| pp == parent)
-                        && f.detail
-                            .split_once("->")
+                        && docver_check::rules::renamed(&f.detail)
                             .is_some_and(|(a, b)| a == name || b == name)
                 });
                 (under(p, path) || renamed)

@@ -384,13 +384,16 @@ impl Generator<'_> {
         let closed: Vec<usize> = self
             .breaking(&touched, side)
             .into_iter()
-            .filter(|&i| self.findings[i].rule.contains("closed"))
+            .filter(|&i| {
+                docver_check::rules::rule_info(&self.findings[i].rule)
+                    .is_some_and(|r| r.closed_object)
+            })
             .collect();
         body.unknown_breaking.extend(&closed);
         body.unknown_cites.extend(&touched);
         // A renamed property's value goes through the decision for its new name.
         if touched.iter().any(|&i| {
-            self.findings[i].rule == "property-renamed"
+            self.findings[i].rule == docver_check::rules::PROPERTY_RENAMED.info.id
                 && self.findings[i].verdict(side.direction).is_breaking()
         }) {
             body.docs.push(format!(

@@ -1,0 +1,240 @@
+//! The whole check of a set of paths: every family's versions derived from the working tree,
+//! the pairs its policy asks for compared the precise way, and with a base ref, the history
+//! rules. What callers render is a [`Checked`].
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use docver::Contract;
+use docver_check::DiffReport;
+
+use crate::error::SourceError;
+use crate::git::{PastTypes, Repository};
+use crate::history::{FamilyAtHead, history};
+use crate::policy::Policy;
+use crate::precise::{Contracts, VersionModels, locate_findings, precise_diff};
+use crate::sources::Sources;
+use crate::tree::{read_files, rust_files};
+
+/// The sources a check reads: the working tree, and the same paths at the base ref.
+#[derive(Debug)]
+pub struct Check {
+    pub head: Sources,
+    pub base: Option<Sources>,
+    /// Field declarations over the history (empty without a base).
+    pub past: PastTypes,
+}
+
+/// One version of one family, as reports name it.
+#[derive(Debug, Clone)]
+pub struct VersionView {
+    /// Index into the head's files: the `.rs` file diagnostics point into.
+    pub file: usize,
+    /// `todo-item v3`.
+    pub label: String,
+}
+
+/// One OLD → NEW comparison, by index into [`Checked::versions`].
+#[derive(Debug)]
+pub struct Compared {
+    pub old: usize,
+    pub new: usize,
+    pub report: DiffReport,
+}
+
+/// What a check found.
+#[derive(Debug)]
+pub struct Checked {
+    pub versions: Vec<VersionView>,
+    pub comparisons: Vec<Compared>,
+    /// `file:line:column: message` for what the derivation could not resolve.
+    pub warnings: Vec<String>,
+    /// Every version's models, by (family index, version). Returned rather than dropped so a
+    /// caller about to exit can skip freeing them.
+    pub models: BTreeMap<(usize, u32), VersionModels>,
+}
+
+impl Check {
+    /// Reads and scans `paths` (relative to `cwd`), and with `against` the same paths at that
+    /// ref. Families that do not validate are an error listing each.
+    pub fn load(
+        cwd: &Path,
+        paths: &[PathBuf],
+        against: Option<&str>,
+    ) -> Result<Check, SourceError> {
+        let files = rust_files(paths)?;
+        let head = Sources::scan(read_files(&files)?);
+        if !head.errors.is_empty() {
+            return Err(SourceError(format!(
+                "the families do not validate (the derive would refuse them too):\n{}",
+                head.errors.join("\n")
+            )));
+        }
+        let (base, past) = match against {
+            Some(reference) => {
+                let repository = Repository::discover(cwd)?;
+                let roots = if paths.is_empty() {
+                    vec![PathBuf::from(".")]
+                } else {
+                    paths.to_vec()
+                };
+                let base = Sources::scan(repository.read_at(reference, &roots, &files)?);
+                (Some(base), repository.past_types(&files)?)
+            }
+            None => (None, PastTypes::new()),
+        };
+        Ok(Check::from_sources(head, base, past))
+    }
+
+    /// A check of sources already read (a rule's fixture: two versions of one file).
+    pub fn from_sources(head: Sources, base: Option<Sources>, past: PastTypes) -> Check {
+        Check { head, base, past }
+    }
+
+    /// Derives every version's models, compares the pairs each family's policy asks for
+    /// (`policies` by family name; default policy otherwise), then checks history.
+    pub fn run(&self, policies: &BTreeMap<String, Policy>) -> Result<Checked, SourceError> {
+        let Derivations {
+            versions,
+            index,
+            models,
+            warnings,
+        } = self.derive_all()?;
+        let index = |fi: usize, version: u32| index[&(fi, version)];
+        let mut jobs: Vec<(usize, u32, u32)> = Vec::new();
+        let mut lives: Vec<Vec<u32>> = Vec::new();
+        for (fi, (_, family)) in self.head.families.iter().enumerate() {
+            let policy = policies
+                .get(&family.schema.value())
+                .cloned()
+                .unwrap_or_default();
+            let declared = family.version_numbers();
+            jobs.extend(policy.pairs(&declared).into_iter().map(|(a, b)| (fi, a, b)));
+            lives.push(policy.live(&declared));
+        }
+        let mut comparisons = Vec::new();
+        for ((fi, a, b), mut report) in jobs.iter().copied().zip(compare_all(&jobs, &models)) {
+            let (file_index, family) = &self.head.families[fi];
+            let file = &self.head.files[*file_index];
+            let (old, new) = (&models[&(fi, a)], &models[&(fi, b)]);
+            locate_findings(&mut report, file, family, (a, old), (b, new));
+            comparisons.push(Compared {
+                old: index(fi, a),
+                new: index(fi, b),
+                report,
+            });
+        }
+        if let Some(base) = &self.base {
+            for (fi, (file_index, family)) in self.head.families.iter().enumerate() {
+                let at_head = FamilyAtHead {
+                    file: &self.head.files[*file_index],
+                    family,
+                    live: &lives[fi],
+                    models: &models,
+                    family_index: fi,
+                };
+                let checks = history(&at_head, base, &self.past)?;
+                if !checks.findings.is_empty() {
+                    let last = *family.version_numbers().last().unwrap_or(&0);
+                    comparisons.push(Compared {
+                        old: index(fi, last),
+                        new: index(fi, last),
+                        report: checks,
+                    });
+                }
+            }
+        }
+        Ok(Checked {
+            versions,
+            comparisons,
+            warnings,
+            models,
+        })
+    }
+
+    /// Every version of every family: its view, its models, and the derivation's warnings.
+    fn derive_all(&self) -> Result<Derivations, SourceError> {
+        let mut versions = Vec::new();
+        let mut index = BTreeMap::new();
+        let mut models = BTreeMap::new();
+        let mut warnings = Vec::new();
+        for (fi, (file_index, family)) in self.head.families.iter().enumerate() {
+            let file = &self.head.files[*file_index];
+            for version in family.version_numbers() {
+                let (reader_derived, reader) =
+                    self.head.derive(family, version, Contract::Reader)?;
+                let (writer_derived, writer) =
+                    self.head.derive(family, version, Contract::Writer)?;
+                warnings.extend(
+                    reader_derived
+                        .warnings
+                        .iter()
+                        .map(|(span, message)| file.located(file.span(*span), message)),
+                );
+                index.insert((fi, version), versions.len());
+                versions.push(VersionView {
+                    file: *file_index,
+                    label: format!("{} v{version}", family.schema.value()),
+                });
+                models.insert(
+                    (fi, version),
+                    VersionModels {
+                        reader_derived,
+                        reader,
+                        writer_derived,
+                        writer,
+                    },
+                );
+            }
+        }
+        Ok(Derivations {
+            versions,
+            index,
+            models,
+            warnings,
+        })
+    }
+}
+
+/// Every version's view and models, keyed by (family index, version).
+struct Derivations {
+    versions: Vec<VersionView>,
+    index: BTreeMap<(usize, u32), usize>,
+    models: BTreeMap<(usize, u32), VersionModels>,
+    warnings: Vec<String>,
+}
+
+/// The precise diff of each `(family, older, newer)` job. The diffs are independent and the
+/// models are plain data: they are spread over the cores.
+fn compare_all(
+    jobs: &[(usize, u32, u32)],
+    models: &BTreeMap<(usize, u32), VersionModels>,
+) -> Vec<DiffReport> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .max(1);
+    let chunk = jobs.len().div_ceil(threads).max(1);
+    let contracts: BTreeMap<(usize, u32), Contracts<'_>> = models
+        .iter()
+        .map(|(key, m)| (*key, m.contracts()))
+        .collect();
+    std::thread::scope(|scope| {
+        let handles: Vec<_> = jobs
+            .chunks(chunk)
+            .map(|part| {
+                let contracts = &contracts;
+                scope.spawn(move || {
+                    part.iter()
+                        .map(|(fi, a, b)| {
+                            precise_diff(contracts[&(*fi, *a)], contracts[&(*fi, *b)])
+                        })
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_default())
+            .collect()
+    })
+}
