@@ -4,7 +4,7 @@
 //! from it migrates a document as the interpreter does.
 
 use docver::Versioned;
-use docver::lens::{Direction, Lens, LensOp, OpKind};
+use docver::lens::{Lens, LensOp, OpKind, Way};
 use docver::versioned;
 use serde_json::{Value, json};
 
@@ -142,7 +142,7 @@ fn the_typed_step_migrates_as_the_interpreter_does() {
     let old = untagged(v1().to_document());
     let typed = untagged(v1().upgrade(&mut parts).expect("upgrades").to_document());
     let interpreted = lens
-        .applied(&old, Direction::Up)
+        .applied(&old, Way::Up)
         .expect("the interpreter upgrades");
     assert_eq!(typed, interpreted);
 }

@@ -7,9 +7,10 @@ use crate::attr::{self, DefaultValue, FieldAttrs, Version};
 use crate::ctxt::Ctxt;
 use crate::lens_syntax::{self, WrittenOp};
 
-/// One versioned document family.
+/// One versioned document family as declared by `#[versioned]` (the run-time side of a family
+/// is the trait `docver::Family`).
 #[derive(Debug, Clone)]
-pub struct Family {
+pub struct FamilyDecl {
     pub ident: Ident,
     pub vis: Visibility,
     /// Attributes other than `#[versioned]`, copied to every version's struct (derives, serde,
@@ -94,8 +95,8 @@ impl Field {
     }
 }
 
-impl Family {
-    pub fn from_ast(cx: &Ctxt, args: TokenStream, item: &ItemStruct) -> Option<Family> {
+impl FamilyDecl {
+    pub fn from_ast(cx: &Ctxt, args: TokenStream, item: &ItemStruct) -> Option<FamilyDecl> {
         let mut schema = None;
         let mut versions = Vec::new();
         let mut base = None;
@@ -185,7 +186,7 @@ impl Family {
         if versions.is_empty() {
             return None;
         }
-        Some(Family {
+        Some(FamilyDecl {
             ident: item.ident.clone(),
             vis: item.vis.clone(),
             attrs: item

@@ -1,13 +1,13 @@
 //! Validation of a family as a whole: every error found, each with its span.
 
-use crate::ast::{Family, Field};
+use crate::ast::{FamilyDecl, Field};
 use crate::ctxt::Ctxt;
 use crate::lens_syntax::{self, Op};
 use docver_lens::{LensOp, Property};
 
 /// Validates `family`, reporting every error to `cx`; returns, for each generated step (the
 /// version it goes to), the fields its lens accounts for, which code generation needs.
-pub fn check(cx: &Ctxt, family: &Family) -> Vec<(u32, Lensed)> {
+pub fn check(cx: &Ctxt, family: &FamilyDecl) -> Vec<(u32, Lensed)> {
     check_versions(cx, family);
     check_ranges(cx, family);
     check_steps(cx, family);
@@ -34,7 +34,7 @@ pub struct Lensed {
 /// Follows the lens over the older version's field names, reporting each operation that
 /// names a field that is not there (or already there), and each field the lens produces that
 /// the newer version does not declare.
-pub(crate) fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -> Lensed {
+pub(crate) fn check_lens(cx: &Ctxt, family: &FamilyDecl, previous: u32, next: u32) -> Lensed {
     let ops = family.lens_to(next);
     let mut lensed = Lensed::default();
     if ops.is_empty() {
@@ -114,7 +114,7 @@ pub(crate) fn check_lens(cx: &Ctxt, family: &Family, previous: u32, next: u32) -
 }
 
 /// Per-operation requirements the field declarations can show.
-fn check_op_fields(cx: &Ctxt, family: &Family, previous: u32, next: u32, op: &Op) {
+fn check_op_fields(cx: &Ctxt, family: &FamilyDecl, previous: u32, next: u32, op: &Op) {
     match op {
         LensOp::Remove(Property {
             name,
@@ -159,7 +159,7 @@ fn check_op_fields(cx: &Ctxt, family: &Family, previous: u32, next: u32, op: &Op
     }
 }
 
-fn check_versions(cx: &Ctxt, family: &Family) {
+fn check_versions(cx: &Ctxt, family: &FamilyDecl) {
     for pair in family.versions.windows(2) {
         let (a, b) = (pair[0], pair[1]);
         if b.value == a.value {
@@ -187,7 +187,7 @@ fn check_versions(cx: &Ctxt, family: &Family) {
     }
 }
 
-fn check_ranges(cx: &Ctxt, family: &Family) {
+fn check_ranges(cx: &Ctxt, family: &FamilyDecl) {
     let declared = family.version_numbers();
     for field in &family.fields {
         let (since, until) = (field.docver.since, field.docver.until);
@@ -245,7 +245,7 @@ fn check_ranges(cx: &Ctxt, family: &Family) {
 
 /// `upgrade` belongs on a field that begins after the first version (it computes the field from
 /// the previous version); `downgrade` on one that ends or changes type before the last.
-fn check_misplaced(cx: &Ctxt, family: &Family) {
+fn check_misplaced(cx: &Ctxt, family: &FamilyDecl) {
     let (first, last) = (family.versions.first().map(|v| v.value), family.latest());
     for field in &family.fields {
         if let Some(path) = &field.docver.upgrade
@@ -261,7 +261,7 @@ fn check_misplaced(cx: &Ctxt, family: &Family) {
     }
 }
 
-fn check_steps(cx: &Ctxt, family: &Family) {
+fn check_steps(cx: &Ctxt, family: &FamilyDecl) {
     let declared = family.version_numbers();
     for step in &family.steps {
         if step.to.value == 0 {
@@ -316,7 +316,7 @@ pub fn is_widening(from: &Field, to: &Field) -> bool {
     widens(&from.type_text(), &to.type_text())
 }
 
-fn check_glue(cx: &Ctxt, family: &Family, previous: u32, next: u32, lensed: &Lensed) {
+fn check_glue(cx: &Ctxt, family: &FamilyDecl, previous: u32, next: u32, lensed: &Lensed) {
     for field in family.fields_in(next) {
         let name = field.name();
         if lensed.written.contains(&name) {

@@ -35,7 +35,7 @@ pub mod lens_syntax;
 pub mod naming;
 pub mod serde_attr;
 
-pub use ast::{Family, Field, Step};
+pub use ast::{FamilyDecl, Field, Step};
 pub use check::Lensed;
 pub use ctxt::Ctxt;
 
@@ -43,7 +43,7 @@ pub use ctxt::Ctxt;
 /// (so that it does not validate again).
 #[derive(Debug, Clone)]
 pub struct Validated {
-    pub family: Family,
+    pub family: FamilyDecl,
     /// For each generated step (by the version it goes to), the fields its lens accounts for.
     lensed: Vec<(u32, Lensed)>,
 }
@@ -75,6 +75,6 @@ pub fn validate_family(
 pub fn parse_family(
     args: proc_macro2::TokenStream,
     item: &syn::ItemStruct,
-) -> Result<Family, Vec<syn::Error>> {
+) -> Result<FamilyDecl, Vec<syn::Error>> {
     validate_family(args, item).map(|validated| validated.family)
 }

@@ -3,7 +3,7 @@
 //! derive applies it ([`crate::case`]). The serde attributes are read by
 //! [`crate::serde_attr`]; a key serde would reject is a located warning there.
 
-use crate::ast::{Family, Field};
+use crate::ast::{FamilyDecl, Field};
 use crate::serde_attr::{Direction, SerdeContainer, SerdeField};
 
 impl Field {
@@ -18,7 +18,7 @@ impl Field {
     }
 }
 
-impl Family {
+impl FamilyDecl {
     /// The container's `#[serde(...)]`.
     pub fn serde(&self) -> SerdeContainer {
         SerdeContainer::from_attrs(&self.attrs)

@@ -8,8 +8,8 @@
 //! re-exports it as `docver::lens` and `docver::pointer`. It depends on serde alone so that all
 //! of them can.
 //!
-//! A [`Lens`] is a list of [`LensOp`]s. Applied [`Direction::Up`] it turns a version-N document
-//! into a version-N+1 document; applied [`Direction::Down`] it turns it back. Every operation
+//! A [`Lens`] is a list of [`LensOp`]s. Applied [`Way::Up`] it turns a version-N document
+//! into a version-N+1 document; applied [`Way::Down`] it turns it back. Every operation
 //! has an inverse ([`Lens::reverse`]), so a step declared once runs both ways. The same lens
 //! also edits JSON Schemas ([`Lens::apply_schema`]), which is how `diff` checks that a step's
 //! declared lenses agree with its schemas (rule `lens-disagrees`).
@@ -40,31 +40,32 @@ pub use ops::{Convert, Head, In, LensOp, Map, Move, OpKind, Property, Rename, Wr
 /// version's schema.
 pub const LENS_KEYWORD: &str = "x-docver-lens";
 
-/// Which way a lens runs.
+/// Which way a lens runs: up (an upgrade) or down (a downgrade); named apart from the
+/// checker's `Direction` (backward or forward compatibility).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Direction {
+pub enum Way {
     /// From version `from` to version `to` (an upgrade).
     Up,
     /// From version `to` back to version `from` (a downgrade).
     Down,
 }
 
-impl Direction {
-    pub const ALL: [Direction; 2] = [Direction::Up, Direction::Down];
+impl Way {
+    pub const ALL: [Way; 2] = [Way::Up, Way::Down];
 
     /// The other direction.
-    pub fn flip(self) -> Direction {
+    pub fn flip(self) -> Way {
         match self {
-            Direction::Up => Direction::Down,
-            Direction::Down => Direction::Up,
+            Way::Up => Way::Down,
+            Way::Down => Way::Up,
         }
     }
 
     pub fn as_str(self) -> &'static str {
         match self {
-            Direction::Up => "up",
-            Direction::Down => "down",
+            Way::Up => "up",
+            Way::Down => "down",
         }
     }
 }
@@ -116,23 +117,23 @@ impl LensError {
 /// What a round trip through a lens can lose.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "lowercase")]
-pub enum Loss {
+pub enum RoundTripLoss {
     /// `down(up(x)) == x` and `up(down(y)) == y` on the lens's domain (see `docs/lenses.md`).
     Lossless,
     /// Some round trip changes the document, at these places only.
     Lossy { items: Vec<LossItem> },
 }
 
-impl Loss {
+impl RoundTripLoss {
     pub fn is_lossless(&self) -> bool {
-        matches!(self, Loss::Lossless)
+        matches!(self, RoundTripLoss::Lossless)
     }
 
     /// The places that may differ after a round trip (empty when lossless).
     pub fn items(&self) -> &[LossItem] {
         match self {
-            Loss::Lossless => &[],
-            Loss::Lossy { items } => items,
+            RoundTripLoss::Lossless => &[],
+            RoundTripLoss::Lossy { items } => items,
         }
     }
 }
@@ -198,25 +199,25 @@ impl Lens {
 
     /// Runs the lens over `doc` in place. On error `doc` may be partly migrated; the error
     /// names the JSON pointer and the operation.
-    pub fn apply(&self, doc: &mut Value, direction: Direction) -> Result<(), LensError> {
+    pub fn apply(&self, doc: &mut Value, direction: Way) -> Result<(), LensError> {
         ops::apply_all(&self.ops, doc, direction, "")
     }
 
     /// [`Lens::apply`] on a copy.
-    pub fn applied(&self, doc: &Value, direction: Direction) -> Result<Value, LensError> {
+    pub fn applied(&self, doc: &Value, direction: Way) -> Result<Value, LensError> {
         let mut doc = doc.clone();
         self.apply(&mut doc, direction)?;
         Ok(doc)
     }
 
     /// Whether a round trip loses data, and where.
-    pub fn loss(&self) -> Loss {
+    pub fn loss(&self) -> RoundTripLoss {
         let mut items = Vec::new();
         ops::loss_all(&self.ops, "", &mut items);
         if items.is_empty() {
-            Loss::Lossless
+            RoundTripLoss::Lossless
         } else {
-            Loss::Lossy { items }
+            RoundTripLoss::Lossy { items }
         }
     }
 
@@ -227,7 +228,7 @@ impl Lens {
     /// may bring their own `$defs`, merged into the result's (replacing same-named entries).
     ///
     /// The root's `x-docver-lens` keyword is removed from the result: it described the input.
-    pub fn apply_schema(&self, schema: &Value, direction: Direction) -> Result<Value, LensError> {
+    pub fn apply_schema(&self, schema: &Value, direction: Way) -> Result<Value, LensError> {
         let mut out = schema.clone();
         if let Some(root) = out.as_object_mut() {
             root.remove(LENS_KEYWORD);

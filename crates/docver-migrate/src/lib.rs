@@ -11,4 +11,4 @@ pub mod cli;
 pub mod store;
 pub mod strategy;
 
-pub use store::{Change, ChangesPage, Doc, Store, StoreError, WriteOutcome, follow, open};
+pub use store::{ChangesPage, Doc, FeedEntry, Store, StoreError, WriteOutcome, follow, open};

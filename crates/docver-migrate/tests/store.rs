@@ -32,7 +32,7 @@ fn drain_changes(
     store: &dyn Store,
     since: &str,
     limit: usize,
-) -> (Vec<docver_migrate::Change>, String) {
+) -> (Vec<docver_migrate::FeedEntry>, String) {
     let mut all = Vec::new();
     let mut seq = since.to_owned();
     loop {

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 use docver::Contract;
-use docver_attr::Family;
+use docver_attr::FamilyDecl;
 use docver_check::rules::history::{
     BREAKING_WITHOUT_MIGRATION, FIELD_NAME_REUSED, LIVE_VERSION_REMOVED, VERSION_EDITED_IN_PLACE,
 };
@@ -22,7 +22,7 @@ use crate::sources::Sources;
 #[derive(Debug)]
 pub struct FamilyAtHead<'a> {
     pub file: &'a SourceFile,
-    pub family: &'a Family,
+    pub family: &'a FamilyDecl,
     /// Versions still in the stores.
     pub live: &'a [u32],
     /// Every version's models, by (family index, version).
@@ -39,7 +39,7 @@ impl FamilyAtHead<'_> {
 /// Whether the step `previous → next` declares a migration: a whole `step(...)`, or a field
 /// function on the boundary (`upgrade` on a field beginning at `next`, `downgrade` on one
 /// ending there).
-fn declares_migration(family: &Family, next: u32) -> bool {
+fn declares_migration(family: &FamilyDecl, next: u32) -> bool {
     family.step_to(next).is_some()
         || family.fields.iter().any(|f| {
             (f.docver.upgrade.is_some() && f.docver.since.is_some_and(|s| s.value == next))
@@ -96,7 +96,7 @@ pub fn history(
 /// the family declares no migration for that step.
 fn breaking_without_migration(
     head: &FamilyAtHead<'_>,
-    old_family: &Family,
+    old_family: &FamilyDecl,
     out: &mut Vec<Finding>,
 ) {
     let (family, name) = (head.family, head.family.schema.value());
@@ -136,7 +136,7 @@ fn breaking_without_migration(
 fn removed_or_edited(
     head: &FamilyAtHead<'_>,
     base: &Sources,
-    old_family: &Family,
+    old_family: &FamilyDecl,
     out: &mut Vec<Finding>,
 ) -> Result<(), SourceError> {
     let (family, name) = (head.family, head.family.schema.value());
@@ -183,7 +183,7 @@ fn removed_or_edited(
 /// A name declared again with another type after a gap, in the whole history or the base's.
 fn field_name_reused(
     head: &FamilyAtHead<'_>,
-    old_family: &Family,
+    old_family: &FamilyDecl,
     past: &PastTypes,
     out: &mut Vec<Finding>,
 ) {

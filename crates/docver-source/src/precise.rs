@@ -3,7 +3,7 @@
 //! what the older writer wrote, and forward whether the older reader accepts what the newer
 //! writer writes. Findings then point into the `.rs` file.
 
-use docver_attr::Family;
+use docver_attr::FamilyDecl;
 use docver_check::{
     DiffOptions, DiffReport, Direction, Finding, Location, Schema, Verdict, Witness, diff,
 };
@@ -94,7 +94,7 @@ pub fn precise_diff(old: Contracts<'_>, new: Contracts<'_>) -> DiffReport {
 /// side, or names a property this version does not declare (the other side's says it).
 pub fn rust_location(
     file: &SourceFile,
-    family: &Family,
+    family: &FamilyDecl,
     derived: &Derived,
     pointer: Option<&str>,
     instance_path: &str,
@@ -120,7 +120,7 @@ pub fn rust_location(
 
 /// `, field `status` declared by `#[docver(since = 3, …)]`` for the field a document path
 /// starts at, in `version`: what a reviewer looks for next to the diagnostic.
-pub fn declaration(family: &Family, version: u32, instance_path: &str) -> Option<String> {
+pub fn declaration(family: &FamilyDecl, version: u32, instance_path: &str) -> Option<String> {
     let first = instance_path.trim_start_matches('/').split('/').next()?;
     let field = family
         .fields_in(version)
@@ -139,7 +139,7 @@ pub fn declaration(family: &Family, version: u32, instance_path: &str) -> Option
 pub fn locate_findings(
     report: &mut DiffReport,
     file: &SourceFile,
-    family: &Family,
+    family: &FamilyDecl,
     (a, old): (u32, &VersionModels),
     (b, new): (u32, &VersionModels),
 ) {

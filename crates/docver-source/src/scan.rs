@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use docver_attr::Family;
+use docver_attr::FamilyDecl;
 use docver_check::{LineIndex, Span};
 use proc_macro2::LineColumn;
 
@@ -18,7 +18,7 @@ pub struct SourceFile {
 /// A versioned family found in a file, with the types defined alongside it.
 #[derive(Debug)]
 pub struct SourceFamily {
-    pub family: Family,
+    pub family: FamilyDecl,
     /// Structs and enums defined in the scanned files, by name (for fields of those types).
     pub items: BTreeMap<String, syn::Item>,
 }
@@ -80,7 +80,11 @@ fn is_versioned(attr: &syn::Attribute) -> bool {
 
 /// What one file holds: its valid families, the errors of those that do not validate, and the
 /// structs, enums and type aliases it defines (by name).
-pub type Scanned = (Vec<Family>, Vec<FamilyError>, BTreeMap<String, syn::Item>);
+pub type Scanned = (
+    Vec<FamilyDecl>,
+    Vec<FamilyError>,
+    BTreeMap<String, syn::Item>,
+);
 
 /// Every family in `file` (validated), the errors of families that do not validate, and the
 /// structs and enums the file defines. Syntax errors are returned as one error.

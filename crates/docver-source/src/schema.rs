@@ -6,7 +6,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use docver::Contract;
-use docver_attr::Family;
+use docver_attr::FamilyDecl;
 use docver_attr::serde_attr::{
     Direction, RenameRules, SerdeContainer, SerdeField, SerdeVariant, SerdeWarning,
 };
@@ -404,7 +404,7 @@ fn variant_branch(
 /// The schema of `version` of `family`, as `docver::document::version_schema` exports it:
 /// draft 2020-12, the tag fields as required constants, then the version's fields.
 pub fn version_schema(
-    family: &Family,
+    family: &FamilyDecl,
     version: u32,
     items: &BTreeMap<String, Item>,
     contract: Contract,

@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, HashSet};
 
 use docver::Contract;
-use docver_attr::Family;
+use docver_attr::FamilyDecl;
 use docver_check::{Schema, read_schema};
 
 use crate::error::SourceError;
@@ -16,7 +16,7 @@ use crate::schema::{Derived, version_schema};
 pub struct Sources {
     pub files: Vec<SourceFile>,
     /// (file index, family)
-    pub families: Vec<(usize, Family)>,
+    pub families: Vec<(usize, FamilyDecl)>,
     pub items: BTreeMap<String, syn::Item>,
     /// `file:line:column: message` for each family that does not validate.
     pub errors: Vec<String>,
@@ -105,7 +105,7 @@ impl Sources {
     /// One version's schema under one contract, derived from source and read as a model.
     pub fn derive(
         &self,
-        family: &Family,
+        family: &FamilyDecl,
         version: u32,
         contract: Contract,
     ) -> Result<(Derived, Schema), SourceError> {
@@ -124,7 +124,7 @@ impl Sources {
     }
 
     /// The family named `schema`, if these sources declare it.
-    pub fn family(&self, schema: &str) -> Option<&Family> {
+    pub fn family(&self, schema: &str) -> Option<&FamilyDecl> {
         self.families
             .iter()
             .map(|(_, f)| f)

@@ -39,7 +39,7 @@ impl DocumentSet {
 /// Whether a migration kept every piece of information: what the generated `migrate`, `read`
 /// and [`Family::migrate`] report, summed over the steps taken (only downgrades lose anything).
 /// A lens's own analysis of what a round trip through it may change is
-/// the lens interpreter's `Loss`, with an operation and a reason per place.
+/// the lens interpreter's `RoundTripLoss`, with an operation and a reason per place.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub enum Loss {
     /// Every field of the source survives in the target (or among its unknown fields).
@@ -87,8 +87,8 @@ pub struct Migrated {
 
 /// A family of versioned documents, migrated as JSON. Object safe: strategies hold `&dyn Family`.
 ///
-/// `#[versioned]` implements it for the generated `<Name>Family` struct. (`docver_attr::Family`
-/// is something else: the parsed attribute the derive expands from.)
+/// `#[versioned]` implements it for the generated `<Name>Family` struct (from the parsed
+/// attribute, `docver_attr::FamilyDecl`).
 pub trait Family: Send + Sync {
     /// The value of the document's type tag, e.g. `"todo-item"`.
     fn schema_name(&self) -> &str;

@@ -6,7 +6,7 @@ use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
 use crate::document::MigrationError;
-use crate::lens::{Direction, Lens, LensOp, Move};
+use crate::lens::{Lens, LensOp, Move, Way};
 
 /// A table entry or default in the lens's JSON form (`null` if it does not serialize).
 pub fn lens_value<T: Serialize + ?Sized>(value: &T) -> Value {
@@ -185,6 +185,6 @@ pub fn lens_document(
     .to_value()
 }
 
-fn direction(up: bool) -> Direction {
-    if up { Direction::Up } else { Direction::Down }
+fn direction(up: bool) -> Way {
+    if up { Way::Up } else { Way::Down }
 }

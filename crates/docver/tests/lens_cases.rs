@@ -12,7 +12,7 @@
 
 use std::path::{Path, PathBuf};
 
-use docver::lens::{Direction, Lens, Loss};
+use docver::lens::{Lens, RoundTripLoss, Way};
 use serde_json::Value;
 
 fn cases_dir() -> PathBuf {
@@ -35,7 +35,7 @@ fn cases() -> Vec<(String, Value)> {
     cases
 }
 
-fn check_direction(name: &str, lens: &Lens, direction: Direction, spec: &Value) {
+fn check_direction(name: &str, lens: &Lens, direction: Way, spec: &Value) {
     let input = &spec["input"];
     let reversed = lens.reverse();
     for (label, result) in [
@@ -100,13 +100,13 @@ fn every_case_passes() {
             "{name}: JSON form"
         );
         assert_eq!(lens.reverse().reverse(), lens, "{name}: reverse twice");
-        for (key, direction) in [("up", Direction::Up), ("down", Direction::Down)] {
+        for (key, direction) in [("up", Way::Up), ("down", Way::Down)] {
             if let Some(spec) = case.get(key) {
                 check_direction(name, &lens, direction, spec);
             }
         }
         if let Some(spec) = case.get("schema") {
-            let result = lens.apply_schema(&spec["input"], Direction::Up);
+            let result = lens.apply_schema(&spec["input"], Way::Up);
             match (
                 spec.get("output"),
                 spec.get("error").and_then(Value::as_str),
@@ -129,7 +129,7 @@ fn every_case_passes() {
             let loss = lens.loss();
             match expected {
                 Value::String(s) if s == "lossless" => {
-                    assert_eq!(loss, Loss::Lossless, "{name}: loss")
+                    assert_eq!(loss, RoundTripLoss::Lossless, "{name}: loss")
                 }
                 Value::Array(items) => {
                     let got: Vec<(String, String)> = loss

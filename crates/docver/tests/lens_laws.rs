@@ -11,7 +11,7 @@
 //!   differ only at or below the reported loss pointers;
 //! - the reversed lens runs the same steps the other way round.
 
-use docver::lens::{Direction, Lens};
+use docver::lens::{Lens, Way};
 use proptest::prelude::*;
 use serde_json::{Value, json};
 
@@ -387,26 +387,26 @@ proptest! {
         prop_assert!(valid(&s, &x));
 
         // `apply_schema` agrees with `apply`, both ways.
-        let y = lens.applied(&x, Direction::Up).unwrap();
-        let s_up = lens.apply_schema(&s, Direction::Up).unwrap();
+        let y = lens.applied(&x, Way::Up).unwrap();
+        let s_up = lens.apply_schema(&s, Way::Up).unwrap();
         prop_assert!(valid(&s_up, &y), "{y} invalid under {s_up:#}\nlens {lens}");
         prop_assert!(valid(&target.schema(), &y), "{y} is not of the target type");
-        let x2 = lens.applied(&y, Direction::Down);
+        let x2 = lens.applied(&y, Way::Down);
         prop_assert!(x2.is_ok(), "{lens}: {x} → {y} → {x2:?}");
         let x2 = x2.unwrap();
-        let s_down = lens.apply_schema(&s_up, Direction::Down).unwrap();
+        let s_down = lens.apply_schema(&s_up, Way::Down).unwrap();
         prop_assert!(valid(&s_down, &x2), "{x2} invalid under {s_down:#}\nlens {lens}");
 
         // The reversed lens is the same steps the other way round.
         let reversed = lens.reverse();
-        prop_assert_eq!(&reversed.applied(&x, Direction::Down).unwrap(), &y);
-        prop_assert_eq!(&reversed.applied(&y, Direction::Up).unwrap(), &x2);
+        prop_assert_eq!(&reversed.applied(&x, Way::Down).unwrap(), &y);
+        prop_assert_eq!(&reversed.applied(&y, Way::Up).unwrap(), &x2);
 
         // Round trips: equal when lossless, different only at the loss when lossy.
         // Loss pointers are places as the lossy operation sees documents; moved through the
         // operations before it (after it) they are places in source (target) documents.
         let (source_loss, target_loss) = loss_places(&ops);
-        let y2 = lens.applied(&x2, Direction::Up).unwrap();
+        let y2 = lens.applied(&x2, Way::Up).unwrap();
         let (mut dx, mut dy) = (Vec::new(), Vec::new());
         differences(&x, &x2, String::new(), &mut dx);
         differences(&y, &y2, String::new(), &mut dy);
@@ -420,9 +420,9 @@ proptest! {
 
         // And from the other side: a document of the target type goes down and back up.
         let y0 = document(&target, &mut rng);
-        if let Ok(x0) = lens.applied(&y0, Direction::Down) {
+        if let Ok(x0) = lens.applied(&y0, Way::Down) {
             prop_assert!(valid(&s_down, &x0) || !loss.is_lossless());
-            let y1 = lens.applied(&x0, Direction::Up).unwrap();
+            let y1 = lens.applied(&x0, Way::Up).unwrap();
             let mut diffs = Vec::new();
             differences(&y0, &y1, String::new(), &mut diffs);
             prop_assert!(confined(&diffs, &target_loss),

@@ -336,11 +336,11 @@ fn each_version_schema_follows_from_the_previous_one_through_its_lens() {
     for (what, older, newer, lens) in lens_steps() {
         let lens = docver::lens::Lens::from_value(&lens).expect("the derive emits a valid lens");
         let up = lens
-            .apply_schema(&older, docver::lens::Direction::Up)
+            .apply_schema(&older, docver::lens::Way::Up)
             .unwrap_or_else(|e| panic!("{what}: {e}"));
         assert_same_schema(&what, &up, &newer);
         let down = lens
-            .apply_schema(&newer, docver::lens::Direction::Down)
+            .apply_schema(&newer, docver::lens::Way::Down)
             .unwrap_or_else(|e| panic!("{what} (down): {e}"));
         assert_same_schema(&format!("{what} (down)"), &down, &older);
     }
@@ -352,9 +352,9 @@ fn each_version_schema_follows_from_the_previous_one_through_its_lens() {
 fn assert_agrees(what: &str, lens: &Value, input: &Value, generated: &Value, up: bool) {
     let lens = docver::lens::Lens::from_value(lens).expect("a valid lens");
     let direction = if up {
-        docver::lens::Direction::Up
+        docver::lens::Way::Up
     } else {
-        docver::lens::Direction::Down
+        docver::lens::Way::Down
     };
     let interpreted = lens
         .applied(&content(input.clone()), direction)

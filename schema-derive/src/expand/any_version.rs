@@ -4,14 +4,14 @@
 //! generated are the per-version match arms and one-line wrappers, all `#[inline]` so that a
 //! crate compiles only the parts it calls, as with serde's derives.
 
-use docver_attr::Family;
+use docver_attr::FamilyDecl;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{any_ident, base_version, variant};
 
 /// `type Todo = TodoV3;` and `enum AnyTodo { V1(TodoV1), ... }`.
-pub(super) fn any_enum(family: &Family) -> TokenStream {
+pub(super) fn any_enum(family: &FamilyDecl) -> TokenStream {
     let (vis, ident, any, schema) = (
         &family.vis,
         &family.ident,
@@ -44,7 +44,7 @@ pub(super) fn any_enum(family: &Family) -> TokenStream {
 }
 
 /// `impl AnyTodo { ... }`: constants, reading, writing and migrating.
-fn inherent_impl(family: &Family) -> TokenStream {
+fn inherent_impl(family: &FamilyDecl) -> TokenStream {
     let any = any_ident(family);
     let schema = &family.schema;
     let (schema_field, version_field) = (&family.schema_field, &family.version_field);
@@ -155,7 +155,7 @@ fn inherent_impl(family: &Family) -> TokenStream {
 }
 
 /// `into_latest`: upgrades step by step until the latest version.
-fn into_latest_body(family: &Family) -> TokenStream {
+fn into_latest_body(family: &FamilyDecl) -> TokenStream {
     let any = any_ident(family);
     let schema = &family.schema;
     let steps = family.steps_between();

@@ -1,13 +1,13 @@
 //! `impl docver::__private::AnyVersion for AnyTodo`: the per-version match arms behind the
 //! generic reading, stepping and writing in `docver::__private`.
 
-use docver_attr::Family;
+use docver_attr::FamilyDecl;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{any_ident, base_version, variant};
 
-pub(super) fn any_version_impl(family: &Family) -> TokenStream {
+pub(super) fn any_version_impl(family: &FamilyDecl) -> TokenStream {
     let any = any_ident(family);
     let schema = &family.schema;
     let (schema_field, version_field) = (&family.schema_field, &family.version_field);

@@ -1,13 +1,13 @@
 //! `TodoFamily`: the family as JSON, what stores and migration strategies use
 //! (`docver::Family`).
 
-use docver_attr::Family;
+use docver_attr::FamilyDecl;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::any_ident;
 
-pub(super) fn family_impl(family: &Family) -> TokenStream {
+pub(super) fn family_impl(family: &FamilyDecl) -> TokenStream {
     let vis = &family.vis;
     let any = any_ident(family);
     let family_struct = format_ident!("{}Family", family.ident);

@@ -3,12 +3,13 @@
 
 use docver_attr::attr::DefaultValue;
 use docver_attr::check::is_widening;
-use docver_attr::{Family, Field, Lensed, Validated};
+use docver_attr::{FamilyDecl, Field, Lensed, Validated};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 
-use super::lens_step::{self, LensCode, Way};
+use super::lens_step::{self, LensCode};
+use docver_lens::Way;
 
 fn default_value(field: &Field, span: Span) -> TokenStream {
     match field.default() {
@@ -53,7 +54,7 @@ pub(super) fn glue(
 
 /// The upgrade: each field of `next` from the lens, the same field of `previous`, a widening,
 /// the field's `upgrade` function, or (added) what an older app kept, else its default.
-fn upgrade_body(family: &Family, previous: u32, next: u32, lens_up: &LensCode) -> TokenStream {
+fn upgrade_body(family: &FamilyDecl, previous: u32, next: u32, lens_up: &LensCode) -> TokenStream {
     let (prev_ident, next_ident) = (family.version_ident(previous), family.version_ident(next));
     let up_statements = &lens_up.statements;
     let mut up_prelude = Vec::new();
@@ -110,7 +111,7 @@ fn upgrade_body(family: &Family, previous: u32, next: u32, lens_up: &LensCode) -
 
 /// Fields `next` adds (and no lens writes), kept among the older version's unknown fields on
 /// the way down, so that the next upgrade restores them.
-fn stashes(family: &Family, previous: u32, next: u32, lensed: &Lensed) -> Vec<TokenStream> {
+fn stashes(family: &FamilyDecl, previous: u32, next: u32, lensed: &Lensed) -> Vec<TokenStream> {
     let mut stashes = Vec::new();
     for field in family.fields_in(next) {
         let key = field.name();
@@ -135,7 +136,7 @@ fn stashes(family: &Family, previous: u32, next: u32, lensed: &Lensed) -> Vec<To
 /// narrowing, the field's `downgrade` function, or (removed) what an earlier downgrade kept,
 /// else its default; `lossy` gets the paths a downgrade cannot keep.
 fn downgrade_body(
-    family: &Family,
+    family: &FamilyDecl,
     previous: u32,
     next: u32,
     lensed: &Lensed,

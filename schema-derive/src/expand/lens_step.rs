@@ -11,19 +11,12 @@ use std::convert::Infallible;
 
 use docver_attr::attr::DefaultValue;
 use docver_attr::lens_syntax::{self, Op, WrittenOp, derived_reverse};
-use docver_attr::{Family, Field};
-use docver_lens::{Convert, Head, In, LensOp, Map, Move, Property, Rename, Wrap};
+use docver_attr::{FamilyDecl, Field};
+use docver_lens::{Convert, Head, In, LensOp, Map, Move, Property, Rename, Way, Wrap};
 use proc_macro2::{Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 use syn::Ident;
 use syn::spanned::Spanned;
-
-/// Which way the walk goes: `Up` reads the older version and writes the newer one.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Way {
-    Up,
-    Down,
-}
 
 /// A field's value while the lens runs.
 #[derive(Clone)]
@@ -42,7 +35,7 @@ pub struct LensCode {
 }
 
 struct Walk<'a> {
-    family: &'a Family,
+    family: &'a FamilyDecl,
     /// The version read and the one written.
     source: u32,
     target: u32,
@@ -53,7 +46,7 @@ struct Walk<'a> {
 }
 
 /// Generates one direction of a lens step between `previous` and `next`.
-pub fn generate(family: &Family, previous: u32, next: u32, way: Way) -> LensCode {
+pub fn generate(family: &FamilyDecl, previous: u32, next: u32, way: Way) -> LensCode {
     let ops = family.lens_to(next);
     let (source, target) = match way {
         Way::Up => (previous, next),
@@ -388,7 +381,7 @@ fn table_match(value: TokenStream, convert: &Convert<Ident, syn::Expr>, span: Sp
 /// defaults the typed code would use made explicit) and serialized by the model itself, with
 /// each value (a Rust expression) replaced by its index among values computed at run time.
 pub fn ops_model<'a>(
-    family: &Family,
+    family: &FamilyDecl,
     ops: impl IntoIterator<Item = &'a Op>,
     versions: Option<(u32, u32)>,
 ) -> TokenStream {
@@ -413,7 +406,11 @@ pub fn ops_model<'a>(
 }
 
 /// `op` with its names as JSON names and the defaults the typed code uses made explicit.
-fn resolve(family: &Family, op: &Op, versions: Option<(u32, u32)>) -> LensOp<String, syn::Expr> {
+fn resolve(
+    family: &FamilyDecl,
+    op: &Op,
+    versions: Option<(u32, u32)>,
+) -> LensOp<String, syn::Expr> {
     let key = |name: &Ident, older: bool| -> String {
         let Some((previous, next)) = versions else {
             return name.to_string();
@@ -483,7 +480,7 @@ fn resolve(family: &Family, op: &Op, versions: Option<(u32, u32)>) -> LensOp<Str
 
 /// The default the typed code fills `name` with in `version` (the field's `#[docver(default)]`,
 /// its type's `Default`, `null` for an `Option`), as an expression for the JSON form.
-fn field_default(family: &Family, version: Option<u32>, name: &Ident) -> Option<syn::Expr> {
+fn field_default(family: &FamilyDecl, version: Option<u32>, name: &Ident) -> Option<syn::Expr> {
     let field = family.field_in(version?, &name.to_string())?;
     let expr = if field.is_option() {
         quote!(())
@@ -501,7 +498,7 @@ fn field_default(family: &Family, version: Option<u32>, name: &Ident) -> Option<
 /// looked up in its version; when a rename hides it there, the array field's element type in
 /// the other version is used.
 fn scalar_default(
-    family: &Family,
+    family: &FamilyDecl,
     versions: Option<(u32, u32)>,
     scalar_older: bool,
     name: &Ident,

@@ -15,7 +15,7 @@ mod slots_reader;
 mod step;
 mod version;
 
-use docver_attr::{Family, Validated};
+use docver_attr::{FamilyDecl, Validated};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -42,7 +42,7 @@ pub fn expand(validated: &Validated) -> TokenStream {
 }
 
 /// The version untagged documents are read as, as an `Option<u32>` expression.
-fn base_version(family: &Family) -> TokenStream {
+fn base_version(family: &FamilyDecl) -> TokenStream {
     match family.base {
         Some(b) => {
             let b = b.value;
@@ -53,7 +53,7 @@ fn base_version(family: &Family) -> TokenStream {
 }
 
 /// The any-version enum's name and its variant for one version: `AnyTodo::V3`.
-fn any_ident(family: &Family) -> syn::Ident {
+fn any_ident(family: &FamilyDecl) -> syn::Ident {
     quote::format_ident!("Any{}", family.ident)
 }
 

@@ -1,13 +1,13 @@
 //! `TodoV2::read` and `TodoV2::write_back`: a version's type reading a document of any
 //! version, and writing an edited one back over the original.
 
-use docver_attr::Family;
+use docver_attr::FamilyDecl;
 use proc_macro2::TokenStream;
 use quote::quote;
 
 use super::{any_ident, variant};
 
-pub(super) fn read_as(family: &Family) -> TokenStream {
+pub(super) fn read_as(family: &FamilyDecl) -> TokenStream {
     let any = any_ident(family);
     let versions = family.version_numbers();
     let other_versions = (versions.len() > 1).then(|| quote!(_ => ::core::option::Option::None,));

@@ -1,7 +1,7 @@
 //! Which reader a version's generated `Deserialize` uses, from the serde attributes it carries.
 
 use docver_attr::serde_attr::{SerdeValue, Written};
-use docver_attr::{Family, Field};
+use docver_attr::{FamilyDecl, Field};
 
 /// Whether every serde key read is either in `assigned` and written `key = "..."` (the form
 /// whose meaning the derive itself knows) or in `any_form`, and all of them could be read.
@@ -30,7 +30,7 @@ pub(super) enum Reader {
     Flatten,
 }
 
-pub(super) fn reader(family: &Family, fields: &[&Field]) -> Reader {
+pub(super) fn reader(family: &FamilyDecl, fields: &[&Field]) -> Reader {
     let has = |attrs: &[syn::Attribute], name: &str| attrs.iter().any(|a| a.path().is_ident(name));
     // `cfg_attr` may hide serde keys: only serde's derive on the version itself sees them all.
     if has(&family.attrs, "cfg_attr") || fields.iter().any(|f| has(&f.attrs, "cfg_attr")) {

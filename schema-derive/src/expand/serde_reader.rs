@@ -1,7 +1,7 @@
 //! The serde-fields reader (`Reader::SerdeFields`): serde's derive on a private struct of the
 //! fields, the unknown entries kept beside it.
 
-use docver_attr::{Family, Field};
+use docver_attr::{FamilyDecl, Field};
 use proc_macro2::TokenStream;
 use quote::quote;
 
@@ -11,7 +11,7 @@ use super::version::serde_default;
 /// fields alone (the user's serde attributes, no `flatten`), the unknown entries kept by
 /// `with_unknown` as the derive skips them: one pass, nothing buffered.
 pub(super) fn serde_fields_reader(
-    family: &Family,
+    family: &FamilyDecl,
     ident: &syn::Ident,
     fields: &[&Field],
     versioned_impl: &TokenStream,

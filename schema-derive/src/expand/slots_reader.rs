@@ -2,7 +2,7 @@
 //! `docver::__private::read_fields`, far less code than serde's derive.
 
 use docver_attr::attr::DefaultValue;
-use docver_attr::{Family, Field};
+use docver_attr::{FamilyDecl, Field};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -10,7 +10,7 @@ use syn::spanned::Spanned;
 /// The generated reader of a version whose fields fill slots (`Reader::Slots`): the slots, the
 /// `Deserialize` impl and the `Versioned` impl, in one anonymous const.
 pub(super) fn slots_reader(
-    family: &Family,
+    family: &FamilyDecl,
     ident: &syn::Ident,
     fields: &[&Field],
     versioned_impl: &TokenStream,

@@ -1,6 +1,6 @@
 //! The `upgrade`, `downgrade`, loss and `lens()` of each pair of adjacent versions.
 
-use docver_attr::{Family, Validated};
+use docver_attr::{FamilyDecl, Validated};
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
@@ -80,7 +80,7 @@ pub(super) fn step(validated: &Validated, previous: u32, next: u32) -> TokenStre
 
 /// `lens()` on a version whose incoming step is declared with `lens(...)`: the lens in its JSON
 /// form (`docver::lens`), with the property schemas the schema transform needs.
-fn lens_fn(family: &Family, previous: u32, next: u32) -> TokenStream {
+fn lens_fn(family: &FamilyDecl, previous: u32, next: u32) -> TokenStream {
     let ops = family.lens_to(next);
     if ops.is_empty() {
         return TokenStream::new();

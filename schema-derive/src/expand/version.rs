@@ -1,6 +1,6 @@
 //! One struct per version, with its reader and its `Versioned` impl.
 
-use docver_attr::Family;
+use docver_attr::FamilyDecl;
 use docver_attr::Field;
 use docver_attr::attr::DefaultValue;
 use proc_macro2::TokenStream;
@@ -25,7 +25,7 @@ pub(super) fn serde_default(field: &Field) -> TokenStream {
     }
 }
 
-pub(super) fn version_struct(family: &Family, version: u32) -> TokenStream {
+pub(super) fn version_struct(family: &FamilyDecl, version: u32) -> TokenStream {
     let ident = family.version_ident(version);
     let vis = &family.vis;
     let attrs = &family.attrs;

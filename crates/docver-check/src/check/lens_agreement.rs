@@ -12,7 +12,7 @@
 use super::{DiffOptions, diff, render};
 use crate::finding::Finding;
 use crate::model::Schema;
-use docver::lens::{Direction, Lens, LensError, LensOp};
+use docver::lens::{Lens, LensError, LensOp, Way};
 
 /// Rules whose findings never make a lens disagree: annotations (descriptions, titles and
 /// `$ref` names are not the lens's business) and the version tag, which moves by design.
@@ -114,7 +114,7 @@ pub fn differences(
     lens: &Lens,
     options: &DiffOptions,
 ) -> Result<Vec<Finding>, LensError> {
-    let transformed = lens.apply_schema(&render::to_json(old), Direction::Up)?;
+    let transformed = lens.apply_schema(&render::to_json(old), Way::Up)?;
     let text = serde_json::to_string_pretty(&transformed).expect("a schema serializes");
     let transformed =
         crate::source::read_schema("OLD with the lens applied", &text).map_err(|e| LensError {

@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 
 use super::{LensOp, object_mut, present, push};
 use crate::schema;
-use crate::{Direction, LensError, LossItem};
+use crate::{LensError, LossItem, Way};
 
 /// The property of an `add` or `remove`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -47,13 +47,13 @@ impl Property {
     pub(crate) fn apply_add(
         &self,
         doc: &mut Value,
-        direction: Direction,
+        direction: Way,
         at: &str,
     ) -> Result<(), LensError> {
-        let op = self.describe(direction == Direction::Up);
+        let op = self.describe(direction == Way::Up);
         let object = object_mut(doc, at, &op)?;
         match direction {
-            Direction::Up => {
+            Way::Up => {
                 if !object.contains_key(&self.name) {
                     object.insert(
                         self.name.clone(),
@@ -61,7 +61,7 @@ impl Property {
                     );
                 }
             }
-            Direction::Down => {
+            Way::Down => {
                 object.shift_remove(&self.name);
             }
         }
@@ -72,19 +72,19 @@ impl Property {
     pub(crate) fn schema_add(
         &self,
         root: &mut Value,
-        direction: Direction,
+        direction: Way,
         at: &str,
     ) -> Result<(), LensError> {
-        let op = self.describe(direction == Direction::Up);
+        let op = self.describe(direction == Way::Up);
         let result = match direction {
-            Direction::Up => {
+            Way::Up => {
                 let property = match &self.schema {
                     Some(s) => schema::adopt(root, s),
                     None => json!({}),
                 };
                 schema::put_property(root, at, &self.name, property, self.required)
             }
-            Direction::Down => schema::take_property(root, at, &self.name).map(|_| ()),
+            Way::Down => schema::take_property(root, at, &self.name).map(|_| ()),
         };
         result.map_err(|m| LensError::new(at, op, m))
     }

@@ -19,7 +19,7 @@ use serde_json::Value;
 
 use super::{object_mut, present, push};
 use crate::schema;
-use crate::{Direction, LensError, LossItem};
+use crate::{LensError, LossItem, Way};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -138,12 +138,7 @@ impl Convert {
             .map_err(|m| LensError::new(at, self.describe(), m))
     }
 
-    pub(crate) fn apply(
-        &self,
-        doc: &mut Value,
-        direction: Direction,
-        at: &str,
-    ) -> Result<(), LensError> {
+    pub(crate) fn apply(&self, doc: &mut Value, direction: Way, at: &str) -> Result<(), LensError> {
         let op = self.describe();
         let object = object_mut(doc, at, &op)?;
         let Some(value) = object.get_mut(&self.name) else {
@@ -152,8 +147,8 @@ impl Convert {
         let here = push(at, &self.name);
         let derived;
         let (table, default, table_name) = match direction {
-            Direction::Up => (&self.forward, &self.forward_default, "forward"),
-            Direction::Down => {
+            Way::Up => (&self.forward, &self.forward_default, "forward"),
+            Way::Down => {
                 derived = self
                     .reverse_table()
                     .map_err(|m| LensError::new(&here, op.clone(), m))?;
@@ -184,7 +179,7 @@ impl Convert {
     pub(crate) fn apply_schema(
         &self,
         root: &mut Value,
-        direction: Direction,
+        direction: Way,
         at: &str,
     ) -> Result<(), LensError> {
         let fail = |m: String| LensError::new(at, self.describe(), m);
@@ -192,8 +187,8 @@ impl Convert {
             return Err(fail(format!("the schema has no property `{}`", self.name)));
         }
         let (declared, table, default) = match direction {
-            Direction::Up => (&self.schema, self.forward.clone(), &self.forward_default),
-            Direction::Down => (
+            Way::Up => (&self.schema, self.forward.clone(), &self.forward_default),
+            Way::Down => (
                 &self.reverse_schema,
                 self.reverse_table().map_err(fail)?,
                 &self.reverse_default,

@@ -16,7 +16,7 @@ use serde_json::{Value, json};
 
 use super::{kind, object_mut, push};
 use crate::schema;
-use crate::{Direction, LensError};
+use crate::{LensError, Way};
 
 /// The property and its host object of a `hoist` or `plunge`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -39,14 +39,14 @@ impl Move {
     pub(crate) fn apply_hoist(
         &self,
         doc: &mut Value,
-        direction: Direction,
+        direction: Way,
         at: &str,
     ) -> Result<(), LensError> {
-        let op = self.describe(direction == Direction::Up);
+        let op = self.describe(direction == Way::Up);
         let object = object_mut(doc, at, &op)?;
         match direction {
             // Out of the host.
-            Direction::Up => {
+            Way::Up => {
                 let host_at = push(at, &self.host);
                 let value = match object.get_mut(&self.host) {
                     None | Some(Value::Null) => return Ok(()),
@@ -72,7 +72,7 @@ impl Move {
                 object.insert(self.name.clone(), value);
             }
             // Into the host.
-            Direction::Down => {
+            Way::Down => {
                 if !object.contains_key(&self.name) {
                     return Ok(());
                 }
@@ -110,17 +110,17 @@ impl Move {
     pub(crate) fn schema_hoist(
         &self,
         root: &mut Value,
-        direction: Direction,
+        direction: Way,
         at: &str,
     ) -> Result<(), LensError> {
-        let op = self.describe(direction == Direction::Up);
+        let op = self.describe(direction == Way::Up);
         let fail = |m: String| LensError::new(at, op.clone(), m);
         if schema::property(root, at, &self.host).is_none() {
             match direction {
-                Direction::Up => {
+                Way::Up => {
                     return Err(fail(format!("the schema has no property `{}`", self.host)));
                 }
-                Direction::Down => {
+                Way::Down => {
                     schema::put_property(
                         root,
                         at,
@@ -136,13 +136,13 @@ impl Move {
             schema::resolve(root, &schema::property_pointer(at, &self.host)).map_err(fail)?;
         let host_required = schema::is_required(root, at, &self.host);
         match direction {
-            Direction::Up => {
+            Way::Up => {
                 let (property, required) =
                     schema::take_property(root, &host_at, &self.name).map_err(fail)?;
                 schema::put_property(root, at, &self.name, property, required && host_required)
                     .map_err(fail)
             }
-            Direction::Down => {
+            Way::Down => {
                 let (property, required) =
                     schema::take_property(root, at, &self.name).map_err(fail)?;
                 schema::put_property(root, &host_at, &self.name, property, required).map_err(fail)

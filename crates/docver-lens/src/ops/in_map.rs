@@ -15,7 +15,7 @@ use serde_json::Value;
 
 use super::{LensOp, apply_all, apply_schema_all, kind, object_mut, push, reverse_all};
 use crate::schema;
-use crate::{Direction, LensError};
+use crate::{LensError, Way};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -38,12 +38,7 @@ impl In {
         }
     }
 
-    pub(crate) fn apply(
-        &self,
-        doc: &mut Value,
-        direction: Direction,
-        at: &str,
-    ) -> Result<(), LensError> {
+    pub(crate) fn apply(&self, doc: &mut Value, direction: Way, at: &str) -> Result<(), LensError> {
         let object = object_mut(doc, at, &format!("in `{}`", self.name))?;
         match object.get_mut(&self.name) {
             None | Some(Value::Null) => Ok(()),
@@ -54,7 +49,7 @@ impl In {
     pub(crate) fn apply_schema(
         &self,
         root: &mut Value,
-        direction: Direction,
+        direction: Way,
         at: &str,
     ) -> Result<(), LensError> {
         let op = format!("in `{}`", self.name);
@@ -78,12 +73,7 @@ impl Map {
         }
     }
 
-    pub(crate) fn apply(
-        &self,
-        doc: &mut Value,
-        direction: Direction,
-        at: &str,
-    ) -> Result<(), LensError> {
+    pub(crate) fn apply(&self, doc: &mut Value, direction: Way, at: &str) -> Result<(), LensError> {
         match doc {
             Value::Null => Ok(()),
             Value::Array(items) => items.iter_mut().enumerate().try_for_each(|(i, item)| {
@@ -100,7 +90,7 @@ impl Map {
     pub(crate) fn apply_schema(
         &self,
         root: &mut Value,
-        direction: Direction,
+        direction: Way,
         at: &str,
     ) -> Result<(), LensError> {
         let fail = |m: String| LensError::new(at, "map".to_owned(), m);

@@ -26,7 +26,7 @@ pub use kind::OpKind;
 pub use rename::Rename;
 pub use wrap_head::{Head, Wrap};
 
-use super::{Direction, LensError, LossItem};
+use super::{LensError, LossItem, Way};
 
 /// One operation of a lens, tagged by `"op"` in its JSON form.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -120,7 +120,7 @@ impl LensOp {
     }
 
     /// Runs the operation on the current value `doc`, found at `at` in the document.
-    pub fn apply(&self, doc: &mut Value, direction: Direction, at: &str) -> Result<(), LensError> {
+    pub fn apply(&self, doc: &mut Value, direction: Way, at: &str) -> Result<(), LensError> {
         match self {
             LensOp::Add(p) => p.apply_add(doc, direction, at),
             LensOp::Remove(p) => p.apply_add(doc, direction.flip(), at),
@@ -140,7 +140,7 @@ impl LensOp {
     pub fn apply_schema(
         &self,
         root: &mut Value,
-        direction: Direction,
+        direction: Way,
         at: &str,
     ) -> Result<(), LensError> {
         match self {
@@ -201,12 +201,12 @@ impl LensOp {
 pub(crate) fn apply_all(
     ops: &[LensOp],
     doc: &mut Value,
-    direction: Direction,
+    direction: Way,
     at: &str,
 ) -> Result<(), LensError> {
     match direction {
-        Direction::Up => ops.iter().try_for_each(|op| op.apply(doc, direction, at)),
-        Direction::Down => ops
+        Way::Up => ops.iter().try_for_each(|op| op.apply(doc, direction, at)),
+        Way::Down => ops
             .iter()
             .rev()
             .try_for_each(|op| op.apply(doc, direction, at)),
@@ -216,14 +216,14 @@ pub(crate) fn apply_all(
 pub(crate) fn apply_schema_all(
     ops: &[LensOp],
     root: &mut Value,
-    direction: Direction,
+    direction: Way,
     at: &str,
 ) -> Result<(), LensError> {
     match direction {
-        Direction::Up => ops
+        Way::Up => ops
             .iter()
             .try_for_each(|op| op.apply_schema(root, direction, at)),
-        Direction::Down => ops
+        Way::Down => ops
             .iter()
             .rev()
             .try_for_each(|op| op.apply_schema(root, direction, at)),

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::object_mut;
 use crate::schema;
-use crate::{Direction, LensError};
+use crate::{LensError, Way};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -41,19 +41,14 @@ impl Rename {
         Ok(())
     }
 
-    fn names(&self, direction: Direction) -> (&str, &str) {
+    fn names(&self, direction: Way) -> (&str, &str) {
         match direction {
-            Direction::Up => (&self.from, &self.to),
-            Direction::Down => (&self.to, &self.from),
+            Way::Up => (&self.from, &self.to),
+            Way::Down => (&self.to, &self.from),
         }
     }
 
-    pub(crate) fn apply(
-        &self,
-        doc: &mut Value,
-        direction: Direction,
-        at: &str,
-    ) -> Result<(), LensError> {
+    pub(crate) fn apply(&self, doc: &mut Value, direction: Way, at: &str) -> Result<(), LensError> {
         let (source, target) = self.names(direction);
         let object = object_mut(doc, at, &self.describe())?;
         if !object.contains_key(source) {
@@ -75,7 +70,7 @@ impl Rename {
     pub(crate) fn apply_schema(
         &self,
         root: &mut Value,
-        direction: Direction,
+        direction: Way,
         at: &str,
     ) -> Result<(), LensError> {
         let (source, target) = self.names(direction);

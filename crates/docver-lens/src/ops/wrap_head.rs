@@ -18,7 +18,7 @@ use serde_json::{Value, json};
 
 use super::{kind, object_mut, present, push};
 use crate::schema;
-use crate::{Direction, LensError, LossItem};
+use crate::{LensError, LossItem, Way};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -57,29 +57,24 @@ impl Wrap {
         }
     }
 
-    pub(crate) fn apply(
-        &self,
-        doc: &mut Value,
-        direction: Direction,
-        at: &str,
-    ) -> Result<(), LensError> {
+    pub(crate) fn apply(&self, doc: &mut Value, direction: Way, at: &str) -> Result<(), LensError> {
         let op = format!("wrap `{}`", self.name);
         match direction {
-            Direction::Up => wrap(doc, &self.name, at, &op),
-            Direction::Down => head(doc, &self.name, self.default.as_ref(), at, &op),
+            Way::Up => wrap(doc, &self.name, at, &op),
+            Way::Down => head(doc, &self.name, self.default.as_ref(), at, &op),
         }
     }
 
     pub(crate) fn apply_schema(
         &self,
         root: &mut Value,
-        direction: Direction,
+        direction: Way,
         at: &str,
     ) -> Result<(), LensError> {
         let op = format!("wrap `{}`", self.name);
         match direction {
-            Direction::Up => wrap_schema(root, &self.name, at, &op),
-            Direction::Down => head_schema(root, &self.name, self.default.as_ref(), at, &op),
+            Way::Up => wrap_schema(root, &self.name, at, &op),
+            Way::Down => head_schema(root, &self.name, self.default.as_ref(), at, &op),
         }
     }
 
@@ -100,29 +95,24 @@ impl Head {
         }
     }
 
-    pub(crate) fn apply(
-        &self,
-        doc: &mut Value,
-        direction: Direction,
-        at: &str,
-    ) -> Result<(), LensError> {
+    pub(crate) fn apply(&self, doc: &mut Value, direction: Way, at: &str) -> Result<(), LensError> {
         let op = format!("head `{}`", self.name);
         match direction {
-            Direction::Up => head(doc, &self.name, self.default.as_ref(), at, &op),
-            Direction::Down => wrap(doc, &self.name, at, &op),
+            Way::Up => head(doc, &self.name, self.default.as_ref(), at, &op),
+            Way::Down => wrap(doc, &self.name, at, &op),
         }
     }
 
     pub(crate) fn apply_schema(
         &self,
         root: &mut Value,
-        direction: Direction,
+        direction: Way,
         at: &str,
     ) -> Result<(), LensError> {
         let op = format!("head `{}`", self.name);
         match direction {
-            Direction::Up => head_schema(root, &self.name, self.default.as_ref(), at, &op),
-            Direction::Down => wrap_schema(root, &self.name, at, &op),
+            Way::Up => head_schema(root, &self.name, self.default.as_ref(), at, &op),
+            Way::Down => wrap_schema(root, &self.name, at, &op),
         }
     }
 

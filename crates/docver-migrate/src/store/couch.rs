@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 use serde_json::{Map, Value, json};
 
 use super::{
-    Change, ChangesPage, Doc, Store, StoreError, WriteOutcome, design_id, json_kind, local_name,
+    ChangesPage, Doc, FeedEntry, Store, StoreError, WriteOutcome, design_id, json_kind, local_name,
     redact_url, special_body, validate_docs,
 };
 
@@ -368,7 +368,7 @@ impl CouchStore {
     fn follow_continuous(
         &self,
         since: &str,
-        on_change: &mut dyn FnMut(&Change) -> bool,
+        on_change: &mut dyn FnMut(&FeedEntry) -> bool,
         idle_timeout: Duration,
     ) -> Result<String, StoreError> {
         use std::io::BufRead;
@@ -433,7 +433,7 @@ impl CouchStore {
         Ok(seq)
     }
 
-    fn change_from_json(&self, row: Value) -> Result<Change, StoreError> {
+    fn change_from_json(&self, row: Value) -> Result<FeedEntry, StoreError> {
         let Value::Object(mut row) = row else {
             return Err(self.protocol(None, format!("_changes row is {}", json_kind(&row))));
         };
@@ -457,7 +457,7 @@ impl CouchStore {
             Some(Value::Null) | None => None,
             Some(doc) => Some(self.doc_from_json(doc)?),
         };
-        Ok(Change {
+        Ok(FeedEntry {
             seq,
             id,
             rev,
@@ -657,7 +657,7 @@ impl Store for CouchStore {
     fn follow_stream(
         &self,
         since: &str,
-        on_change: &mut dyn FnMut(&Change) -> bool,
+        on_change: &mut dyn FnMut(&FeedEntry) -> bool,
         idle_timeout: Duration,
     ) -> Option<Result<String, StoreError>> {
         Some(self.follow_continuous(since, on_change, idle_timeout))

@@ -95,7 +95,7 @@ impl WriteOutcome {
 
 /// One entry of the changes feed: a document at its latest revision.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Change {
+pub struct FeedEntry {
     /// Opaque sequence; pass it as `since` to continue after this change.
     pub seq: String,
     pub id: String,
@@ -108,7 +108,7 @@ pub struct Change {
 /// A page of the changes feed.
 #[derive(Debug, Clone, PartialEq)]
 pub struct ChangesPage {
-    pub changes: Vec<Change>,
+    pub changes: Vec<FeedEntry>,
     /// Pass as `since` to get the next page.
     pub last_seq: String,
 }
@@ -172,7 +172,7 @@ pub trait Store: Send + Sync {
     fn follow_stream(
         &self,
         since: &str,
-        on_change: &mut dyn FnMut(&Change) -> bool,
+        on_change: &mut dyn FnMut(&FeedEntry) -> bool,
         idle_timeout: Duration,
     ) -> Option<Result<String, StoreError>> {
         let _ = (since, on_change, idle_timeout);
@@ -326,7 +326,7 @@ const FOLLOW_BATCH: usize = 500;
 pub fn follow(
     store: &dyn Store,
     since: &str,
-    mut on_change: impl FnMut(&Change) -> bool,
+    mut on_change: impl FnMut(&FeedEntry) -> bool,
     idle_timeout: Duration,
 ) -> Result<String, StoreError> {
     if let Some(result) = store.follow_stream(since, &mut on_change, idle_timeout) {

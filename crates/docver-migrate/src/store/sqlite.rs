@@ -30,8 +30,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::{
-    Change, ChangesPage, Doc, Store, StoreError, WriteOutcome, design_id, local_name, special_body,
-    validate_docs,
+    ChangesPage, Doc, FeedEntry, Store, StoreError, WriteOutcome, design_id, local_name,
+    special_body, validate_docs,
 };
 
 /// How often a long-poll re-checks the change sequence.
@@ -145,7 +145,7 @@ impl SqliteStore {
         }
     }
 
-    fn changes_once(&self, since: i64, limit: usize) -> Result<Vec<Change>, StoreError> {
+    fn changes_once(&self, since: i64, limit: usize) -> Result<Vec<FeedEntry>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn
             .prepare_cached(
@@ -167,7 +167,7 @@ impl SqliteStore {
         for row in rows {
             let (id, rev, seq, deleted, body) = row.map_err(self.sql_err(None))?;
             let body = self.parse_body(&id, &body)?;
-            changes.push(Change {
+            changes.push(FeedEntry {
                 seq: seq.to_string(),
                 doc: Some(Doc {
                     id: id.clone(),

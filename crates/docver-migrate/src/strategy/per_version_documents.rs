@@ -24,7 +24,7 @@ use docver::{DocumentSet, Family, VersionedId};
 use serde_json::{Value, json};
 
 use super::engine::{self, MigrationFailure};
-use crate::store::{Change, Doc, Store, StoreError, WriteOutcome, follow};
+use crate::store::{Doc, FeedEntry, Store, StoreError, WriteOutcome, follow};
 
 /// The id of `schema`'s document for `uuid` at family version `version`.
 pub fn versioned_id(schema: &str, version: u32, uuid: &str) -> String {
@@ -122,7 +122,7 @@ impl<'a> Worker<'a> {
         ours.then_some((vid.version, vid.uuid))
     }
 
-    fn on_change(&self, change: &Change, report: &mut Report) -> Result<(), StoreError> {
+    fn on_change(&self, change: &FeedEntry, report: &mut Report) -> Result<(), StoreError> {
         if change.deleted {
             return Ok(());
         }
