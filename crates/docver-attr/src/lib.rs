@@ -24,7 +24,7 @@
 //! Parsing follows serde_derive's shape: [`ast`] reads the input into plain structs, [`attr`]
 //! parses each `#[docver(...)]`, [`ctxt`] accumulates every error with its span, and [`check`]
 //! validates the family as a whole. Code generation (in `docver-derive`) only reads a validated
-//! [`ast::Family`].
+//! [`ast::FamilyDecl`].
 
 pub mod ast;
 pub mod attr;
@@ -62,7 +62,7 @@ pub fn validate_family(
     item: &syn::ItemStruct,
 ) -> Result<Validated, Vec<syn::Error>> {
     let cx = Ctxt::new();
-    let family = ast::Family::from_ast(&cx, args, item);
+    let family = ast::FamilyDecl::from_ast(&cx, args, item);
     let lensed = family.as_ref().map(|f| check::check(&cx, f));
     let errors = cx.finish();
     match (family, lensed, errors.is_empty()) {
