@@ -401,8 +401,9 @@ fn variant_branch(
     }
 }
 
-/// The schema of `version` of `family`, as `docver::document::version_schema` exports it:
-/// draft 2020-12, the tag fields as required constants, then the version's fields.
+/// The schema of `version` of `family`, as the derive's `json_schema` exports it (through
+/// `docver::__private::version_schema`): draft 2020-12, the tag fields as required constants,
+/// then the version's fields.
 pub fn version_schema(
     family: &FamilyDecl,
     version: u32,
