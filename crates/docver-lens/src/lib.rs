@@ -25,6 +25,8 @@
 //! and the semantics of each operation are documented on its type in [`ops`] and in
 //! `docs/lenses.md`.
 
+#![warn(missing_docs)]
+
 pub mod ops;
 pub mod pointer;
 mod schema;
@@ -52,6 +54,7 @@ pub enum Way {
 }
 
 impl Way {
+    /// Both ways, up first.
     pub const ALL: [Way; 2] = [Way::Up, Way::Down];
 
     /// The other direction.
@@ -62,6 +65,7 @@ impl Way {
         }
     }
 
+    /// `"up"` or `"down"`, as messages and the lens cases spell it.
     pub fn as_str(self) -> &'static str {
         match self {
             Way::Up => "up",
@@ -93,6 +97,7 @@ pub struct LensError {
     pub pointer: String,
     /// The operation that failed, as [`LensOp::describe`] names it (`convert `status``).
     pub op: Option<String>,
+    /// What went wrong.
     pub message: String,
 }
 
@@ -121,10 +126,14 @@ pub enum RoundTripLoss {
     /// `down(up(x)) == x` and `up(down(y)) == y` on the lens's domain (see `docs/lenses.md`).
     Lossless,
     /// Some round trip changes the document, at these places only.
-    Lossy { items: Vec<LossItem> },
+    Lossy {
+        /// The places, each with the operation and the reason.
+        items: Vec<LossItem>,
+    },
 }
 
 impl RoundTripLoss {
+    /// Whether every round trip gives the document back unchanged.
     pub fn is_lossless(&self) -> bool {
         matches!(self, RoundTripLoss::Lossless)
     }
@@ -147,6 +156,7 @@ pub struct LossItem {
     pub pointer: String,
     /// The operation, as [`LensOp::describe`] names it.
     pub op: String,
+    /// Why a round trip may change the value there.
     pub reason: String,
 }
 

@@ -21,6 +21,7 @@ use crate::{LensError, LossItem, Way};
 #[serde(deny_unknown_fields)]
 #[serde(bound(deserialize = "N: Deserialize<'de>, V: Deserialize<'de>"))]
 pub struct Property<N = String, V = Value> {
+    /// The property added or removed.
     pub name: N,
     /// The value inserted where the property is added (`null` is a default; absent is none).
     #[serde(

@@ -21,10 +21,12 @@ use super::{object_mut, present, push};
 use crate::schema;
 use crate::{LensError, LossItem, Way};
 
+/// `convert`: the property's values mapped through a table each way.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[serde(bound(deserialize = "N: Deserialize<'de>, V: Deserialize<'de>"))]
 pub struct Convert<N = String, V = Value> {
+    /// The property whose values are converted.
     pub name: N,
     /// `[old value, new value]` pairs.
     pub forward: Vec<(V, V)>,

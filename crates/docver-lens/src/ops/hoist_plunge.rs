@@ -22,7 +22,9 @@ use crate::{LensError, Way};
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Move<N = String> {
+    /// The object property the value moves out of (hoist) or into (plunge).
     pub host: N,
+    /// The property that moves.
     pub name: N,
 }
 

@@ -17,16 +17,21 @@ use super::{LensOp, apply_all, apply_schema_all, kind, object_mut, push, reverse
 use crate::schema;
 use crate::{LensError, Way};
 
+/// `in`: operations applied inside the object held by a property.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct In<N = String, V = Value> {
+    /// The property holding the object.
     pub name: N,
+    /// The operations, applied to that object.
     pub ops: Vec<LensOp<N, V>>,
 }
 
+/// `map`: operations applied to every element of the array it is `in`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Map<N = String, V = Value> {
+    /// The operations, applied to each element.
     pub ops: Vec<LensOp<N, V>>,
 }
 

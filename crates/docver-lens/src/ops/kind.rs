@@ -6,19 +6,30 @@ use super::LensOp;
 /// Which operation a [`LensOp`] is, without its arguments.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum OpKind {
+    /// `add`: a property appears.
     Add,
+    /// `remove`: a property goes.
     Remove,
+    /// `rename`: a property takes a new name.
     Rename,
+    /// `hoist`: a value moves out of an object property.
     Hoist,
+    /// `plunge`: a value moves into an object property.
     Plunge,
+    /// `wrap`: a scalar becomes a one-element array.
     Wrap,
+    /// `head`: an array becomes its first element.
     Head,
+    /// `in`: operations inside an object property.
     In,
+    /// `map`: operations on every array element.
     Map,
+    /// `convert`: values mapped through a table.
     Convert,
 }
 
 impl OpKind {
+    /// Every kind, in the order the documentation lists them.
     pub const ALL: [OpKind; 10] = [
         OpKind::Add,
         OpKind::Remove,
@@ -48,12 +59,14 @@ impl OpKind {
         }
     }
 
+    /// The kind named `name` in the JSON form or the attribute language, if any.
     pub fn from_name(name: &str) -> Option<OpKind> {
         OpKind::ALL.into_iter().find(|kind| kind.name() == name)
     }
 }
 
 impl<N, V> LensOp<N, V> {
+    /// Which operation this is.
     pub fn kind(&self) -> OpKind {
         match self {
             LensOp::Add(_) => OpKind::Add,

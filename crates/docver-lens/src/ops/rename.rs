@@ -11,10 +11,13 @@ use super::object_mut;
 use crate::schema;
 use crate::{LensError, Way};
 
+/// `rename`: a property takes a new name.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rename<N = String> {
+    /// The older version's name.
     pub from: N,
+    /// The newer version's name.
     pub to: N,
 }
 

@@ -20,10 +20,12 @@ use super::{kind, object_mut, present, push};
 use crate::schema;
 use crate::{LensError, LossItem, Way};
 
+/// `wrap`: a scalar becomes a one-element array (`head` reversed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[serde(bound(deserialize = "N: Deserialize<'de>, V: Deserialize<'de>"))]
 pub struct Wrap<N = String, V = Value> {
+    /// The property wrapped.
     pub name: N,
     /// Going down (a `head`), the value for an empty array (`null` when absent). Optional;
     /// it is what makes `head` reversed twice keep its default.
@@ -35,10 +37,12 @@ pub struct Wrap<N = String, V = Value> {
     pub default: Option<V>,
 }
 
+/// `head`: an array becomes its first element (`wrap` reversed).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 #[serde(bound(deserialize = "N: Deserialize<'de>, V: Deserialize<'de>"))]
 pub struct Head<N = String, V = Value> {
+    /// The property whose array is cut to its head.
     pub name: N,
     /// The value for an empty, null or missing array (`null` when absent).
     #[serde(
