@@ -11,4 +11,7 @@ pub mod cli;
 pub mod store;
 pub mod strategy;
 
-pub use store::{Change, ChangesPage, Doc, Store, StoreError, WriteOutcome, follow, open};
+pub use store::{
+    Change, ChangesPage, Doc, DocsPage, Store, StoreError, Unreadable, WriteOutcome, follow, open,
+    open_existing,
+};
