@@ -17,7 +17,7 @@ macro_rules! say {
 use docver::Family;
 use serde_json::Value;
 
-use crate::store::{Store, open, redact_url, redact_urls_in};
+use crate::store::{Store, StoreError, open, open_existing, redact_url, redact_urls_in};
 use crate::strategy::engine::Membership;
 use crate::strategy::{live, per_version_databases, per_version_documents, plan, transactional};
 
@@ -76,6 +76,9 @@ pub struct MigrateArgs {
     /// Documents between two checkpoints (what a crashed run re-examines at most).
     #[arg(long, default_value_t = crate::strategy::transactional::DEFAULT_CHECKPOINT_EVERY)]
     pub checkpoint_every: usize,
+    /// Create the store if it does not exist (otherwise a missing store is an error).
+    #[arg(long)]
+    pub create: bool,
 }
 
 #[derive(Debug, Args)]
@@ -89,6 +92,9 @@ pub struct WorkerArgs {
     /// Stop after this long without changes.
     #[arg(long, default_value_t = 500)]
     pub idle_ms: u64,
+    /// Create the stores that do not exist (otherwise a missing store is an error).
+    #[arg(long)]
+    pub create: bool,
 }
 
 #[derive(Debug, Args)]
@@ -106,6 +112,9 @@ pub struct SyncArgs {
     pub dbs: Vec<String>,
     #[arg(long)]
     pub untagged_as_base: bool,
+    /// Create the databases that do not exist (otherwise a missing one is an error).
+    #[arg(long)]
+    pub create: bool,
 }
 
 #[derive(Debug, Args)]
@@ -132,10 +141,33 @@ pub struct PlanArgs {
     pub mode: String,
 }
 
+/// How a resumed run went: documents found at or below its checkpoint (added there after the
+/// interrupted run passed) are named, since a plain resume would have skipped them.
+fn resumed_note(report: &transactional::Report) -> String {
+    match (report.resumed, report.below_checkpoint) {
+        (false, _) => String::new(),
+        (true, 0) => " (resumed from a checkpoint)".to_owned(),
+        (true, n) => format!(
+            " (resumed from a checkpoint; {n} documents below it, added after the interrupted \
+             run passed them, were found by re-scanning)"
+        ),
+    }
+}
+
 /// Prints `message` as the error (any URL in it redacted, whichever error produced it).
 fn fail(message: impl std::fmt::Display) -> i32 {
     eprintln!("error: {}", redact_urls_in(&message.to_string()));
     2
+}
+
+/// Opens the store at `url`; one that does not exist is created only with `create` (a mistyped
+/// URL must not leave an empty database behind and report success).
+fn open_store(url: &str, create: bool) -> Result<Box<dyn Store>, StoreError> {
+    if create {
+        open(url)
+    } else {
+        open_existing(url)
+    }
 }
 
 fn membership(untagged: bool) -> Membership {
@@ -149,7 +181,7 @@ fn membership(untagged: bool) -> Membership {
 pub fn run(command: &Command, family: &dyn Family) -> i32 {
     match command {
         Command::Migrate(args) => {
-            let store = match open(&args.store.store) {
+            let store = match open_store(&args.store.store, args.create) {
                 Ok(s) => s,
                 Err(e) => return fail(e),
             };
@@ -197,11 +229,7 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
                         args.to,
                         report.failed.len(),
                         report.retried,
-                        if report.resumed {
-                            " (resumed from a checkpoint)"
-                        } else {
-                            ""
-                        }
+                        resumed_note(&report)
                     );
                     for (version, count) in &report.versions {
                         say!("  version {version}: {count}");
@@ -216,18 +244,22 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
                 }
             }
         }
-        Command::Stats(args) => match open(&args.store)
-            .and_then(|s| live::stats(s.as_ref(), family, &membership(args.untagged_as_base)))
+        // Reads only: never creates the store.
+        Command::Stats(args) => match open_existing(&args.store)
+            .and_then(|s| live::census(s.as_ref(), family, &membership(args.untagged_as_base)))
         {
             Err(e) => fail(e),
-            Ok(counts) => {
-                for (version, count) in counts {
+            Ok(census) => {
+                for (version, count) in census.counts {
                     match version {
                         Some(v) => say!("version {v}: {count}"),
                         None => say!("unreadable tag: {count}"),
                     }
                 }
-                0
+                for bad in &census.unreadable {
+                    eprintln!("failed: {}: {}", bad.id, bad.reason);
+                }
+                i32::from(!census.unreadable.is_empty())
             }
         },
         Command::Worker(args) => with_worker(args, family, |worker| {
@@ -279,7 +311,7 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
                         redact_url(version)
                     ));
                 };
-                match open(url) {
+                match open_store(url, args.create) {
                     Ok(store) => stores.push((version, store)),
                     Err(e) => return fail(e),
                 }
@@ -398,7 +430,7 @@ fn with_worker(
 ) -> i32 {
     let mut code = 0;
     for url in &args.store {
-        let store = match open(url) {
+        let store = match open_store(url, args.create) {
             Ok(s) => s,
             Err(e) => return fail(e),
         };

@@ -11,4 +11,7 @@ pub mod cli;
 pub mod store;
 pub mod strategy;
 
-pub use store::{ChangesPage, Doc, FeedEntry, Store, StoreError, WriteOutcome, follow, open};
+pub use store::{
+    FeedEntry, ChangesPage, Doc, DocsPage, Store, StoreError, Unreadable, WriteOutcome, follow, open,
+    open_existing,
+};

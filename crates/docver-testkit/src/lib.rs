@@ -145,6 +145,26 @@ impl PouchServer {
         }
     }
 
+    /// Store `json_text` verbatim as document `id` of database `db` (which must exist): for
+    /// documents a Rust client cannot write, e.g. a lone surrogate (`"\ud83d"`).
+    pub fn put_raw_document(&self, db: &str, id: &str, json_text: &str) -> Result<(), String> {
+        let url = format!("{}/{db}/{id}", self.base_url);
+        let mut resp = self
+            .agent
+            .put(&url)
+            .header("Content-Type", "application/json")
+            .send(json_text)
+            .map_err(|e| format!("PUT {url} failed: {e}"))?;
+        let status = resp.status().as_u16();
+        match status {
+            201 | 202 => Ok(()),
+            _ => {
+                let body = resp.body_mut().read_to_string().unwrap_or_default();
+                Err(format!("PUT {url} answered {status}: {body}"))
+            }
+        }
+    }
+
     /// The server's captured stdout/stderr so far (for failure messages).
     pub fn output(&self) -> String {
         let read = |name: &str| {

@@ -7,11 +7,12 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
+use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use super::{
-    ChangesPage, Doc, FeedEntry, Store, StoreError, WriteOutcome, design_id, json_kind, local_name,
-    redact_url, special_body, validate_docs,
+    FeedEntry, ChangesPage, Doc, DocsPage, Store, StoreError, Unreadable, WriteOutcome, design_id,
+    json_kind, local_name, redact_url, special_body, validate_docs,
 };
 
 /// Timeout for ordinary requests.
@@ -19,8 +20,11 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(120);
 /// Extra time a long-poll request gets on top of its server-side timeout
 /// before the client gives up on it (see [`CouchStore::changes`]).
 const LONGPOLL_GRACE: Duration = Duration::from_millis(250);
-/// Largest response body read (`_all_docs`/`_changes` pages with bodies).
-const MAX_BODY: u64 = 1 << 30;
+/// The most bytes read of one response (an `_all_docs`/`_changes` page with bodies, or one line
+/// of a continuous feed), 256 MiB unless [`CouchStore::with_response_limit`] says otherwise: a
+/// larger one is a [`StoreError::TooLarge`] once that much has been read, never buffered whole
+/// (a smaller `--batch` makes pages smaller).
+pub const MAX_RESPONSE_BYTES: u64 = 256 << 20;
 /// Attempts at read-modify-write of `_local` and `_design` documents.
 const PUT_ATTEMPTS: usize = 5;
 
@@ -32,6 +36,8 @@ pub struct CouchStore {
     /// The revision of each `_local` document as this store last read or wrote it, so that
     /// rewriting a checkpoint is one `PUT` (a stale entry costs a 409 and a re-read).
     local_revs: std::sync::Mutex<HashMap<String, String>>,
+    /// See [`MAX_RESPONSE_BYTES`].
+    response_limit: u64,
 }
 
 /// Shows the URL redacted: `{:?}` of a store ends up in logs.
@@ -60,6 +66,21 @@ impl CouchStore {
     /// Connect to the database at `url` (`http://host:port/db`), creating it
     /// if it does not exist.
     pub fn open(url: &str) -> Result<CouchStore, StoreError> {
+        let store = CouchStore::connect(url)?;
+        store.ensure_db(true)?;
+        Ok(store)
+    }
+
+    /// Connect to the existing database at `url`: one that does not exist is a
+    /// [`StoreError::Missing`] (a mistyped URL), and nothing is written.
+    pub fn open_existing(url: &str) -> Result<CouchStore, StoreError> {
+        let store = CouchStore::connect(url)?;
+        store.ensure_db(false)?;
+        Ok(store)
+    }
+
+    /// The store for `url`, without a request yet.
+    fn connect(url: &str) -> Result<CouchStore, StoreError> {
         let invalid = |reason: &str| StoreError::InvalidUrl {
             url: redact_url(url),
             reason: reason.to_owned(),
@@ -86,19 +107,34 @@ impl CouchStore {
             .timeout_global(Some(REQUEST_TIMEOUT))
             .build()
             .into();
-        let store = CouchStore {
+        Ok(CouchStore {
             db_url: format!("http://{rest}"),
             agent,
             local_revs: std::sync::Mutex::new(HashMap::new()),
-        };
-        store.ensure_db()?;
-        Ok(store)
+            response_limit: MAX_RESPONSE_BYTES,
+        })
     }
 
-    fn ensure_db(&self) -> Result<(), StoreError> {
+    /// Reads at most `bytes` of any one response (instead of [`MAX_RESPONSE_BYTES`]).
+    pub fn with_response_limit(mut self, bytes: u64) -> CouchStore {
+        self.response_limit = bytes;
+        self
+    }
+
+    fn too_large(&self, id: Option<&str>) -> StoreError {
+        StoreError::TooLarge {
+            url: self.url(),
+            id: id.map(str::to_owned),
+            limit: self.response_limit,
+        }
+    }
+
+    /// Checks that the database exists; creates it if not and `create`.
+    fn ensure_db(&self, create: bool) -> Result<(), StoreError> {
         let reply = self.send(Method::Get, "", &[], None, None, None)?;
         match reply.status {
             200 => Ok(()),
+            404 if !create => Err(StoreError::Missing { url: self.url() }),
             404 => {
                 let created = self.send(Method::Put, "", &[], None, None, None)?;
                 match created.status {
@@ -178,9 +214,12 @@ impl CouchStore {
         let bytes = response
             .body_mut()
             .with_config()
-            .limit(MAX_BODY)
+            .limit(self.response_limit)
             .read_to_vec()
-            .map_err(transport)?;
+            .map_err(|e| match e {
+                ureq::Error::BodyExceedsLimit(_) => self.too_large(id),
+                other => transport(other),
+            })?;
         Ok((status, bytes))
     }
 
@@ -339,21 +378,21 @@ impl CouchStore {
             query.push(("timeout", millis.to_string()));
             timeout = Some(wait + LONGPOLL_GRACE);
         }
-        let reply = self.send(Method::Get, "_changes", &query, None, None, timeout)?;
-        if reply.status != 200 {
-            return Err(self.http_error(None, &reply));
+        let (status, bytes) =
+            self.send_raw::<Value>(Method::Get, "_changes", &query, None, None, timeout)?;
+        if status != 200 {
+            return Err(self.http_error(None, &self.reply(status, &bytes, None)?));
         }
-        let Value::Object(mut body) = reply.json else {
-            return Err(self.protocol(None, "_changes response is not an object"));
-        };
-        let Some(Value::Array(rows)) = body.remove("results") else {
-            return Err(self.protocol(None, "_changes response without `results`"));
-        };
-        let changes = rows
-            .into_iter()
-            .map(|row| self.change_from_json(row))
+        // Rows kept raw, then read one by one: an unreadable document fails alone.
+        let reply: ChangesReply = serde_json::from_slice(&bytes)
+            .map_err(|e| self.protocol(None, format!("_changes response: {e}")))?;
+        drop(bytes);
+        let changes = reply
+            .results
+            .iter()
+            .map(|row| self.change_from_raw(row))
             .collect::<Result<Vec<_>, _>>()?;
-        let last_seq = match body.remove("last_seq") {
+        let last_seq = match reply.last_seq {
             Some(seq) if !seq.is_null() => seq_string(seq),
             _ => changes
                 .last()
@@ -396,15 +435,24 @@ impl CouchStore {
             let status = response.status().as_u16();
             return Err(self.protocol(None, format!("_changes (continuous) answered {status}")));
         }
-        let reader = std::io::BufReader::new(response.into_body().into_reader());
+        let mut reader = std::io::BufReader::new(response.into_body().into_reader());
         let mut seq = since.to_owned();
         let mut last_change = Instant::now();
-        for line in reader.lines() {
-            let line = match line {
-                Ok(line) => line,
+        let mut buffer = Vec::new();
+        loop {
+            buffer.clear();
+            // One line at most `response_limit` bytes long (plus its newline).
+            let mut line_reader = std::io::Read::take(&mut reader, self.response_limit + 1);
+            match line_reader.read_until(b'\n', &mut buffer) {
+                Ok(0) => break,
+                Ok(_) => {}
                 // The server closing the feed (its own `timeout`) ends it like idleness.
                 Err(_) => break,
-            };
+            }
+            if buffer.len() as u64 > self.response_limit && buffer.last() != Some(&b'\n') {
+                return Err(self.too_large(None));
+            }
+            let line = String::from_utf8_lossy(&buffer);
             let line = line.trim();
             if line.is_empty() {
                 if last_change.elapsed() >= idle_timeout {
@@ -412,15 +460,16 @@ impl CouchStore {
                 }
                 continue;
             }
-            let value: Value = serde_json::from_str(line)
-                .map_err(|e| self.protocol(None, format!("_changes line is not JSON: {e}")))?;
-            if let Some(last) = value.get("last_seq") {
-                if !last.is_null() {
-                    seq = seq_string(last.clone());
+            let row: ChangeRow = serde_json::from_str(line)
+                .map_err(|e| self.protocol(None, format!("_changes line: {e}")))?;
+            if row.id.is_none() {
+                // The closing line: `{"last_seq": …}`.
+                if let Some(last) = row.last_seq.filter(|last| !last.is_null()) {
+                    seq = seq_string(last);
                 }
                 break;
             }
-            let change = self.change_from_json(value)?;
+            let change = self.change_from_row(row)?;
             seq.clone_from(&change.seq);
             last_change = Instant::now();
             if !on_change(&change) {
@@ -433,35 +482,40 @@ impl CouchStore {
         Ok(seq)
     }
 
-    fn change_from_json(&self, row: Value) -> Result<FeedEntry, StoreError> {
-        let Value::Object(mut row) = row else {
-            return Err(self.protocol(None, format!("_changes row is {}", json_kind(&row))));
-        };
-        let id = match row.remove("id") {
-            Some(Value::String(id)) => id,
-            _ => return Err(self.protocol(None, "_changes row without `id`")),
-        };
+    fn change_from_raw(&self, row: &RawValue) -> Result<FeedEntry, StoreError> {
+        let row: ChangeRow = serde_json::from_str(row.get())
+            .map_err(|e| self.protocol(None, format!("_changes row: {e}")))?;
+        self.change_from_row(row)
+    }
+
+    /// A change; a document whose JSON cannot be read leaves it without `doc` (the feed goes
+    /// on, and [`Store::get`] reports the document).
+    fn change_from_row(&self, row: ChangeRow) -> Result<FeedEntry, StoreError> {
+        let id = row
+            .id
+            .ok_or_else(|| self.protocol(None, "_changes row without `id`"))?;
         let seq = row
-            .remove("seq")
+            .seq
             .map(seq_string)
             .ok_or_else(|| self.protocol(Some(&id), "_changes row without `seq`"))?;
         let rev = row
-            .get("changes")
-            .and_then(|c| c.get(0))
-            .and_then(|c| c.get("rev"))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
+            .changes
+            .into_iter()
+            .next()
+            .map(|c| c.rev)
             .ok_or_else(|| self.protocol(Some(&id), "_changes row without `changes[0].rev`"))?;
-        let deleted = matches!(row.get("deleted"), Some(Value::Bool(true)));
-        let doc = match row.remove("doc") {
-            Some(Value::Null) | None => None,
-            Some(doc) => Some(self.doc_from_json(doc)?),
+        let doc = match row.doc {
+            None => None,
+            Some(raw) => match serde_json::from_str::<Value>(raw.get()) {
+                Ok(Value::Null) | Err(_) => None,
+                Ok(doc) => Some(self.doc_from_json(doc)?),
+            },
         };
         Ok(FeedEntry {
             seq,
             id,
             rev,
-            deleted,
+            deleted: row.deleted,
             doc,
         })
     }
@@ -473,20 +527,42 @@ impl Store for CouchStore {
     }
 
     fn get(&self, id: &str) -> Result<Option<Doc>, StoreError> {
-        match self.get_raw(&doc_path(id), id)? {
-            Some(json) => Ok(Some(self.doc_from_json(json)?)),
-            None => Ok(None),
+        let (status, bytes) =
+            self.send_raw::<Value>(Method::Get, &doc_path(id), &[], None, Some(id), None)?;
+        if status != 200 {
+            let reply = self.reply(status, &bytes, Some(id))?;
+            return match status {
+                404 => Ok(None),
+                _ => Err(self.http_error(Some(id), &reply)),
+            };
+        }
+        match serde_json::from_slice::<Map<String, Value>>(&bytes) {
+            Ok(map) => Ok(Some(self.doc_from_map(map)?)),
+            Err(e) => Err(StoreError::Corrupt {
+                url: self.url(),
+                id: Some(id.to_owned()),
+                detail: format!("document is not readable JSON: {e}"),
+            }),
         }
     }
 
     fn all_docs(&self, start_after: Option<&str>, limit: usize) -> Result<Vec<Doc>, StoreError> {
+        self.all_docs_page(start_after, limit)?
+            .into_docs(&self.url())
+    }
+
+    fn all_docs_page(
+        &self,
+        start_after: Option<&str>,
+        limit: usize,
+    ) -> Result<DocsPage, StoreError> {
         let limit = limit.max(1);
-        let mut docs = Vec::new();
+        let mut page = DocsPage::default();
         // `startkey` is inclusive; `after` is the id to skip if it comes back.
         let mut after = start_after.map(str::to_owned);
         loop {
             // One extra row covers the inclusive start key.
-            let want = limit - docs.len() + 1;
+            let want = limit - page.docs.len() - page.unreadable.len() + 1;
             let mut query = vec![
                 ("include_docs", "true".to_owned()),
                 ("limit", want.to_string()),
@@ -522,17 +598,22 @@ impl Store for CouchStore {
                     after = Some(id);
                     continue;
                 }
-                after = Some(id);
-                match row.doc {
-                    Some(doc) => docs.push(self.doc_from_map(doc)?),
-                    None => continue,
+                after = Some(id.clone());
+                // Each body is parsed on its own: one the parser refuses fails alone.
+                let Some(raw) = row.doc else { continue };
+                match serde_json::from_str::<Map<String, Value>>(raw.get()) {
+                    Ok(doc) => page.docs.push(self.doc_from_map(doc)?),
+                    Err(e) => page.unreadable.push(Unreadable {
+                        id,
+                        reason: format!("document is not readable JSON: {e}"),
+                    }),
                 }
-                if docs.len() == limit {
-                    return Ok(docs);
+                if page.docs.len() + page.unreadable.len() == limit {
+                    return Ok(page);
                 }
             }
             if fetched < want {
-                return Ok(docs);
+                return Ok(page);
             }
         }
     }
@@ -772,6 +853,37 @@ impl serde::Serialize for WireDoc<'_> {
     }
 }
 
+/// A `_changes` reply (long-poll or normal feed), each row kept raw.
+#[derive(serde::Deserialize)]
+struct ChangesReply {
+    results: Vec<Box<RawValue>>,
+    #[serde(default)]
+    last_seq: Option<Value>,
+}
+
+/// One `_changes` row, or the closing `{"last_seq": …}` line of a continuous feed (no `id`).
+#[derive(serde::Deserialize)]
+struct ChangeRow {
+    #[serde(default)]
+    id: Option<String>,
+    #[serde(default)]
+    seq: Option<Value>,
+    #[serde(default)]
+    changes: Vec<ChangeRev>,
+    #[serde(default)]
+    deleted: bool,
+    /// Kept raw: skipping it checks neither escapes nor depth, so the row always parses.
+    #[serde(default)]
+    doc: Option<Box<RawValue>>,
+    #[serde(default)]
+    last_seq: Option<Value>,
+}
+
+#[derive(serde::Deserialize)]
+struct ChangeRev {
+    rev: String,
+}
+
 /// An `_all_docs` reply, parsed only as far as the migration needs it.
 #[derive(serde::Deserialize)]
 struct AllDocsReply {
@@ -782,9 +894,10 @@ struct AllDocsReply {
 struct AllDocsRow {
     #[serde(default)]
     id: Option<String>,
-    /// `null` for a deleted document (with `keys`), absent without `include_docs`.
+    /// `null` for a deleted document (with `keys`), absent without `include_docs`. Kept raw
+    /// (skipping it checks neither escapes nor depth) so that the page parses whatever it holds.
     #[serde(default)]
-    doc: Option<Map<String, Value>>,
+    doc: Option<Box<RawValue>>,
 }
 
 /// The URL path of a document, keeping the `_design/` or `_local/` slash.

@@ -101,8 +101,50 @@ pub struct FeedEntry {
     pub id: String,
     pub rev: String,
     pub deleted: bool,
-    /// The document at `rev` (tombstones included, with `deleted: true`).
+    /// The document at `rev` (tombstones included, with `deleted: true`); `None` when its JSON
+    /// cannot be read (see [`Unreadable`]), so that the feed goes on: [`Store::get`] then
+    /// reports it as [`StoreError::Corrupt`] naming it.
     pub doc: Option<Doc>,
+}
+
+/// A stored document whose JSON this program cannot read (a lone surrogate such as `"\ud83d"`,
+/// nesting deeper than serde_json's 128 levels): listed by id so that it fails alone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unreadable {
+    pub id: String,
+    /// Why the body could not be read.
+    pub reason: String,
+}
+
+/// A page of [`Store::all_docs_page`]: the readable documents and the unreadable ones, each in
+/// id order.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct DocsPage {
+    pub docs: Vec<Doc>,
+    pub unreadable: Vec<Unreadable>,
+}
+
+impl DocsPage {
+    /// The greatest id on the page (pass it as `start_after` for the next page), `None` when
+    /// the page is empty.
+    pub fn last_id(&self) -> Option<&str> {
+        let docs = self.docs.last().map(|d| d.id.as_str());
+        let unreadable = self.unreadable.last().map(|u| u.id.as_str());
+        docs.max(unreadable)
+    }
+
+    /// The documents, or the first unreadable one as a [`StoreError::Corrupt`] naming its id
+    /// (for [`Store::all_docs`], which has no room to list it).
+    pub(crate) fn into_docs(self, url: &str) -> Result<Vec<Doc>, StoreError> {
+        match self.unreadable.into_iter().next() {
+            Some(bad) => Err(StoreError::Corrupt {
+                url: url.to_owned(),
+                id: Some(bad.id),
+                detail: bad.reason,
+            }),
+            None => Ok(self.docs),
+        }
+    }
 }
 
 /// A page of the changes feed.
@@ -127,7 +169,23 @@ pub trait Store: Send + Sync {
 
     /// Up to `limit` live documents with ids strictly after `start_after`,
     /// ordered by id, with bodies; `_design/` and `_local/` documents excluded.
+    /// An unreadable document (see [`Unreadable`]) is a [`StoreError::Corrupt`] naming it; use
+    /// [`Store::all_docs_page`] to read past it.
     fn all_docs(&self, start_after: Option<&str>, limit: usize) -> Result<Vec<Doc>, StoreError>;
+
+    /// [`Store::all_docs`], with the documents whose JSON cannot be read listed apart instead of
+    /// failing the page (one poisoned document must not stop a migration). Both lists count
+    /// towards `limit`. The default (for wrappers) fails like `all_docs`.
+    fn all_docs_page(
+        &self,
+        start_after: Option<&str>,
+        limit: usize,
+    ) -> Result<DocsPage, StoreError> {
+        Ok(DocsPage {
+            docs: self.all_docs(start_after, limit)?,
+            unreadable: Vec::new(),
+        })
+    }
 
     /// Write `docs`, each replacing the revision it names (`None` = create).
     /// Returns one outcome per document, in order. A stale revision yields
@@ -191,6 +249,15 @@ pub enum StoreError {
     )]
     UnsupportedUrl { url: String, hint: Option<String> },
 
+    #[error(
+        "store `{url}` does not exist (is the URL right? to create it, pass `--create`, or \
+         use `store::open`)"
+    )]
+    Missing { url: String },
+
+    #[error("store `{url}` is in use: {detail}")]
+    Busy { url: String, detail: String },
+
     #[error("invalid store URL `{url}`: {reason}")]
     InvalidUrl { url: String, reason: String },
 
@@ -230,6 +297,18 @@ pub enum StoreError {
         source: Box<ureq::Error>,
     },
 
+    #[error(
+        "response from `{url}`{} is larger than the {limit}-byte limit on one response (see \
+         docver_migrate::store::couch::MAX_RESPONSE_BYTES); a smaller page (`--batch`) helps",
+        doc_suffix(.id)
+    )]
+    TooLarge {
+        url: String,
+        id: Option<String>,
+        /// The limit, in bytes.
+        limit: u64,
+    },
+
     #[error("unexpected response from `{url}`{}: {detail}", doc_suffix(.id))]
     Protocol {
         url: String,
@@ -257,6 +336,24 @@ pub enum StoreError {
         since: String,
         reason: String,
     },
+}
+
+impl StoreError {
+    /// The document this error says cannot be read (its JSON is corrupt or beyond what the
+    /// parser takes), if that is what it says: a failure of that document alone.
+    pub fn unreadable_doc(&self) -> Option<Unreadable> {
+        match self {
+            StoreError::Corrupt {
+                id: Some(id),
+                detail,
+                ..
+            } => Some(Unreadable {
+                id: id.clone(),
+                reason: detail.clone(),
+            }),
+            _ => None,
+        }
+    }
 }
 
 fn doc_suffix(id: &Option<String>) -> String {
@@ -289,6 +386,16 @@ fn couch_error(error: &str, reason: &str) -> String {
 /// (database created if missing; `user:password@` credentials are used for
 /// basic auth).
 pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
+    open_url(url, true)
+}
+
+/// [`open`] an existing store: a database or file that does not exist is a
+/// [`StoreError::Missing`] (a mistyped URL must not leave an empty database behind).
+pub fn open_existing(url: &str) -> Result<Box<dyn Store>, StoreError> {
+    open_url(url, false)
+}
+
+fn open_url(url: &str, create: bool) -> Result<Box<dyn Store>, StoreError> {
     if let Some(rest) = url.strip_prefix("sqlite:") {
         let path = rest.strip_prefix("//").unwrap_or(rest);
         if path.is_empty() {
@@ -297,10 +404,16 @@ pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
                 reason: "missing file path after `sqlite:`".to_owned(),
             });
         }
-        return Ok(Box::new(SqliteStore::open(path)?));
+        return Ok(Box::new(match create {
+            true => SqliteStore::open(path)?,
+            false => SqliteStore::open_existing(path)?,
+        }));
     }
     if url.starts_with("http://") {
-        return Ok(Box::new(CouchStore::open(url)?));
+        return Ok(Box::new(match create {
+            true => CouchStore::open(url)?,
+            false => CouchStore::open_existing(url)?,
+        }));
     }
     let hint = if url.starts_with("https://") {
         Some("https is not supported: this build has no TLS stack; use http:// or a local TLS-terminating proxy".to_owned())

@@ -30,8 +30,8 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::{
-    ChangesPage, Doc, FeedEntry, Store, StoreError, WriteOutcome, design_id, local_name,
-    special_body, validate_docs,
+    FeedEntry, ChangesPage, Doc, DocsPage, Store, StoreError, Unreadable, WriteOutcome, design_id,
+    local_name, special_body, validate_docs,
 };
 
 /// How often a long-poll re-checks the change sequence.
@@ -64,6 +64,18 @@ pub struct SqliteStore {
 }
 
 impl SqliteStore {
+    /// Open the existing store at `path`: a missing file is a [`StoreError::Missing`] (a
+    /// mistyped path), and no file is created.
+    pub fn open_existing(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+        let path = path.as_ref();
+        if !path.is_file() {
+            return Err(StoreError::Missing {
+                url: format!("sqlite:{}", path.display()),
+            });
+        }
+        SqliteStore::open(path)
+    }
+
     /// Open (creating if missing) the store at `path`.
     pub fn open(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
         let path = path.as_ref().to_path_buf();
@@ -166,15 +178,16 @@ impl SqliteStore {
         let mut changes = Vec::new();
         for row in rows {
             let (id, rev, seq, deleted, body) = row.map_err(self.sql_err(None))?;
-            let body = self.parse_body(&id, &body)?;
+            // An unreadable body leaves the change without its document (see `FeedEntry::doc`).
+            let doc = self.parse_body(&id, &body).ok().map(|body| Doc {
+                id: id.clone(),
+                rev: Some(rev.clone()),
+                deleted,
+                body,
+            });
             changes.push(FeedEntry {
                 seq: seq.to_string(),
-                doc: Some(Doc {
-                    id: id.clone(),
-                    rev: Some(rev.clone()),
-                    deleted,
-                    body,
-                }),
+                doc,
                 id,
                 rev,
                 deleted,
@@ -261,6 +274,15 @@ impl Store for SqliteStore {
     }
 
     fn all_docs(&self, start_after: Option<&str>, limit: usize) -> Result<Vec<Doc>, StoreError> {
+        self.all_docs_page(start_after, limit)?
+            .into_docs(&self.url())
+    }
+
+    fn all_docs_page(
+        &self,
+        start_after: Option<&str>,
+        limit: usize,
+    ) -> Result<DocsPage, StoreError> {
         let rows = {
             let conn = self
                 .pages
@@ -291,17 +313,22 @@ impl Store for SqliteStore {
             .map_err(self.sql_err(None))?
         };
         // Parsed outside the lock.
-        rows.into_iter()
-            .map(|(id, rev, body)| {
-                let body = self.parse_body(&id, &body)?;
-                Ok(Doc {
+        let mut page = DocsPage::default();
+        for (id, rev, body) in rows {
+            match serde_json::from_str(&body) {
+                Ok(body) => page.docs.push(Doc {
                     id,
                     rev: Some(rev),
                     deleted: false,
                     body,
-                })
-            })
-            .collect()
+                }),
+                Err(e) => page.unreadable.push(Unreadable {
+                    id,
+                    reason: format!("stored body is not readable JSON: {e}"),
+                }),
+            }
+        }
+        Ok(page)
     }
 
     fn bulk_write(&self, docs: &[Doc]) -> Result<Vec<WriteOutcome>, StoreError> {

@@ -10,25 +10,49 @@ use std::collections::BTreeMap;
 use docver::{DocError, DocumentSet, Family};
 
 use super::engine::{self, Membership};
-use crate::store::{Doc, Store, StoreError, WriteOutcome};
+use crate::store::{Doc, Store, StoreError, Unreadable, WriteOutcome};
 
-/// Documents of the family per version (`None`: the version tag could not be read).
+/// Documents of the family per version (`None`: the version tag could not be read); documents
+/// whose JSON cannot be read are left out (see [`census`]).
 pub fn stats(
     store: &dyn Store,
     family: &dyn Family,
     membership: &Membership,
 ) -> Result<BTreeMap<Option<u32>, usize>, StoreError> {
-    let mut counts = BTreeMap::new();
+    census(store, family, membership).map(|census| census.counts)
+}
+
+/// What [`census`] found.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Census {
+    /// Documents of the family per version (`None`: the version tag could not be read).
+    pub counts: BTreeMap<Option<u32>, usize>,
+    /// Documents whose JSON cannot be read (of this family or not: that cannot be told).
+    pub unreadable: Vec<Unreadable>,
+}
+
+/// Counts the family's documents per version, reading past documents whose JSON cannot be read
+/// (listed apart). Reads only.
+pub fn census(
+    store: &dyn Store,
+    family: &dyn Family,
+    membership: &Membership,
+) -> Result<Census, StoreError> {
+    let mut census = Census::default();
     let mut after: Option<String> = None;
     loop {
-        let page = store.all_docs(after.as_deref(), 1000)?;
-        let Some(last) = page.last() else { break };
-        after = Some(last.id.clone());
-        for doc in page.iter().filter(|d| membership.contains(family, d)) {
-            *counts.entry(family.version_of(&doc.body).ok()).or_default() += 1;
+        let page = store.all_docs_page(after.as_deref(), 1000)?;
+        let Some(last) = page.last_id() else { break };
+        after = Some(last.to_owned());
+        for doc in page.docs.iter().filter(|d| membership.contains(family, d)) {
+            *census
+                .counts
+                .entry(family.version_of(&doc.body).ok())
+                .or_default() += 1;
         }
+        census.unreadable.extend(page.unreadable);
     }
-    Ok(counts)
+    Ok(census)
 }
 
 /// A document read for an app at version `version`, with what it takes to write it back.

@@ -13,6 +13,7 @@
 //! [`plan`] recommends one from the family's changes and a few facts about the deployment.
 
 pub mod engine;
+mod lease;
 pub mod live;
 pub mod per_version_databases;
 pub mod per_version_documents;
@@ -20,3 +21,4 @@ pub mod plan;
 pub mod transactional;
 
 pub use engine::{Membership, MigrationFailure};
+pub use lease::LEASE_TTL;

@@ -24,7 +24,15 @@ use docver::{DocumentSet, Family, VersionedId};
 use serde_json::{Value, json};
 
 use super::engine::{self, MigrationFailure};
-use crate::store::{Doc, FeedEntry, Store, StoreError, WriteOutcome, follow};
+use crate::store::{FeedEntry, Doc, Store, StoreError, Unreadable, WriteOutcome, follow};
+
+/// A document whose JSON cannot be read, as a failure of that document.
+fn unreadable_failure(bad: Unreadable) -> MigrationFailure {
+    MigrationFailure {
+        id: bad.id,
+        error: bad.reason,
+    }
+}
 
 /// The id of `schema`'s document for `uuid` at family version `version`.
 pub fn versioned_id(schema: &str, version: u32, uuid: &str) -> String {
@@ -96,11 +104,20 @@ impl<'a> Worker<'a> {
             &since,
             |change| {
                 report.changes_seen += 1;
-                if let Err(e) = self.on_change(change, &mut report) {
-                    error = Some(e);
-                    return false;
+                match self.on_change(change, &mut report) {
+                    Ok(()) => true,
+                    // A document that cannot be read fails alone; the worker goes on.
+                    Err(e) => match e.unreadable_doc() {
+                        Some(bad) => {
+                            report.failed.push(unreadable_failure(bad));
+                            true
+                        }
+                        None => {
+                            error = Some(e);
+                            false
+                        }
+                    },
                 }
-                true
             },
             self.options.idle_timeout,
         )?;
@@ -231,10 +248,20 @@ impl<'a> Worker<'a> {
             let Some(&source) = versions.iter().filter(|v| **v != version).max() else {
                 continue;
             };
-            let Some((_, set)) = self.load(source, &uuid)? else {
-                continue;
+            let loaded = self
+                .load(source, &uuid)
+                .and_then(|set| Ok((set, self.load(version, &uuid)?)));
+            let (set, stored) = match loaded {
+                Ok((Some((_, set)), stored)) => (set, stored),
+                Ok((None, _)) => continue,
+                Err(e) => match e.unreadable_doc() {
+                    Some(bad) => {
+                        report.failed.push(unreadable_failure(bad));
+                        continue;
+                    }
+                    None => return Err(e),
+                },
             };
-            let stored = self.load(version, &uuid)?;
             match engine::propagate(self.family, &set, version, stored.as_ref().map(|(_, s)| s)) {
                 Ok(output) => report.written += self.write_form(version, &uuid, &output)?,
                 Err(e) => report.failed.push(MigrationFailure {
@@ -276,11 +303,13 @@ impl<'a> Worker<'a> {
         let mut out: BTreeMap<String, Vec<u32>> = BTreeMap::new();
         let mut after: Option<String> = None;
         loop {
-            let page = self.store.all_docs(after.as_deref(), 500)?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.id.clone());
-            for doc in &page {
-                if let Some(vid) = VersionedId::parse(&doc.id)
+            // Ids only: an unreadable document is listed too (reading it reports it).
+            let page = self.store.all_docs_page(after.as_deref(), 500)?;
+            let Some(last) = page.last_id() else { break };
+            after = Some(last.to_owned());
+            let ids = page.docs.iter().map(|d| &d.id);
+            for id in ids.chain(page.unreadable.iter().map(|u| &u.id)) {
+                if let Some(vid) = VersionedId::parse(id)
                     && vid.schema == self.family.schema_name()
                 {
                     out.entry(vid.uuid).or_default().push(vid.version);

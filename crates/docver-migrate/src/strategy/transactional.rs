@@ -17,7 +17,8 @@ use docver::Family;
 use serde_json::{Value, json};
 
 use super::engine::{self, Membership, MigrationFailure, WritePlan};
-use crate::store::{Doc, Store, StoreError, WriteOutcome};
+use super::lease::Lease;
+use crate::store::{Doc, DocsPage, Store, StoreError, WriteOutcome};
 
 /// How often a conflicting write is re-read and retried before it counts as a failure.
 const MAX_ATTEMPTS: usize = 5;
@@ -86,6 +87,26 @@ pub struct Report {
     pub sample: Option<(Value, Value)>,
     /// Whether the run was resumed from a checkpoint.
     pub resumed: bool,
+    /// Of a resumed run: documents at or below the checkpoint it still had to migrate (or
+    /// failed to), i.e. added or set back there after the interrupted run had passed them.
+    pub below_checkpoint: usize,
+}
+
+impl Report {
+    /// Adds what `other` (a further pass of the same run) did.
+    fn absorb(&mut self, other: Report) {
+        self.examined += other.examined;
+        self.migrated += other.migrated;
+        self.already_at_target += other.already_at_target;
+        for (version, count) in other.versions {
+            *self.versions.entry(version).or_default() += count;
+        }
+        self.failed.extend(other.failed);
+        self.retried += other.retried;
+        if self.sample.is_none() {
+            self.sample = other.sample;
+        }
+    }
 }
 
 fn checkpoint_id(family: &dyn Family, target: u32) -> String {
@@ -115,28 +136,86 @@ pub fn run(
             .map(str::to_owned),
         None => None,
     };
+    // A dry run writes nothing, not even a lease.
+    let lease = match options.dry_run {
+        true => None,
+        false => Some(Lease::acquire(store, family, options.target)?),
+    };
+    let pass = Pass {
+        checkpoint: &checkpoint,
+        lease: lease.as_ref(),
+        from: after.clone(),
+        until: None,
+    };
+    let mut report = scan(store, family, options, pass)?;
+    report.resumed = after.is_some();
+    if let Some(after) = after
+        && !stopped_early(options, &report)
+    {
+        // The interrupted run passed every id up to the checkpoint, but documents may have been
+        // added (or set back) there since: a second pass over that range finds them.
+        let pass = Pass {
+            checkpoint: &checkpoint,
+            lease: lease.as_ref(),
+            from: None,
+            until: Some(after),
+        };
+        let below = scan(store, family, options, pass)?;
+        report.below_checkpoint = below.migrated + below.failed.len();
+        report.absorb(below);
+    }
+    if let Some(lease) = &lease
+        && !stopped_early(options, &report)
+    {
+        lease.release(store)?;
+    }
+    Ok(report)
+}
+
+/// Whether fail-fast ended the run at a failure.
+fn stopped_early(options: &Options, report: &Report) -> bool {
+    options.fail_fast && !report.failed.is_empty()
+}
+
+/// One pass over the ids after `from` up to `until` (inclusive; `None` = to the end).
+struct Pass<'a> {
+    checkpoint: &'a str,
+    lease: Option<&'a Lease>,
+    from: Option<String>,
+    until: Option<String>,
+}
+
+/// Migrates the documents of one [`Pass`], reading pages one ahead where the store prefers it.
+fn scan(
+    store: &dyn Store,
+    family: &dyn Family,
+    options: &Options,
+    pass: Pass<'_>,
+) -> Result<Report, StoreError> {
     let batch_size = options.batch_size.max(1);
     if !(options.read_ahead && store.prefers_read_ahead()) {
-        let mut cursor = after.clone();
-        let mut next_page = || match store.all_docs(cursor.as_deref(), batch_size) {
-            Ok(docs) if docs.is_empty() => Page::End,
-            Ok(docs) => {
-                cursor = docs.last().map(|last| last.id.clone());
-                Page::Docs(Ok(docs))
-            }
+        let mut cursor = pass.from.clone();
+        let mut next_page = || match store.all_docs_page(cursor.as_deref(), batch_size) {
+            Ok(page) => match page.last_id() {
+                None => Page::End,
+                Some(last) => {
+                    cursor = Some(last.to_owned());
+                    Page::Docs(Ok(page))
+                }
+            },
             Err(e) => Page::Docs(Err(e)),
         };
-        return migrate_pages(store, family, options, &checkpoint, after, &mut next_page);
+        return migrate_pages(store, family, options, &pass, &mut next_page);
     }
     std::thread::scope(|scope| {
         let (pages, received) = std::sync::mpsc::sync_channel::<Page>(1);
-        let mut cursor = after.clone();
+        let mut cursor = pass.from.clone();
         let reader = scope.spawn(move || {
             loop {
-                let page = store.all_docs(cursor.as_deref(), batch_size);
+                let page = store.all_docs_page(cursor.as_deref(), batch_size);
                 let last = match &page {
-                    Ok(docs) => match docs.last() {
-                        Some(last) => last.id.clone(),
+                    Ok(page) => match page.last_id() {
+                        Some(last) => last.to_owned(),
                         None => {
                             let _ = pages.send(Page::End);
                             return;
@@ -157,7 +236,7 @@ pub fn run(
             let received = received;
             // A closed channel without `End` means the reader panicked: `run` re-raises it.
             let mut next_page = || received.recv().unwrap_or(Page::ReaderGone);
-            migrate_pages(store, family, options, &checkpoint, after, &mut next_page)
+            migrate_pages(store, family, options, &pass, &mut next_page)
         };
         if let Err(panic) = reader.join() {
             std::panic::resume_unwind(panic);
@@ -168,7 +247,7 @@ pub fn run(
 
 /// What the reader thread hands over: a page (or the error reading it), or the end.
 enum Page {
-    Docs(Result<Vec<Doc>, StoreError>),
+    Docs(Result<DocsPage, StoreError>),
     End,
     ReaderGone,
 }
@@ -177,83 +256,120 @@ fn migrate_pages(
     store: &dyn Store,
     family: &dyn Family,
     options: &Options,
-    checkpoint: &str,
-    after: Option<String>,
+    pass: &Pass<'_>,
     next_page: &mut dyn FnMut() -> Page,
 ) -> Result<Report, StoreError> {
-    let mut report = Report {
-        resumed: after.is_some(),
-        ..Report::default()
-    };
+    let mut report = Report::default();
     let bar = progress_bar(options.progress);
     let mut since_checkpoint = 0;
     loop {
-        let page = match next_page() {
+        let mut page = match next_page() {
             Page::Docs(page) => page?,
             Page::End => break,
             // The reader panicked; `run` re-raises the panic. No final checkpoint.
             Page::ReaderGone => return Ok(report),
         };
-        let Some(last) = page.last() else { break };
-        let last_id = last.id.clone();
-        let members: Vec<&Doc> = page
-            .iter()
-            .filter(|doc| options.membership.contains(family, doc))
-            .filter(|doc| match &options.only {
-                Some((field, value)) => doc.body.get(field) == Some(value),
-                None => true,
-            })
-            .collect();
-        // Plan the whole batch, then write it in three bulk requests (companions, main
-        // documents, obsolete companions); only conflicting documents go one by one.
-        let mut planned: Vec<(&Doc, WritePlan)> = Vec::new();
-        for doc in members {
-            report.examined += 1;
-            if let Ok(v) = family.version_of(&doc.body) {
-                *report.versions.entry(v).or_default() += 1;
-            }
-            match engine::plan(store, family, doc, options.target)? {
-                Err(e) => report.failed.push(MigrationFailure {
-                    id: doc.id.clone(),
-                    error: e.to_string(),
-                }),
-                Ok(plan) if plan.main.is_none() => report.already_at_target += 1,
-                Ok(plan) if options.dry_run => {
-                    report.migrated += 1;
-                    if report.sample.is_none() {
-                        report.sample =
-                            Some((doc.body.clone(), plan.after.clone().unwrap_or_default()));
-                    }
-                }
-                Ok(plan) => planned.push((doc, plan)),
-            }
-            if options.fail_fast && !report.failed.is_empty() {
-                bar.finish_and_clear();
-                return Ok(report);
-            }
+        let Some(last_id) = page.last_id().map(str::to_owned) else {
+            break;
+        };
+        if let Some(lease) = pass.lease {
+            lease.keep(store)?;
         }
-        let retry = write_batch(store, &planned, &mut report)?;
-        bar.inc(planned.len() as u64);
-        for doc in retry {
-            migrate_with_retries(store, family, doc, options, &mut report)?;
-            if options.fail_fast && !report.failed.is_empty() {
-                bar.finish_and_clear();
-                return Ok(report);
-            }
+        let last_page = pass
+            .until
+            .as_deref()
+            .is_some_and(|until| last_id.as_str() >= until);
+        if let Some(until) = pass.until.as_deref() {
+            page.docs.retain(|doc| doc.id.as_str() <= until);
+            page.unreadable.retain(|bad| bad.id.as_str() <= until);
         }
-        since_checkpoint += page.len();
+        let handled = page.docs.len() + page.unreadable.len();
+        migrate_page(store, family, options, &page, &mut report)?;
+        bar.inc(handled as u64);
+        if stopped_early(options, &report) {
+            bar.finish_and_clear();
+            return Ok(report);
+        }
+        since_checkpoint += handled;
         if !options.dry_run && since_checkpoint >= options.checkpoint_every {
-            store.put_local(checkpoint, &json!({ "after": last_id }))?;
+            store.put_local(pass.checkpoint, &json!({ "after": last_id }))?;
             since_checkpoint = 0;
+        }
+        if last_page {
+            break;
         }
     }
     if !options.dry_run {
         // A finished run leaves no checkpoint to resume from: the next run starts over, finds
         // everything at the target and changes nothing.
-        store.put_local(checkpoint, &json!({ "after": null, "finished": true }))?;
+        store.put_local(pass.checkpoint, &json!({ "after": null, "finished": true }))?;
     }
     bar.finish_and_clear();
     Ok(report)
+}
+
+/// Migrates the family's documents of one page; with fail-fast, stops at the first failure.
+fn migrate_page(
+    store: &dyn Store,
+    family: &dyn Family,
+    options: &Options,
+    page: &DocsPage,
+    report: &mut Report,
+) -> Result<(), StoreError> {
+    // Whether it is the family's cannot be told: reported, so that the run does not claim to
+    // have migrated everything.
+    for bad in &page.unreadable {
+        report.failed.push(MigrationFailure {
+            id: bad.id.clone(),
+            error: bad.reason.clone(),
+        });
+    }
+    if stopped_early(options, report) {
+        return Ok(());
+    }
+    let members = page
+        .docs
+        .iter()
+        .filter(|doc| options.membership.contains(family, doc))
+        .filter(|doc| match &options.only {
+            Some((field, value)) => doc.body.get(field) == Some(value),
+            None => true,
+        });
+    // Plan the whole batch, then write it in three bulk requests (companions, main documents,
+    // obsolete companions); only conflicting documents go one by one.
+    let mut planned: Vec<(&Doc, WritePlan)> = Vec::new();
+    for doc in members {
+        report.examined += 1;
+        if let Ok(v) = family.version_of(&doc.body) {
+            *report.versions.entry(v).or_default() += 1;
+        }
+        match engine::plan(store, family, doc, options.target)? {
+            Err(e) => report.failed.push(MigrationFailure {
+                id: doc.id.clone(),
+                error: e.to_string(),
+            }),
+            Ok(plan) if plan.main.is_none() => report.already_at_target += 1,
+            Ok(plan) if options.dry_run => {
+                report.migrated += 1;
+                if report.sample.is_none() {
+                    report.sample =
+                        Some((doc.body.clone(), plan.after.clone().unwrap_or_default()));
+                }
+            }
+            Ok(plan) => planned.push((doc, plan)),
+        }
+        if stopped_early(options, report) {
+            return Ok(());
+        }
+    }
+    let retry = write_batch(store, &planned, report)?;
+    for doc in retry {
+        migrate_with_retries(store, family, doc, options, report)?;
+        if stopped_early(options, report) {
+            return Ok(());
+        }
+    }
+    Ok(())
 }
 
 fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
@@ -263,7 +379,7 @@ fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
     }
     let bar = indicatif::ProgressBar::new_spinner();
     if let Ok(style) =
-        indicatif::ProgressStyle::with_template("{spinner} {pos} documents migrated ({per_sec})")
+        indicatif::ProgressStyle::with_template("{spinner} {pos} documents read ({per_sec})")
     {
         bar.set_style(style);
     }
