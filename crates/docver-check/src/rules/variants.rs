@@ -5,7 +5,7 @@ use crate::check::equivalence::equivalent;
 use crate::check::instance::minimal;
 use crate::model::{NodeId, Schema};
 use serde_json::Value;
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, VecDeque};
 
 /// What identifies a branch across versions: its tag value (`{"type": {"const": "A"}}`), its
 /// single key (`{"A": {…}}`, serde's external tagging), its constant (a unit variant), its
@@ -60,23 +60,24 @@ pub(crate) fn match_variants(pair: &Pair<'_>) -> Option<VariantMatch> {
         .enumerate()
         .map(|(i, b)| variant_key(pair.new, *b, i))
         .collect();
-    // Keys are looked up, not scanned: a union may have thousands of branches.
-    let mut new_at: HashMap<&str, usize> = HashMap::with_capacity(new_keys.len());
+    // Keys are looked up, not scanned: a union may have thousands of branches. Branches sharing
+    // a key are matched in order (the k-th old one with the k-th new one), so that a union
+    // compared with itself pairs every branch with itself.
+    let mut new_at: HashMap<&str, VecDeque<usize>> = HashMap::with_capacity(new_keys.len());
     for (j, key) in new_keys.iter().enumerate() {
-        new_at.entry(key.as_str()).or_insert(j);
+        new_at.entry(key.as_str()).or_default().push_back(j);
     }
-    let old_set: HashSet<&str> = old_keys.iter().map(String::as_str).collect();
     let mut result = VariantMatch::default();
     for (i, key) in old_keys.iter().enumerate() {
-        match new_at.get(key.as_str()) {
-            Some(&j) => result.matched.push((i, j, key.clone())),
+        match new_at.get_mut(key.as_str()).and_then(VecDeque::pop_front) {
+            Some(j) => result.matched.push((i, j, key.clone())),
             None => result.removed.push((i, key.clone())),
         }
     }
-    for (j, key) in new_keys.iter().enumerate() {
-        if !old_set.contains(key.as_str()) {
-            result.added.push((j, key.clone()));
-        }
+    let mut unmatched: Vec<usize> = new_at.into_values().flatten().collect();
+    unmatched.sort_unstable();
+    for j in unmatched {
+        result.added.push((j, new_keys[j].clone()));
     }
     Some(result)
 }

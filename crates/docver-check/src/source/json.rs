@@ -117,7 +117,12 @@ struct Parser<'a> {
 
 impl Parser<'_> {
     fn error_here(&self, message: impl Into<String>) -> SyntaxError {
-        let end = (self.pos + 1).min(self.bytes.len()).max(self.pos);
+        // One character, not one byte: a span ending inside a character cannot be sliced.
+        let end = self
+            .text
+            .get(self.pos..)
+            .and_then(|rest| rest.chars().next())
+            .map_or(self.pos, |c| self.pos + c.len_utf8());
         SyntaxError {
             message: message.into(),
             span: Span::new(self.pos, end),
