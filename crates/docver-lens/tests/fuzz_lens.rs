@@ -11,7 +11,7 @@
 //!
 //! Longer run: `DOCVER_FUZZ_CASES=100000 cargo test --release -p docver-lens --test fuzz_lens`.
 
-use docver_lens::{Direction, Lens};
+use docver_lens::{Lens, Way};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed};
 use serde_json::{Value, json};
@@ -152,8 +152,7 @@ fn in_domain(ops: &[Value], doc: &Value) -> bool {
         if !op_in_domain(op, &doc) {
             return false;
         }
-        match Lens::from_value(&json!({ "ops": [op] })).and_then(|l| l.applied(&doc, Direction::Up))
-        {
+        match Lens::from_value(&json!({ "ops": [op] })).and_then(|l| l.applied(&doc, Way::Up)) {
             Ok(next) => doc = next,
             Err(_) => return true,
         }
@@ -192,7 +191,7 @@ proptest! {
         let _ = lens.loss();
         let reversed = lens.reverse();
         prop_assert_eq!(&reversed.reverse().to_value(), &lens.to_value());
-        for direction in Direction::ALL {
+        for direction in Way::ALL {
             let _ = lens.applied(&doc, direction);
             let _ = reversed.applied(&doc, direction);
             let _ = lens.apply_schema(&schema, direction);
@@ -209,13 +208,13 @@ fn round_trip(lens_value: &Value, doc: &Value) -> Result<bool, TestCaseError> {
     if !lens.loss().is_lossless() {
         return Ok(false);
     }
-    let Ok(up) = lens.applied(doc, Direction::Up) else {
+    let Ok(up) = lens.applied(doc, Way::Up) else {
         return Ok(false);
     };
     if !in_domain(lens_value["ops"].as_array().unwrap(), doc) {
         return Ok(false);
     }
-    let down = lens.applied(&up, Direction::Down);
+    let down = lens.applied(&up, Way::Down);
     prop_assert_eq!(down.as_ref(), Ok(doc), "lens: {}\nup: {}", lens_value, up);
     Ok(true)
 }

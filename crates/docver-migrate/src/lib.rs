@@ -12,6 +12,6 @@ pub mod store;
 pub mod strategy;
 
 pub use store::{
-    FeedEntry, ChangesPage, Doc, DocsPage, Store, StoreError, Unreadable, WriteOutcome, follow, open,
-    open_existing,
+    ChangesPage, Doc, DocsPage, FeedEntry, Store, StoreError, Unreadable, WriteOutcome, follow,
+    open, open_existing,
 };

@@ -30,7 +30,7 @@ use serde_json::Value;
 use sha2::{Digest, Sha256};
 
 use super::{
-    FeedEntry, ChangesPage, Doc, DocsPage, Store, StoreError, Unreadable, WriteOutcome, design_id,
+    ChangesPage, Doc, DocsPage, FeedEntry, Store, StoreError, Unreadable, WriteOutcome, design_id,
     local_name, special_body, validate_docs,
 };
 

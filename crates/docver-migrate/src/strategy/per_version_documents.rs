@@ -24,7 +24,7 @@ use docver::{DocumentSet, Family, VersionedId};
 use serde_json::{Value, json};
 
 use super::engine::{self, MigrationFailure};
-use crate::store::{FeedEntry, Doc, Store, StoreError, Unreadable, WriteOutcome, follow};
+use crate::store::{Doc, FeedEntry, Store, StoreError, Unreadable, WriteOutcome, follow};
 
 /// A document whose JSON cannot be read, as a failure of that document.
 fn unreadable_failure(bad: Unreadable) -> MigrationFailure {
