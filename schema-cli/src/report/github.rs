@@ -42,6 +42,24 @@ pub fn render(output: &DiffOutput<'_>, out: &mut dyn std::io::Write) -> std::io:
             escape_data(&message)
         )?;
     }
+    for (comparison, warning) in output.budget_warnings() {
+        let place = match comparison.warning_site(warning) {
+            Some((file, location)) => {
+                let ((line, col), (end_line, end_col)) = file.region(location.span);
+                format!(
+                    "file={},line={line},col={col},endLine={end_line},endColumn={end_col},",
+                    escape_property(&file.name)
+                )
+            }
+            None => String::new(),
+        };
+        writeln!(
+            out,
+            "::warning {place}title={}::{}",
+            escape_property(&format!("docver budget {}", warning.budget.id())),
+            escape_data(&super::budget_warning_text(warning))
+        )?;
+    }
     Ok(())
 }
 

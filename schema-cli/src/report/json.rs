@@ -1,5 +1,6 @@
 //! The JSON report: a stable object a bot can act on alone (documented in `docs/json-report.md`).
 
+use docver_check::check::budget::BudgetWarning;
 use docver_check::{Direction, Finding, Location, Verdict};
 use serde_json::{Value, json};
 
@@ -85,6 +86,33 @@ pub fn to_value(output: &DiffOutput<'_>) -> Value {
     value
 }
 
+/// A budget that ran out, in the `warnings` array: located like a schema warning (in NEW, or
+/// in OLD when the node is gone), with the budget's id and the rule of the undecided change.
+fn budget_warning(comparison: &Comparison<'_>, warning: &BudgetWarning) -> Value {
+    let (file, line, column) = match comparison.warning_site(warning) {
+        Some((file, location)) => {
+            let (line, column) = file.line_col(location.span.start);
+            (
+                Value::from(file.name.as_str()),
+                Value::from(line),
+                Value::from(column),
+            )
+        }
+        None => (Value::Null, Value::Null, Value::Null),
+    };
+    json!({
+        "file": file,
+        "pointer": warning.pointer,
+        "line": line,
+        "column": column,
+        "message": warning.message,
+        "budget": warning.budget.id(),
+        "rule": warning.rule,
+        "old_file": comparison.old.name,
+        "new_file": comparison.new.name,
+    })
+}
+
 /// The report without its changes (an empty `changes` array in its place).
 fn header(output: &DiffOutput<'_>) -> Value {
     let changes: Vec<Value> = Vec::new();
@@ -112,6 +140,7 @@ fn header(output: &DiffOutput<'_>) -> Value {
                 json!({"file": file.name, "pointer": w.pointer, "line": line, "column": column, "message": w.message})
             })
         })
+        .chain(output.budget_warnings().map(|(c, w)| budget_warning(c, w)))
         .collect();
     let (backward, forward) = (
         output.verdict(Direction::Backward),

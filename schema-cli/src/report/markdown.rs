@@ -3,10 +3,30 @@
 
 use docver_check::{Direction, Verdict};
 
-use super::{DiffOutput, Severity, document_path};
+use super::{Comparison, DiffOutput, Severity, budget_warning_text, document_path};
 
+/// `s` on one line: a line break would end a heading, list item or table row.
+fn one_line(s: &str) -> String {
+    s.replace(['\r', '\n'], " ")
+}
+
+/// `s` in a table cell, where GitHub splits cells at every unescaped `|` (in code spans too).
 fn cell(s: &str) -> String {
-    s.replace('|', "\\|").replace('\n', " ")
+    one_line(s).replace('|', "\\|")
+}
+
+/// `s` as a CommonMark code span: a backtick fence longer than any backtick run inside, and a
+/// space on each side when `s` starts or ends with a backtick or a space (CommonMark strips
+/// one space from each side, so the padding comes off and `s` is shown as it is).
+fn code_span(s: &str) -> String {
+    let longest_run = s.split(|c| c != '`').map(str::len).max().unwrap_or(0);
+    let fence = "`".repeat(longest_run + 1);
+    let pad = if s.starts_with(['`', ' ']) || s.ends_with(['`', ' ']) {
+        " "
+    } else {
+        ""
+    };
+    format!("{fence}{pad}{s}{pad}{fence}")
 }
 
 fn mark(v: Verdict) -> &'static str {
@@ -15,6 +35,41 @@ fn mark(v: Verdict) -> &'static str {
         Verdict::Breaking => "**breaking**",
         Verdict::Undecided => "**breaking (undecided)**",
     }
+}
+
+/// A list of the budgets that ran out above the table (each made a change undecided).
+fn budget_warnings(
+    comparison: &Comparison<'_>,
+    out: &mut dyn std::io::Write,
+) -> std::io::Result<()> {
+    let warnings = &comparison.report.warnings;
+    if warnings.is_empty() {
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{} budget warning{}: the check ran out of work on these changes.\n",
+        warnings.len(),
+        if warnings.len() == 1 { "" } else { "s" }
+    )?;
+    for warning in warnings {
+        let place = match comparison.warning_site(warning) {
+            Some((file, location)) => {
+                let (line, column) = file.line_col(location.span.start);
+                format!(
+                    "{}: ",
+                    code_span(&one_line(&format!("{}:{line}:{column}", file.name)))
+                )
+            }
+            None => String::new(),
+        };
+        writeln!(
+            out,
+            "- warning: {place}{}",
+            one_line(&budget_warning_text(warning))
+        )?;
+    }
+    writeln!(out)
 }
 
 pub fn render(output: &DiffOutput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -34,10 +89,11 @@ pub fn render(output: &DiffOutput<'_>, out: &mut dyn std::io::Write) -> std::io:
     for comparison in &output.comparisons {
         writeln!(
             out,
-            "#### `{}` → `{}`\n",
-            comparison.old.label(),
-            comparison.new.label()
+            "#### {} → {}\n",
+            code_span(&one_line(&comparison.old.label())),
+            code_span(&one_line(&comparison.new.label()))
         )?;
+        budget_warnings(comparison, out)?;
         if comparison.report.findings.is_empty() {
             writeln!(out, "No changes.\n")?;
             continue;
@@ -56,9 +112,9 @@ pub fn render(output: &DiffOutput<'_>, out: &mut dyn std::io::Write) -> std::io:
             };
             writeln!(
                 out,
-                "| {status} | `{}` | `{}` | {} | {} | {} |",
-                finding.rule,
-                cell(document_path(&finding.instance_path)),
+                "| {status} | {} | {} | {} | {} | {} |",
+                code_span(&finding.rule),
+                code_span(&cell(document_path(&finding.instance_path))),
                 mark(finding.backward),
                 mark(finding.forward),
                 cell(&finding.message)

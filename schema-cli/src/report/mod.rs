@@ -12,7 +12,8 @@ pub mod text;
 use std::collections::HashSet;
 
 use clap::ValueEnum;
-use docver_check::{DiffReport, Direction, Finding, Verdict};
+use docver_check::check::budget::BudgetWarning;
+use docver_check::{DiffReport, Direction, Finding, Location, Verdict};
 use termcolor::{ColorChoice, NoColor, StandardStream};
 
 use crate::input::SchemaFile;
@@ -144,6 +145,21 @@ pub struct Comparison<'a> {
     pub report: DiffReport,
 }
 
+impl Comparison<'_> {
+    /// Where a budget warning points: its place in NEW, or in OLD when NEW has none (the same
+    /// choice as for a finding).
+    pub fn warning_site<'w>(
+        &self,
+        warning: &'w BudgetWarning,
+    ) -> Option<(&SchemaFile, &'w Location)> {
+        match (&warning.new, &warning.old) {
+            (Some(new), _) => Some((self.new, new)),
+            (None, Some(old)) => Some((self.old, old)),
+            (None, None) => None,
+        }
+    }
+}
+
 /// Everything a renderer needs.
 #[derive(Debug)]
 pub struct DiffOutput<'a> {
@@ -220,6 +236,13 @@ impl DiffOutput<'_> {
             .flat_map(|c| c.report.findings.iter().map(move |f| (c, f)))
     }
 
+    /// Budgets that ran out, over all comparisons: each left a finding undecided.
+    pub fn budget_warnings(&self) -> impl Iterator<Item = (&Comparison<'_>, &BudgetWarning)> {
+        self.comparisons
+            .iter()
+            .flat_map(|c| c.report.warnings.iter().map(move |w| (c, w)))
+    }
+
     pub fn error_count(&self) -> usize {
         self.findings()
             .filter(|(_, f)| self.severity(f) == Severity::Error)
@@ -232,6 +255,15 @@ impl DiffOutput<'_> {
 }
 
 pub use docver::pointer::document_path;
+
+/// What a budget warning says, with the place in the schema and what it means for the verdict.
+pub fn budget_warning_text(warning: &BudgetWarning) -> String {
+    format!(
+        "{} (at {}; the change is breaking (undecided))",
+        warning.message,
+        schema_pointer(&warning.pointer)
+    )
+}
 
 /// A schema pointer as people read it: `#` for the root, `#/properties/x` below.
 pub fn schema_pointer(pointer: &str) -> String {

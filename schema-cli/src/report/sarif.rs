@@ -2,6 +2,7 @@
 //! rules, one result per finding located in NEW (or OLD when the node is gone), the other file
 //! as a related location, and the finding's fingerprint as `partialFingerprints`.
 
+use docver_check::check::budget::BudgetWarning;
 use docver_check::rules::all_rules;
 use docver_check::{Direction, Finding};
 use serde_json::{Value, json};
@@ -89,6 +90,24 @@ fn result(
     result
 }
 
+/// A budget that ran out, as a tool execution notification: it is about how far the check
+/// got, not a result of its own; the finding it left undecided is a result.
+fn notification(comparison: &Comparison<'_>, warning: &BudgetWarning) -> Value {
+    let locations: Vec<Value> = comparison
+        .warning_site(warning)
+        .map(|(file, at)| location(file, at, "the change left undecided"))
+        .into_iter()
+        .collect();
+    json!({
+        "level": "warning",
+        "message": { "text": format!("{} (at {})", warning.message, super::schema_pointer(&warning.pointer)) },
+        "descriptor": { "id": warning.budget.id() },
+        "associatedRule": { "id": warning.rule },
+        "locations": locations,
+        "properties": { "pointer": warning.pointer },
+    })
+}
+
 pub fn to_value(output: &DiffOutput<'_>) -> Value {
     let rules: Vec<Value> = all_rules()
         .map(|info| {
@@ -112,7 +131,11 @@ pub fn to_value(output: &DiffOutput<'_>) -> Value {
         .findings()
         .map(|(c, f)| result(output, c, f, index(&f.rule)))
         .collect();
-    json!({
+    let notifications: Vec<Value> = output
+        .budget_warnings()
+        .map(|(c, w)| notification(c, w))
+        .collect();
+    let mut sarif = json!({
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [{
@@ -127,7 +150,14 @@ pub fn to_value(output: &DiffOutput<'_>) -> Value {
             "results": results,
             "columnKind": "unicodeCodePoints",
         }]
-    })
+    });
+    if !notifications.is_empty() {
+        sarif["runs"][0]["invocations"] = json!([{
+            "executionSuccessful": true,
+            "toolExecutionNotifications": notifications,
+        }]);
+    }
+    sarif
 }
 
 pub fn render(output: &DiffOutput<'_>, out: &mut dyn std::io::Write) -> std::io::Result<()> {

@@ -7,7 +7,7 @@ use codespan_reporting::term::{self, Config};
 use docver_check::{Direction, Finding};
 use termcolor::WriteColor;
 
-use super::{Comparison, DiffOutput, Severity, document_path, schema_pointer};
+use super::{Comparison, DiffOutput, Severity, budget_warning_text, document_path, schema_pointer};
 use crate::input::SchemaFile;
 
 /// Renders every comparison and a summary line per comparison.
@@ -32,6 +32,7 @@ pub fn render(output: &DiffOutput<'_>, out: &mut dyn WriteColor) -> std::io::Res
             term::emit_to_write_style(out, &config, &files, &diagnostic)
                 .map_err(std::io::Error::other)?;
         }
+        budget_warnings(comparison, out)?;
         summary(output, comparison, out)?;
     }
     Ok(())
@@ -98,6 +99,21 @@ fn diagnostic(
         .with_notes(notes)
 }
 
+/// One located line per budget that ran out, like the schema warnings above the diagnostics.
+fn budget_warnings(comparison: &Comparison<'_>, out: &mut dyn WriteColor) -> std::io::Result<()> {
+    for warning in &comparison.report.warnings {
+        let place = match comparison.warning_site(warning) {
+            Some((file, location)) => {
+                let (line, column) = file.line_col(location.span.start);
+                format!("{}:{line}:{column}: ", file.name)
+            }
+            None => String::new(),
+        };
+        writeln!(out, "warning: {place}{}", budget_warning_text(warning))?;
+    }
+    Ok(())
+}
+
 fn summary(
     output: &DiffOutput<'_>,
     comparison: &Comparison<'_>,
@@ -118,9 +134,14 @@ fn summary(
             })
             .label()
     };
+    let warnings = match comparison.report.warnings.len() {
+        0 => String::new(),
+        1 => ", 1 budget warning".to_owned(),
+        n => format!(", {n} budget warnings"),
+    };
     writeln!(
         out,
-        "{} → {}: backward {}, forward {} ({} change{}, {} failing in {} mode{})",
+        "{} → {}: backward {}, forward {} ({} change{}, {} failing in {} mode{}{warnings})",
         label(comparison.old),
         label(comparison.new),
         verdict(Direction::Backward),

@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use super::budget::{Allowance, Budget, WITNESS_CANDIDATES, WITNESS_SEARCH_STEPS, ran_out};
 use super::formats;
 use super::validate::accepts;
-use crate::model::{Additional, JsonType, NodeId, Schema};
+use crate::model::{Additional, JsonType, NodeId, Schema, approximate};
 
 /// One step from a value to a value inside it, as the walk descends both schemas.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -232,22 +232,39 @@ pub(crate) fn scalar_candidates(schema: &Schema, id: NodeId, t: JsonType) -> Vec
         JsonType::Integer | JsonType::Number => {
             let n = &node.number;
             let mut points = vec![0.0, 1.0, -1.0];
-            for bound in [
-                n.minimum,
-                n.maximum,
-                n.exclusive_minimum,
-                n.exclusive_maximum,
-            ]
-            .into_iter()
-            .flatten()
-            {
+            let bounds = [
+                &n.minimum,
+                &n.maximum,
+                &n.exclusive_minimum,
+                &n.exclusive_maximum,
+            ];
+            for exact in bounds.into_iter().flatten() {
+                // Integer bounds beyond 2^53 and their neighbours, which `f64` cannot hold.
+                if let Some(i) = exact
+                    .as_i64()
+                    .map(i128::from)
+                    .or(exact.as_u64().map(i128::from))
+                {
+                    for p in [i, i + 1, i - 1] {
+                        if let Ok(v) = i64::try_from(p) {
+                            out.push(json!(v));
+                        } else if let Ok(v) = u64::try_from(p) {
+                            out.push(json!(v));
+                        }
+                    }
+                }
+                let bound = approximate(exact);
                 points.extend([bound, bound + 1.0, bound - 1.0, bound.ceil(), bound.floor()]);
                 if t == JsonType::Number {
                     points.extend([bound + 0.5, bound - 0.5]);
                 }
             }
             if let Some(m) = n.multiple_of {
-                let base = n.minimum.or(n.exclusive_minimum).unwrap_or(0.0);
+                let base = n
+                    .minimum
+                    .as_ref()
+                    .or(n.exclusive_minimum.as_ref())
+                    .map_or(0.0, approximate);
                 let k = (base / m).ceil();
                 points.extend([k * m, (k + 1.0) * m]);
             }

@@ -11,6 +11,7 @@ pub mod equivalence;
 pub mod formats;
 pub mod instance;
 pub mod lens_agreement;
+pub mod pattern;
 pub mod render;
 pub mod validate;
 

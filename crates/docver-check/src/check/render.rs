@@ -70,6 +70,7 @@ fn node(schema: &Schema, id: NodeId) -> Value {
             }
         }
         annotations(n, &mut out);
+        unsupported(n, &mut out);
         return Value::Object(out);
     }
     if let Some(r) = &n.reference {
@@ -106,15 +107,17 @@ fn node(schema: &Schema, id: NodeId) -> Value {
     }
     let k = &n.number;
     for (key, v) in [
-        ("minimum", k.minimum),
-        ("maximum", k.maximum),
-        ("exclusiveMinimum", k.exclusive_minimum),
-        ("exclusiveMaximum", k.exclusive_maximum),
-        ("multipleOf", k.multiple_of),
+        ("minimum", &k.minimum),
+        ("maximum", &k.maximum),
+        ("exclusiveMinimum", &k.exclusive_minimum),
+        ("exclusiveMaximum", &k.exclusive_maximum),
     ] {
         if let Some(v) = v {
-            out.insert(key.into(), number(v));
+            out.insert(key.into(), Value::Number(v.clone()));
         }
+    }
+    if let Some(m) = k.multiple_of {
+        out.insert("multipleOf".into(), number(m));
     }
     let a = &n.array;
     if let Some(items) = a.items {
@@ -173,7 +176,16 @@ fn node(schema: &Schema, id: NodeId) -> Value {
         None => {}
     }
     annotations(n, &mut out);
+    unsupported(n, &mut out);
     Value::Object(out)
+}
+
+/// The keywords the model left out, as written, so the rendered schema keeps them (a modelled
+/// keyword of the same name, such as a `oneOf` that rejects null, is replaced by the original).
+fn unsupported(n: &crate::model::Node, out: &mut Map<String, Value>) {
+    for (key, value) in &n.unsupported {
+        out.insert(key.clone(), value.clone());
+    }
 }
 
 fn annotations(n: &crate::model::Node, out: &mut Map<String, Value>) {

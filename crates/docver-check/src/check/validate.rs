@@ -8,7 +8,7 @@
 use serde_json::Value;
 
 use super::budget::{Allowance, Budget, VALIDATION_STEPS};
-use crate::model::{Additional, JsonType, NodeId, Schema};
+use crate::model::{Additional, JsonType, NodeId, Schema, number_cmp};
 
 pub use crate::model::json_equal;
 
@@ -22,21 +22,25 @@ pub fn accepts(schema: &Schema, id: NodeId, value: &Value) -> bool {
 }
 
 /// Whether `value` is valid under the node `id` of `schema`, or `None` when the validation
-/// budget ran out before the answer was known.
+/// budget ran out before the answer was known, or a `pattern` the value met cannot be
+/// evaluated the way ECMA-262 reads it (see [`super::pattern`]).
 pub fn validity(schema: &Schema, id: NodeId, value: &Value) -> Option<bool> {
     let mut validator = Validator {
         schema,
         allowance: Allowance::new(Budget::Validation, VALIDATION_STEPS),
         ran_out: false,
+        unevaluable: false,
     };
     let valid = validator.check(id, value, 0);
-    (!validator.ran_out).then_some(valid)
+    (!validator.ran_out && !validator.unevaluable).then_some(valid)
 }
 
 struct Validator<'a> {
     schema: &'a Schema,
     allowance: Allowance,
     ran_out: bool,
+    /// A string met a pattern outside the subset both regex engines read alike.
+    unevaluable: bool,
 }
 
 impl Validator<'_> {
@@ -66,8 +70,11 @@ impl Validator<'_> {
             return false;
         }
         let ok = match value {
-            Value::String(s) => string_ok(node, s),
-            Value::Number(n) => n.as_f64().is_some_and(|f| number_ok(node, f)),
+            Value::String(s) => string_ok(node, s).unwrap_or_else(|| {
+                self.unevaluable = true;
+                false
+            }),
+            Value::Number(n) => number_ok(node, n),
             Value::Array(items) => self.array_ok(node, items, depth),
             Value::Object(map) => self.object_ok(node, map, depth),
             Value::Null | Value::Bool(_) => true,
@@ -142,38 +149,46 @@ impl Validator<'_> {
     }
 }
 
-pub(crate) fn string_ok(node: &crate::model::Node, s: &str) -> bool {
+/// Whether the string keywords accept `s`; `None` when its pattern cannot be evaluated as
+/// ECMA-262 would (and the other keywords accept `s`).
+pub(crate) fn string_ok(node: &crate::model::Node, s: &str) -> Option<bool> {
     let rules = &node.string;
     let len = s.chars().count() as u64;
     if rules.min_length.is_some_and(|m| len < m) || rules.max_length.is_some_and(|m| len > m) {
-        return false;
+        return Some(false);
     }
-    if let Some(pattern) = &rules.pattern {
-        match regex::Regex::new(pattern) {
-            Ok(re) => {
-                if !re.is_match(s) {
-                    return false;
-                }
-            }
-            // A pattern we cannot evaluate accepts nothing we could vouch for.
-            Err(_) => return false,
-        }
+    if let Some(format) = rules.format.as_deref()
+        && !super::formats::conforms(format, s)
+    {
+        return Some(false);
     }
-    match rules.format.as_deref() {
-        Some(format) => super::formats::conforms(format, s),
-        None => true,
+    match &rules.pattern {
+        Some(pattern) => super::pattern::ecma_regex(pattern).map(|re| re.is_match(s)),
+        None => Some(true),
     }
 }
 
-pub(crate) fn number_ok(node: &crate::model::Node, f: f64) -> bool {
+pub(crate) fn number_ok(node: &crate::model::Node, n: &serde_json::Number) -> bool {
+    use std::cmp::Ordering::{Greater, Less};
     let rules = &node.number;
-    if rules.minimum.is_some_and(|m| f < m)
-        || rules.maximum.is_some_and(|m| f > m)
-        || rules.exclusive_minimum.is_some_and(|m| f <= m)
-        || rules.exclusive_maximum.is_some_and(|m| f >= m)
+    // Against `bound`, exactly (integers beyond 2^53 included).
+    let order = |bound: &serde_json::Number| number_cmp(n, bound);
+    if rules.minimum.as_ref().is_some_and(|m| order(m) == Less)
+        || rules.maximum.as_ref().is_some_and(|m| order(m) == Greater)
+        || rules
+            .exclusive_minimum
+            .as_ref()
+            .is_some_and(|m| order(m) != Greater)
+        || rules
+            .exclusive_maximum
+            .as_ref()
+            .is_some_and(|m| order(m) != Less)
     {
         return false;
     }
+    let Some(f) = n.as_f64() else {
+        return false;
+    };
     match rules.multiple_of {
         Some(m) => {
             let q = f / m;

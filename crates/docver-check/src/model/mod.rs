@@ -7,6 +7,7 @@
 //! shape; `const: x` is a one-value `enum`.
 
 mod discriminator;
+mod number;
 mod types;
 mod values;
 
@@ -18,6 +19,7 @@ use serde_json::Value;
 use crate::span::Span;
 
 pub use discriminator::Discriminator;
+pub use number::{approximate, number_cmp, number_equal};
 pub use types::{JsonType, TypeSet};
 pub use values::{ValueIndex, ValueSet, json_equal, json_hash};
 
@@ -84,6 +86,10 @@ pub struct Node {
     pub title: Option<String>,
     pub description: Option<String>,
     pub default: Option<Value>,
+    /// Keywords that constrain documents but are left out of the model (`not`, `if`, an
+    /// embedded `$id`, a `oneOf` that rejects null, …), as written: a change to one of them is
+    /// undecided, never compatible.
+    pub unsupported: Vec<(String, Value)>,
     /// `values` indexed, built on first use (a large enum is looked up, not scanned).
     pub(crate) value_index: OnceLock<ValueIndex>,
     /// `variants` indexed by their tag, built on first use (see [`Discriminator`]).
@@ -116,10 +122,11 @@ pub struct StringRules {
 
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct NumberRules {
-    pub minimum: Option<f64>,
-    pub maximum: Option<f64>,
-    pub exclusive_minimum: Option<f64>,
-    pub exclusive_maximum: Option<f64>,
+    /// As written: integers beyond 2^53 are compared exactly ([`number_cmp`]).
+    pub minimum: Option<serde_json::Number>,
+    pub maximum: Option<serde_json::Number>,
+    pub exclusive_minimum: Option<serde_json::Number>,
+    pub exclusive_maximum: Option<serde_json::Number>,
     pub multiple_of: Option<f64>,
 }
 

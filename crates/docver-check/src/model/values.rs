@@ -7,10 +7,13 @@ use std::hash::{DefaultHasher, Hash, Hasher};
 
 use serde_json::Value;
 
-/// JSON equality with numbers compared by value (`1` equals `1.0`), as JSON Schema does.
+use super::number::{Exact, number_equal};
+
+/// JSON equality with numbers compared by value (`1` equals `1.0`), as JSON Schema does, and
+/// integers compared exactly (`9007199254740993` differs from `9007199254740992`).
 pub fn json_equal(a: &Value, b: &Value) -> bool {
     match (a, b) {
-        (Value::Number(x), Value::Number(y)) => x == y || x.as_f64() == y.as_f64(),
+        (Value::Number(x), Value::Number(y)) => number_equal(x, y),
         (Value::Array(x), Value::Array(y)) => {
             x.len() == y.len() && x.iter().zip(y).all(|(a, b)| json_equal(a, b))
         }
@@ -34,11 +37,11 @@ fn write_value(value: &Value, hasher: &mut DefaultHasher) {
     match value {
         Value::Null => 0u8.hash(hasher),
         Value::Bool(b) => (1u8, b).hash(hasher),
-        Value::Number(n) => {
-            // Equal numbers have equal `f64`s; `-0.0` equals `0.0`.
-            let f = n.as_f64().unwrap_or(0.0);
-            (2u8, if f == 0.0 { 0 } else { f.to_bits() }).hash(hasher);
-        }
+        Value::Number(n) => match Exact::of(n) {
+            // Equal numbers have the same exact form.
+            Exact::Integer(i) => (2u8, i).hash(hasher),
+            Exact::Float(f) => (6u8, f.to_bits()).hash(hasher),
+        },
         Value::String(s) => (3u8, s).hash(hasher),
         Value::Array(items) => {
             (4u8, items.len()).hash(hasher);
@@ -146,6 +149,25 @@ mod tests {
         ] {
             assert!(!set.contains(&v), "{v}");
         }
+    }
+
+    #[test]
+    fn integers_beyond_f64_precision_are_told_apart() {
+        // 2^53 + 1 rounds to 2^53 as an `f64`.
+        let (big, next) = (
+            json!(9_007_199_254_740_992_u64),
+            json!(9_007_199_254_740_993_u64),
+        );
+        assert!(!json_equal(&big, &next));
+        assert!(!json_equal(&json!(u64::MAX), &json!(u64::MAX - 1)));
+        assert!(!json_equal(&json!(i64::MIN), &json!(i64::MIN + 1)));
+        assert!(json_equal(&json!(u64::MAX), &json!(u64::MAX)));
+        let values = [big.clone()];
+        let set = ValueSet::new(&values);
+        assert!(set.contains(&big) && !set.contains(&next));
+        // Floats that hold an integer still equal it.
+        assert!(json_equal(&json!(9_007_199_254_740_992.0), &big));
+        assert!(json_equal(&json!(2.5), &json!(2.5)) && !json_equal(&json!(2.5), &json!(2)));
     }
 
     #[test]

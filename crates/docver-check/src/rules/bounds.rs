@@ -2,46 +2,69 @@
 //! (`minLength`/`maxLength`, `minItems`/`maxItems`, `minProperties`/`maxProperties`).
 
 use super::{Change, Effect, Pair, Probe, Rule, RuleInfo, example};
-use crate::model::{JsonType, Node, Resolved};
+use std::cmp::Ordering;
 
-/// A bound as `(value, exclusive)`.
-type Bound = Option<(f64, bool)>;
+use serde_json::Number;
 
-fn lower(node: &Node) -> Bound {
-    let n = &node.number;
-    match (n.minimum, n.exclusive_minimum) {
-        (Some(a), Some(b)) if b >= a => Some((b, true)),
+use crate::model::{JsonType, Node, Resolved, number_cmp, number_equal};
+
+/// A bound as `(value, exclusive)`, the value as written (compared with [`number_cmp`], so
+/// integers beyond 2^53 are told apart).
+type Bound<'a> = Option<(&'a Number, bool)>;
+
+/// The tighter of an inclusive and an exclusive bound; `tighter` is the order in which the
+/// exclusive one wins when they are equal or it lies further in.
+fn combine<'a>(
+    inclusive: Option<&'a Number>,
+    exclusive: Option<&'a Number>,
+    tighter: Ordering,
+) -> Bound<'a> {
+    match (inclusive, exclusive) {
+        (Some(a), Some(b)) if number_cmp(b, a) == tighter || number_equal(a, b) => Some((b, true)),
         (Some(a), _) => Some((a, false)),
         (None, Some(b)) => Some((b, true)),
         (None, None) => None,
     }
 }
 
-fn upper(node: &Node) -> Bound {
+fn lower(node: &Node) -> Bound<'_> {
     let n = &node.number;
-    match (n.maximum, n.exclusive_maximum) {
-        (Some(a), Some(b)) if b <= a => Some((b, true)),
-        (Some(a), _) => Some((a, false)),
-        (None, Some(b)) => Some((b, true)),
-        (None, None) => None,
+    combine(
+        n.minimum.as_ref(),
+        n.exclusive_minimum.as_ref(),
+        Ordering::Greater,
+    )
+}
+
+fn upper(node: &Node) -> Bound<'_> {
+    let n = &node.number;
+    combine(
+        n.maximum.as_ref(),
+        n.exclusive_maximum.as_ref(),
+        Ordering::Less,
+    )
+}
+
+/// Whether bound `b` admits less than bound `a`, where `inward` is the order of a tighter
+/// value (greater for a lower bound, less for an upper one).
+fn tighter(a: Bound<'_>, b: Bound<'_>, inward: Ordering) -> bool {
+    match (a, b) {
+        (_, None) => false,
+        (None, Some(_)) => true,
+        (Some((av, ax)), Some((bv, bx))) => {
+            let order = number_cmp(bv, av);
+            order == inward || (order == Ordering::Equal && bx && !ax)
+        }
     }
 }
 
 /// Whether lower bound `b` admits less than lower bound `a`.
-fn lower_tighter(a: Bound, b: Bound) -> bool {
-    match (a, b) {
-        (_, None) => false,
-        (None, Some(_)) => true,
-        (Some((av, ax)), Some((bv, bx))) => bv > av || (bv == av && bx && !ax),
-    }
+fn lower_tighter(a: Bound<'_>, b: Bound<'_>) -> bool {
+    tighter(a, b, Ordering::Greater)
 }
 
-fn upper_tighter(a: Bound, b: Bound) -> bool {
-    match (a, b) {
-        (_, None) => false,
-        (None, Some(_)) => true,
-        (Some((av, ax)), Some((bv, bx))) => bv < av || (bv == av && bx && !ax),
-    }
+fn upper_tighter(a: Bound<'_>, b: Bound<'_>) -> bool {
+    tighter(a, b, Ordering::Less)
 }
 
 /// `multipleOf`: whether a value valid under `b` may be invalid under `a` (`None` = no
@@ -57,7 +80,7 @@ fn multiple_looser(a: Option<f64>, b: Option<f64>) -> bool {
     }
 }
 
-fn describe(bound: Bound) -> String {
+fn describe(bound: Bound<'_>) -> String {
     match bound {
         None => "none".into(),
         Some((v, true)) => format!("exclusive {v}"),

@@ -19,6 +19,7 @@ mod objects;
 mod properties;
 mod strings;
 mod types;
+mod unsupported;
 mod values;
 mod variants;
 
@@ -44,6 +45,7 @@ pub enum Category {
     Array,
     Bound,
     History,
+    Keyword,
     Lens,
     Object,
     Property,
@@ -61,6 +63,7 @@ impl Category {
             Category::Array => "array",
             Category::Bound => "bound",
             Category::History => "history",
+            Category::Keyword => "keyword",
             Category::Lens => "lens",
             Category::Object => "object",
             Category::Property => "property",
@@ -176,6 +179,7 @@ pub static CATALOG: &[&Rule] = &[
     &annotations::ANNOTATION_CHANGED,
     &annotations::REF_TARGET_CHANGED,
     &lens::LENS_DISAGREES,
+    &unsupported::UNSUPPORTED_KEYWORD_CHANGED,
 ];
 
 /// The change rules' entries: the rules a schema diff runs.

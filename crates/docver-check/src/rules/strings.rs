@@ -18,7 +18,7 @@ fn contained(from: Option<&str>, to: Option<&str>) -> Option<bool> {
         (Some(a), Some(b)) if a == b => Some(true),
         (Some(a), Some(b)) => {
             let literals = finite_pattern(a)?;
-            let re = regex::Regex::new(b).ok()?;
+            let re = crate::check::pattern::ecma_regex(b)?;
             Some(literals.iter().all(|s| re.is_match(s)))
         }
         (None, Some(_)) => None,

@@ -138,6 +138,9 @@ fn is_keyword(key: &str) -> bool {
 
 type ReadError = (String, Span);
 
+/// A `oneOf` or `anyOf` as read: its keyword, its branches and its JSON.
+type Union<'j> = (&'static str, Vec<NodeId>, &'j Json);
+
 struct Reader {
     nodes: Vec<Node>,
     by_pointer: HashMap<String, NodeId>,
@@ -154,6 +157,14 @@ impl Reader {
             span,
             message,
         });
+    }
+
+    /// A keyword the model leaves out: warned about, and kept on the node so that `diff`
+    /// reports any change to it as undecided rather than compatible.
+    fn ignore(&mut self, node: &mut Node, at: &str, member: &Member, message: String) {
+        self.warn(at, member.key_span, message);
+        node.unsupported
+            .push((member.key.clone(), member.value.to_value()));
     }
 
     /// Reserves the node's place in the arena (children get later ids); `read` fills it in.
@@ -215,8 +226,8 @@ impl Reader {
                 &mut reference,
             )?;
         }
-        if let Some((kind, branches)) = one_of.or(any_of) {
-            self.apply_variants(&mut node, kind, branches, &pointer);
+        if let Some((kind, branches, written)) = one_of.or(any_of) {
+            self.apply_variants(&mut node, kind, branches, written, &pointer);
         }
         if let Some((target, span)) = reference {
             if has_assertions(&node) {
@@ -235,13 +246,13 @@ impl Reader {
     }
 
     #[allow(clippy::too_many_arguments)]
-    fn keyword(
+    fn keyword<'j>(
         &mut self,
         node: &mut Node,
-        member: &Member,
+        member: &'j Member,
         pointer: &str,
-        one_of: &mut Option<(&'static str, Vec<NodeId>)>,
-        any_of: &mut Option<(&'static str, Vec<NodeId>)>,
+        one_of: &mut Option<Union<'j>>,
+        any_of: &mut Option<Union<'j>>,
         reference: &mut Option<(String, Span)>,
     ) -> Result<(), ReadError> {
         let value = &member.value;
@@ -305,11 +316,15 @@ impl Reader {
             }
             "pattern" => {
                 let pattern = value.as_str().ok_or_else(|| invalid("a string"))?;
-                if let Err(e) = regex::Regex::new(pattern) {
+                if crate::check::pattern::ecma_regex(pattern).is_none() {
                     self.warn(
                         &at,
                         value.span,
-                        format!("pattern is not a regular expression this tool can evaluate: {e}"),
+                        "pattern uses a construct this tool does not evaluate as ECMA-262 does \
+                         (lookaround, a backreference, a flag group, `\\b`, `\\s`, `\\p`, a nested \
+                         class, …) or is not a regular expression; strings it decides are \
+                         undecided"
+                            .into(),
                     );
                 }
                 node.string.pattern = Some(pattern.to_owned());
@@ -318,20 +333,21 @@ impl Reader {
                 node.string.format = Some(value.as_str().ok_or_else(|| invalid("a string"))?.into())
             }
             "minimum" => {
-                node.number.minimum = Some(number(value).ok_or_else(|| invalid("a number"))?)
+                node.number.minimum = Some(exact_number(value).ok_or_else(|| invalid("a number"))?)
             }
             "maximum" => {
-                node.number.maximum = Some(number(value).ok_or_else(|| invalid("a number"))?)
+                node.number.maximum = Some(exact_number(value).ok_or_else(|| invalid("a number"))?)
             }
             "exclusiveMinimum" | "exclusiveMaximum" => {
                 if let JsonValue::Bool(_) = value.value {
-                    self.warn(
+                    self.ignore(
+                        node,
                         &at,
-                        value.span,
+                        member,
                         format!("boolean `{key}` (draft-04) is not supported; it is ignored"),
                     );
                 } else {
-                    let n = Some(number(value).ok_or_else(|| invalid("a number"))?);
+                    let n = Some(exact_number(value).ok_or_else(|| invalid("a number"))?);
                     if key == "exclusiveMinimum" {
                         node.number.exclusive_minimum = n;
                     } else {
@@ -346,9 +362,10 @@ impl Reader {
                 node.number.multiple_of = Some(n);
             }
             "items" => match &value.value {
-                JsonValue::Array(_) => self.warn(
+                JsonValue::Array(_) => self.ignore(
+                    node,
                     &at,
-                    value.span,
+                    member,
                     "tuple `items` (an array of schemas) is not supported; items are not compared"
                         .into(),
                 ),
@@ -416,9 +433,9 @@ impl Reader {
                 }
                 let kind = if key == "oneOf" { "oneOf" } else { "anyOf" };
                 if key == "oneOf" {
-                    *one_of = Some((kind, branches));
+                    *one_of = Some((kind, branches, value));
                 } else {
-                    *any_of = Some((kind, branches));
+                    *any_of = Some((kind, branches, value));
                 }
             }
             "allOf" => {
@@ -433,9 +450,10 @@ impl Reader {
                 if let [only] = branches[..] {
                     node.alias = Some(only);
                 } else {
-                    self.warn(
+                    self.ignore(
+                        node,
                         &at,
-                        member.key_span,
+                        member,
                         "`allOf` with more than one schema is not supported; it is ignored".into(),
                     );
                 }
@@ -445,15 +463,29 @@ impl Reader {
                 JsonValue::Bool(b) => node.admits_null = b,
                 _ => return Err(invalid("a boolean")),
             },
+            // Below the root, `$id` sets the base that `$ref`s under it resolve against.
+            "$id" if !pointer.is_empty() => self.ignore(
+                node,
+                &at,
+                member,
+                "an embedded `$id` is not supported; `$ref`s below it are resolved against the \
+                 file"
+                    .into(),
+            ),
             _ if ANNOTATIONS.contains(&key) => {}
             docver::lens::LENS_KEYWORD if pointer.is_empty() => self.lens = Some(value.to_value()),
-            _ => self.warn(
-                &at,
-                member.key_span,
-                format!(
+            _ => {
+                let message = format!(
                     "keyword `{key}` is not supported; documents are compared as if it were absent"
-                ),
-            ),
+                );
+                // A vendor extension (`x-rust-type`) is ignored by validators, so a change to
+                // it changes no document's validity; any other keyword may.
+                if key.starts_with("x-") {
+                    self.warn(&at, member.key_span, message);
+                } else {
+                    self.ignore(node, &at, member, message);
+                }
+            }
         }
         Ok(())
     }
@@ -465,10 +497,26 @@ impl Reader {
         node: &mut Node,
         kind: &'static str,
         branches: Vec<NodeId>,
+        written: &Json,
         pointer: &str,
     ) {
         let (nulls, others): (Vec<NodeId>, Vec<NodeId>) =
             branches.into_iter().partition(|b| self.is_null_only(*b));
+        // `oneOf` rejects a value two branches accept: with `null` in two branches it rejects
+        // null, which the split below (null as nullability) cannot express.
+        if kind == "oneOf"
+            && !nulls.is_empty()
+            && (nulls.len() > 1 || others.iter().any(|b| self.may_admit_null(*b)))
+        {
+            self.warn(
+                &pointer::push(pointer, kind),
+                written.span,
+                "`oneOf` with more than one branch that accepts null is not supported; it is \
+                 compared as if null were accepted once"
+                    .into(),
+            );
+            node.unsupported.push((kind.to_owned(), written.to_value()));
+        }
         if !nulls.is_empty() {
             node.admits_null = true;
         }
@@ -493,6 +541,23 @@ impl Reader {
                 });
             }
         }
+    }
+
+    /// Whether the branch may accept null: it says so, or it does not restrict the type (an
+    /// alias is not followed: it may not be linked yet).
+    fn may_admit_null(&self, id: NodeId) -> bool {
+        let node = &self.nodes[id.index()];
+        node.admits_null
+            || node.alias.is_some()
+            || node.reference.is_some()
+            || !node.rejects_all
+                && node
+                    .types
+                    .is_none_or(|types| types.contains(JsonType::Null))
+                && node
+                    .values
+                    .as_ref()
+                    .is_none_or(|v| v.contains(&Value::Null))
     }
 
     fn is_null_only(&self, id: NodeId) -> bool {
@@ -665,6 +730,14 @@ fn count(value: &Json) -> Option<u64> {
                 .filter(|f| f.fract() == 0.0 && *f >= 0.0)
                 .map(|f| f as u64)
         }),
+        _ => None,
+    }
+}
+
+/// A number as written, for keywords compared exactly.
+fn exact_number(value: &Json) -> Option<serde_json::Number> {
+    match &value.value {
+        JsonValue::Number(n) => Some(n.clone()),
         _ => None,
     }
 }
