@@ -1,6 +1,9 @@
 //! The strategies as commands, for an application's own binary to embed: the todo example runs
-//! them as `cargo run -p todo -- <command>`. Exit codes: 0 done, 1 some documents failed (each
-//! reported with its id), 2 bad input or an unreachable store.
+//! them as `cargo run -p todo -- <command>`. Exit codes: 0 done, 1 some of the work asked for was
+//! not done (documents failed, or were left alone for a reason that is the command's business:
+//! a refused lossy downgrade, a document stored only at versions that are not live; each named
+//! by id), 2 bad input or an unreachable store. Every document a command leaves alone is counted
+//! and named by reason (`skipped …`, or `"skipped"` with `--format json`).
 
 use std::collections::BTreeMap;
 use std::time::Duration;
@@ -17,8 +20,11 @@ macro_rules! say {
 use docver::Family;
 use serde_json::Value;
 
-use crate::store::{Store, StoreError, open, open_existing, redact_url, redact_urls_in};
-use crate::strategy::engine::Membership;
+use crate::store::{
+    Store, StoreError, open, open_existing, open_read_only, redact_url, redact_urls_in,
+};
+use crate::strategy::engine::{Membership, MigrationFailure};
+use crate::strategy::skipped::{SkipReason, Skipped};
 use crate::strategy::{live, per_version_databases, per_version_documents, plan, transactional};
 
 #[derive(Debug, Subcommand)]
@@ -44,14 +50,29 @@ pub enum Command {
     Plan(PlanArgs),
 }
 
+/// How a command prints its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Lines for a person (failures on stderr).
+    #[default]
+    Text,
+    /// One JSON object on stdout: the counts, `skipped` (reason, count, ids) and `failed`.
+    Json,
+}
+
 #[derive(Debug, Args)]
 pub struct StoreArgs {
     /// `sqlite:path.db` or `http://host:5984/db`.
     #[arg(long)]
     pub store: String,
-    /// Documents without a type tag belong to the family (as its base version).
+    /// Deprecated: untagged documents are read as the family's declared `base` version without
+    /// it. Kept for families without a base, whose untagged documents it claims (they then
+    /// fail, by id, for want of a version).
     #[arg(long)]
     pub untagged_as_base: bool,
+    /// The summary's format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -67,9 +88,13 @@ pub struct MigrateArgs {
     /// Count and show a sample; write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Stop at the first document that fails.
+    /// Stop after the first document that fails (what was read before it is still written).
     #[arg(long)]
     pub fail_fast: bool,
+    /// Migrate documents even when the target version cannot hold all their data (a lossy
+    /// downgrade); without it they are left alone and listed with what they would lose.
+    #[arg(long)]
+    pub allow_lossy: bool,
     /// Only documents with this top-level field value, e.g. `owner=ana` (client-side).
     #[arg(long, value_name = "FIELD=VALUE")]
     pub only: Option<String>,
@@ -95,6 +120,9 @@ pub struct WorkerArgs {
     /// Create the stores that do not exist (otherwise a missing store is an error).
     #[arg(long)]
     pub create: bool,
+    /// The summary's format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -110,11 +138,15 @@ pub struct SyncArgs {
     /// `VERSION=URL` for each version's database, e.g. `1=sqlite:todos_v1.db`.
     #[arg(long = "db", value_name = "VERSION=URL", required = true)]
     pub dbs: Vec<String>,
+    /// Deprecated: see `migrate --untagged-as-base`.
     #[arg(long)]
     pub untagged_as_base: bool,
     /// Create the databases that do not exist (otherwise a missing one is an error).
     #[arg(long)]
     pub create: bool,
+    /// The summary's format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -177,170 +209,155 @@ fn membership(untagged: bool) -> Membership {
     }
 }
 
+/// `--untagged-as-base` is what a family with a `base` does anyway: says so, once.
+fn note_untagged_flag(family: &dyn Family, given: bool) {
+    if let (true, Some(base)) = (given, crate::strategy::engine::base_version(family)) {
+        eprintln!(
+            "note: --untagged-as-base is no longer needed: `{}` reads untagged documents as its \
+             base version {base}",
+            family.schema_name()
+        );
+    }
+}
+
+/// An error (exit 2) unless every one of `versions` is a version of `family`.
+fn check_versions(family: &dyn Family, flag: &str, versions: &[u32]) -> Result<(), String> {
+    match versions.iter().find(|v| !family.versions().contains(v)) {
+        None => Ok(()),
+        Some(v) => Err(format!(
+            "{flag}: {v} is not a version of `{}` (its versions are {:?})",
+            family.schema_name(),
+            family.versions()
+        )),
+    }
+}
+
+/// What a command did, printed as text or JSON; the exit code follows from it.
+#[derive(Debug, Default)]
+struct Summary {
+    /// The first text line.
+    headline: String,
+    /// Further text lines (stdout).
+    details: Vec<String>,
+    /// The JSON object's fields besides `skipped`, `failed` and `exit_code`.
+    fields: serde_json::Map<String, Value>,
+    skipped: Skipped,
+    failed: Vec<MigrationFailure>,
+}
+
+impl Summary {
+    /// 0 when the work asked for was done, 1 when a document failed or was left alone for a
+    /// reason that is the command's business.
+    fn exit_code(&self) -> i32 {
+        i32::from(!self.failed.is_empty() || self.skipped.leaves_work_undone())
+    }
+
+    fn print(self, format: Format) -> i32 {
+        let code = self.exit_code();
+        match format {
+            Format::Text => {
+                say!("{}", self.headline);
+                for line in self.details.iter().chain(&self.skipped.lines()) {
+                    say!("{line}");
+                }
+                for failure in &self.failed {
+                    eprintln!("failed: {}: {}", failure.id, failure.error);
+                }
+            }
+            Format::Json => {
+                let mut object = self.fields;
+                object.insert("skipped".to_owned(), self.skipped.to_json());
+                let failed = self.failed.iter();
+                let failed = failed.map(|f| serde_json::json!({ "id": f.id, "error": f.error }));
+                object.insert("failed".to_owned(), Value::Array(failed.collect()));
+                object.insert("exit_code".to_owned(), Value::from(code));
+                say!("{}", Value::Object(object));
+            }
+        }
+        code
+    }
+}
+
+/// Fields of a JSON summary from `(name, value)` pairs.
+fn fields<const N: usize>(pairs: [(&str, Value); N]) -> serde_json::Map<String, Value> {
+    pairs
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect()
+}
+
 /// Runs one command for `family`, printing to stdout/stderr; returns the exit code.
 pub fn run(command: &Command, family: &dyn Family) -> i32 {
     match command {
-        Command::Migrate(args) => {
-            let store = match open_store(&args.store.store, args.create) {
-                Ok(s) => s,
-                Err(e) => return fail(e),
-            };
-            if !family.versions().contains(&args.to) {
-                return fail(format!(
-                    "version {} is not a version of `{}` ({:?})",
-                    args.to,
-                    family.schema_name(),
-                    family.versions()
-                ));
-            }
-            let only = match &args.only {
-                None => None,
-                Some(text) => match text.split_once('=') {
-                    Some((field, value)) => Some((
-                        field.to_owned(),
-                        serde_json::from_str(value).unwrap_or_else(|_| Value::from(value)),
-                    )),
-                    None => return fail(format!("--only takes FIELD=VALUE, found `{text}`")),
-                },
-            };
-            let options = transactional::Options {
-                batch_size: args.batch,
-                dry_run: args.dry_run,
-                fail_fast: args.fail_fast,
-                membership: membership(args.store.untagged_as_base),
-                only,
-                progress: true,
-                checkpoint_every: args.checkpoint_every.max(1),
-                ..transactional::Options::new(args.to)
-            };
-            match transactional::run(store.as_ref(), family, &options) {
-                Err(e) => fail(e),
-                Ok(report) => {
-                    let verb = if args.dry_run {
-                        "would migrate"
-                    } else {
-                        "migrated"
-                    };
-                    say!(
-                        "{} documents examined, {verb} {}, {} already at version {}, {} failed, {} conflicts retried{}",
-                        report.examined,
-                        report.migrated,
-                        report.already_at_target,
-                        args.to,
-                        report.failed.len(),
-                        report.retried,
-                        resumed_note(&report)
-                    );
-                    for (version, count) in &report.versions {
-                        say!("  version {version}: {count}");
-                    }
-                    if let Some((before, after)) = &report.sample {
-                        say!("sample:\n  - {before}\n  + {after}");
-                    }
-                    for failure in &report.failed {
-                        eprintln!("failed: {}: {}", failure.id, failure.error);
-                    }
-                    i32::from(!report.failed.is_empty())
-                }
-            }
-        }
-        // Reads only: never creates the store.
-        Command::Stats(args) => match open_existing(&args.store)
-            .and_then(|s| live::census(s.as_ref(), family, &membership(args.untagged_as_base)))
-        {
-            Err(e) => fail(e),
-            Ok(census) => {
-                for (version, count) in census.counts {
-                    match version {
-                        Some(v) => say!("version {v}: {count}"),
-                        None => say!("unreadable tag: {count}"),
-                    }
-                }
-                for bad in &census.unreadable {
-                    eprintln!("failed: {}: {}", bad.id, bad.reason);
-                }
-                i32::from(!census.unreadable.is_empty())
-            }
-        },
+        Command::Migrate(args) => migrate(args, family),
+        Command::Stats(args) => stats(args, family),
         Command::Worker(args) => with_worker(args, family, |worker| {
-            worker.run().map(|r| {
-                say!(
+            let r = worker.run()?;
+            let mut summary = Summary {
+                headline: format!(
                     "{} changes, {} documents written, {} waiting for companions, {} failed",
                     r.changes_seen,
                     r.written,
                     r.waiting.len(),
                     r.failed.len()
-                );
-                for f in &r.failed {
-                    eprintln!("failed: {}: {}", f.id, f.error);
-                }
-                i32::from(!r.failed.is_empty())
-            })
-        }),
-        Command::Backfill(args) => with_worker(&args.worker, family, |worker| {
-            worker.backfill(args.version).map(|r| {
-                say!(
-                    "{} documents written for version {}",
-                    r.written,
-                    args.version
-                );
-                for f in &r.failed {
-                    eprintln!("failed: {}: {}", f.id, f.error);
-                }
-                i32::from(!r.failed.is_empty())
-            })
-        }),
-        Command::Purge(args) => with_worker(&args.worker, family, |worker| {
-            worker.purge(args.version).map(|n| {
-                say!("{n} documents of version {} deleted", args.version);
-                0
-            })
-        }),
-        Command::Sync(args) => {
-            let mut stores: Vec<(u32, Box<dyn Store>)> = Vec::new();
-            for spec in &args.dbs {
-                let Some((version, url)) = spec.split_once('=') else {
-                    return fail(format!(
-                        "--db takes VERSION=URL, found `{}`",
-                        redact_url(spec)
-                    ));
-                };
-                let Ok(version) = version.parse::<u32>() else {
-                    return fail(format!(
-                        "--db: `{}` is not a version number",
-                        redact_url(version)
-                    ));
-                };
-                match open_store(url, args.create) {
-                    Ok(store) => stores.push((version, store)),
-                    Err(e) => return fail(e),
-                }
-            }
-            let databases = per_version_databases::Databases {
-                family,
-                membership: membership(args.untagged_as_base),
-                by_version: stores
-                    .iter()
-                    .map(|(v, s)| (*v, s.as_ref()))
-                    .collect::<BTreeMap<_, _>>(),
+                ),
+                fields: fields([
+                    ("changes", r.changes_seen.into()),
+                    ("written", r.written.into()),
+                    ("waiting", failures_json(&r.waiting)),
+                ]),
+                failed: r.failed,
+                ..Summary::default()
             };
-            match databases.sync_until_quiet(20, Duration::from_millis(50)) {
-                Err(e) => fail(e),
-                Ok(r) => {
-                    say!(
-                        "{} changes, {} documents written, {} failed",
-                        r.changes_seen,
-                        r.written,
-                        r.failed.len()
-                    );
-                    for f in &r.failed {
-                        eprintln!("failed: {}: {}", f.id, f.error);
-                    }
-                    i32::from(!r.failed.is_empty())
-                }
+            summary.skipped = not_live(worker)?;
+            Ok(summary)
+        }),
+        Command::Backfill(args) => {
+            if let Err(e) = check_versions(family, "--version", &[args.version]) {
+                return fail(e);
             }
+            with_worker(&args.worker, family, |worker| {
+                let r = worker.backfill(args.version)?;
+                Ok(Summary {
+                    headline: format!(
+                        "{} documents written for version {}",
+                        r.written, args.version
+                    ),
+                    fields: fields([
+                        ("version", args.version.into()),
+                        ("written", r.written.into()),
+                    ]),
+                    failed: r.failed,
+                    ..Summary::default()
+                })
+            })
         }
+        Command::Purge(args) => {
+            if let Err(e) = check_versions(family, "--version", &[args.version]) {
+                return fail(e);
+            }
+            if args.worker.live.contains(&args.version) {
+                return fail(format!(
+                    "--version {0}: version {0} is live (--live {1}); purging it would delete \
+                     documents its clients still read. Take it out of --live first",
+                    args.version,
+                    versions_list(&args.worker.live)
+                ));
+            }
+            with_worker(&args.worker, family, |worker| {
+                let n = worker.purge(args.version)?;
+                Ok(Summary {
+                    headline: format!("{n} documents of version {} deleted", args.version),
+                    fields: fields([("version", args.version.into()), ("deleted", n.into())]),
+                    ..Summary::default()
+                })
+            })
+        }
+        Command::Sync(args) => sync(args, family),
         Command::Filter(args) => {
+            if let Err(e) = check_versions(family, "--client-version", &[args.client_version]) {
+                return fail(e);
+            }
             let selector = per_version_documents::replication_selector(
                 family,
                 "schema",
@@ -355,17 +372,26 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
             let current = worker.store.get(&doc.id)?;
             let doc = match current {
                 Some(current) if current.body == doc.body => {
-                    say!("{} is up to date", doc.id);
-                    return Ok(0);
+                    return Ok(Summary {
+                        headline: format!("{} is up to date", doc.id),
+                        fields: fields([("id", doc.id.into()), ("written", false.into())]),
+                        ..Summary::default()
+                    });
                 }
                 Some(current) => current.updated(doc.body),
                 None => doc,
             };
             worker.store.bulk_write(std::slice::from_ref(&doc))?;
-            say!("wrote {}: {}", doc.id, doc.body);
-            Ok(0)
+            Ok(Summary {
+                headline: format!("wrote {}: {}", doc.id, doc.body),
+                fields: fields([("id", doc.id.into()), ("written", true.into())]),
+                ..Summary::default()
+            })
         }),
         Command::Plan(args) => {
+            if let Err(e) = check_versions(family, "--live", &args.live) {
+                return fail(e);
+            }
             let live = if args.live.is_empty() {
                 family.versions().to_vec()
             } else {
@@ -423,11 +449,249 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
     }
 }
 
+fn versions_list(versions: &[u32]) -> String {
+    let list: Vec<String> = versions.iter().map(u32::to_string).collect();
+    list.join(",")
+}
+
+fn failures_json(failures: &[MigrationFailure]) -> Value {
+    let entries = failures.iter();
+    let entries = entries.map(|f| serde_json::json!({ "id": f.id, "error": f.error }));
+    Value::Array(entries.collect())
+}
+
+/// The logical documents the worker cannot maintain: stored only at versions that are not
+/// live (a worker follows live versions only, so they would otherwise vanish without a word).
+fn not_live(worker: &per_version_documents::Worker<'_>) -> Result<Skipped, StoreError> {
+    let mut skipped = Skipped::default();
+    for (uuid, versions) in worker.inventory()? {
+        if !versions.iter().any(|v| worker.options.live.contains(v)) {
+            let id = match versions.first() {
+                Some(&v) => {
+                    per_version_documents::versioned_id(worker.family.schema_name(), v, &uuid)
+                }
+                None => uuid,
+            };
+            skipped.add(SkipReason::NotLive, &id);
+        }
+    }
+    Ok(skipped)
+}
+
+fn parse_only(text: &str) -> Result<(String, Value), String> {
+    match text.split_once('=') {
+        Some((field, value)) => Ok((
+            field.to_owned(),
+            serde_json::from_str(value).unwrap_or_else(|_| Value::from(value)),
+        )),
+        None => Err(format!("--only takes FIELD=VALUE, found `{text}`")),
+    }
+}
+
+fn migrate(args: &MigrateArgs, family: &dyn Family) -> i32 {
+    if let Err(e) = check_versions(family, "--to", &[args.to]) {
+        return fail(e);
+    }
+    let only = match args.only.as_deref().map(parse_only).transpose() {
+        Ok(only) => only,
+        Err(e) => return fail(e),
+    };
+    note_untagged_flag(family, args.store.untagged_as_base);
+    let store = match open_store(&args.store.store, args.create) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let options = transactional::Options {
+        batch_size: args.batch,
+        dry_run: args.dry_run,
+        fail_fast: args.fail_fast,
+        allow_lossy: args.allow_lossy,
+        membership: membership(args.store.untagged_as_base),
+        only,
+        progress: args.store.format == Format::Text,
+        checkpoint_every: args.checkpoint_every.max(1),
+        ..transactional::Options::new(args.to)
+    };
+    match transactional::run(store.as_ref(), family, &options) {
+        Err(e) => fail(e),
+        Ok(report) => migrate_summary(args, report).print(args.store.format),
+    }
+}
+
+fn migrate_summary(args: &MigrateArgs, report: transactional::Report) -> Summary {
+    let verb = match args.dry_run {
+        true => "would migrate",
+        false => "migrated",
+    };
+    let mut details: Vec<String> = report
+        .versions
+        .iter()
+        .map(|(version, count)| format!("  version {version}: {count}"))
+        .collect();
+    if let Some((before, after)) = &report.sample {
+        details.push(format!("sample:\n  - {before}\n  + {after}"));
+    }
+    let shown = report
+        .losses
+        .iter()
+        .take(crate::strategy::skipped::NAMED_PER_REASON);
+    for loss in shown {
+        details.push(format!(
+            "loses data: {}: {}",
+            loss.id,
+            loss.paths.join(", ")
+        ));
+    }
+    if let Some(more) = report
+        .losses
+        .len()
+        .checked_sub(crate::strategy::skipped::NAMED_PER_REASON)
+        && more > 0
+    {
+        details.push(format!("loses data: … and {more} more documents"));
+    }
+    if let Some(id) = &report.stopped_after {
+        details.push(format!(
+            "stopped after `{id}` (--fail-fast): documents after it were not read"
+        ));
+    }
+    let losses = report.losses.iter();
+    let losses = losses.map(|l| serde_json::json!({ "id": l.id, "paths": l.paths }));
+    Summary {
+        headline: format!(
+            "{} documents examined, {verb} {}, {} already at version {}, {} failed, {} conflicts retried{}",
+            report.examined,
+            report.migrated,
+            report.already_at_target,
+            args.to,
+            report.failed.len(),
+            report.retried,
+            resumed_note(&report)
+        ),
+        details,
+        fields: fields([
+            ("target", args.to.into()),
+            ("dry_run", args.dry_run.into()),
+            ("examined", report.examined.into()),
+            ("migrated", report.migrated.into()),
+            ("already_at_target", report.already_at_target.into()),
+            ("retried", report.retried.into()),
+            ("resumed", report.resumed.into()),
+            ("below_checkpoint", report.below_checkpoint.into()),
+            ("losses", Value::Array(losses.collect())),
+            ("stopped_after", report.stopped_after.clone().into()),
+        ]),
+        skipped: report.skipped,
+        failed: report.failed,
+    }
+}
+
+/// Reads only: opens the store read-only, so that it is left exactly as it was.
+fn stats(args: &StoreArgs, family: &dyn Family) -> i32 {
+    note_untagged_flag(family, args.untagged_as_base);
+    let census = open_read_only(&args.store)
+        .and_then(|s| live::census(s.as_ref(), family, &membership(args.untagged_as_base)));
+    let census = match census {
+        Err(e) => return fail(e),
+        Ok(census) => census,
+    };
+    let lines: Vec<String> = census
+        .counts
+        .iter()
+        .map(|(version, count)| match version {
+            Some(v) => format!("version {v}: {count}"),
+            None => format!("unreadable tag: {count}"),
+        })
+        .collect();
+    let counts = census.counts.iter();
+    let counts = counts.map(|(v, n)| (v.map_or("unreadable-tag".to_owned(), |v| v.to_string()), n));
+    let counts: serde_json::Map<String, Value> =
+        counts.map(|(v, n)| (v, Value::from(*n))).collect();
+    let mut lines = lines.into_iter();
+    Summary {
+        headline: lines
+            .next()
+            .unwrap_or_else(|| "no documents of the family".to_owned()),
+        details: lines.collect(),
+        fields: fields([("versions", Value::Object(counts))]),
+        skipped: census.skipped,
+        failed: census
+            .unreadable
+            .into_iter()
+            .map(|bad| MigrationFailure {
+                id: bad.id,
+                error: bad.reason,
+            })
+            .collect(),
+    }
+    .print(args.format)
+}
+
+fn sync(args: &SyncArgs, family: &dyn Family) -> i32 {
+    let mut specs: Vec<(u32, &str)> = Vec::new();
+    for spec in &args.dbs {
+        let Some((version, url)) = spec.split_once('=') else {
+            return fail(format!(
+                "--db takes VERSION=URL, found `{}`",
+                redact_url(spec)
+            ));
+        };
+        let Ok(version) = version.parse::<u32>() else {
+            return fail(format!(
+                "--db: `{}` is not a version number",
+                redact_url(version)
+            ));
+        };
+        if let Err(e) = check_versions(family, "--db", &[version]) {
+            return fail(e);
+        }
+        specs.push((version, url));
+    }
+    note_untagged_flag(family, args.untagged_as_base);
+    let mut stores: Vec<(u32, Box<dyn Store>)> = Vec::new();
+    for (version, url) in specs {
+        match open_store(url, args.create) {
+            Ok(store) => stores.push((version, store)),
+            Err(e) => return fail(e),
+        }
+    }
+    let databases = per_version_databases::Databases {
+        family,
+        membership: membership(args.untagged_as_base),
+        by_version: stores
+            .iter()
+            .map(|(v, s)| (*v, s.as_ref()))
+            .collect::<BTreeMap<_, _>>(),
+    };
+    match databases.sync_until_quiet(20, Duration::from_millis(50)) {
+        Err(e) => fail(e),
+        Ok(r) => Summary {
+            headline: format!(
+                "{} changes, {} documents written, {} failed",
+                r.changes_seen,
+                r.written,
+                r.failed.len()
+            ),
+            fields: fields([
+                ("changes", r.changes_seen.into()),
+                ("written", r.written.into()),
+            ]),
+            failed: r.failed,
+            ..Summary::default()
+        }
+        .print(args.format),
+    }
+}
+
+/// Runs `f` with a worker on each store (after checking `--live`), printing each summary.
 fn with_worker(
     args: &WorkerArgs,
     family: &dyn Family,
-    f: impl Fn(&per_version_documents::Worker<'_>) -> Result<i32, crate::StoreError>,
+    f: impl Fn(&per_version_documents::Worker<'_>) -> Result<Summary, StoreError>,
 ) -> i32 {
+    if let Err(e) = check_versions(family, "--live", &args.live) {
+        return fail(e);
+    }
     let mut code = 0;
     for url in &args.store {
         let store = match open_store(url, args.create) {
@@ -442,10 +706,18 @@ fn with_worker(
                 idle_timeout: Duration::from_millis(args.idle_ms),
             },
         );
-        if args.store.len() > 1 {
+        if args.store.len() > 1 && args.format == Format::Text {
             say!("{}:", store.url());
         }
-        code = code.max(f(&worker).unwrap_or_else(fail));
+        let outcome = f(&worker).map(|mut summary| {
+            if args.store.len() > 1 {
+                summary
+                    .fields
+                    .insert("store".to_owned(), store.url().into());
+            }
+            summary.print(args.format)
+        });
+        code = code.max(outcome.unwrap_or_else(fail));
     }
     code
 }

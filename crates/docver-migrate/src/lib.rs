@@ -13,5 +13,5 @@ pub mod strategy;
 
 pub use store::{
     ChangesPage, Doc, DocsPage, FeedEntry, Store, StoreError, Unreadable, WriteOutcome, follow,
-    open, open_existing,
+    open, open_existing, open_read_only,
 };

@@ -386,16 +386,30 @@ fn couch_error(error: &str, reason: &str) -> String {
 /// (database created if missing; `user:password@` credentials are used for
 /// basic auth).
 pub fn open(url: &str) -> Result<Box<dyn Store>, StoreError> {
-    open_url(url, true)
+    open_url(url, OpenMode::Create)
 }
 
 /// [`open`] an existing store: a database or file that does not exist is a
 /// [`StoreError::Missing`] (a mistyped URL must not leave an empty database behind).
 pub fn open_existing(url: &str) -> Result<Box<dyn Store>, StoreError> {
-    open_url(url, false)
+    open_url(url, OpenMode::Existing)
 }
 
-fn open_url(url: &str, create: bool) -> Result<Box<dyn Store>, StoreError> {
+/// [`open_existing`] for a command that only reads (`stats`): the store is left exactly as it
+/// was (an SQLite file stays byte-identical: no tables, no journal mode set); writes fail.
+pub fn open_read_only(url: &str) -> Result<Box<dyn Store>, StoreError> {
+    open_url(url, OpenMode::ReadOnly)
+}
+
+/// What opening a store may do to it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum OpenMode {
+    Create,
+    Existing,
+    ReadOnly,
+}
+
+fn open_url(url: &str, mode: OpenMode) -> Result<Box<dyn Store>, StoreError> {
     if let Some(rest) = url.strip_prefix("sqlite:") {
         let path = rest.strip_prefix("//").unwrap_or(rest);
         if path.is_empty() {
@@ -404,15 +418,17 @@ fn open_url(url: &str, create: bool) -> Result<Box<dyn Store>, StoreError> {
                 reason: "missing file path after `sqlite:`".to_owned(),
             });
         }
-        return Ok(Box::new(match create {
-            true => SqliteStore::open(path)?,
-            false => SqliteStore::open_existing(path)?,
+        return Ok(Box::new(match mode {
+            OpenMode::Create => SqliteStore::open(path)?,
+            OpenMode::Existing => SqliteStore::open_existing(path)?,
+            OpenMode::ReadOnly => SqliteStore::open_read_only(path)?,
         }));
     }
     if url.starts_with("http://") {
-        return Ok(Box::new(match create {
-            true => CouchStore::open(url)?,
-            false => CouchStore::open_existing(url)?,
+        // Opening an existing database only reads (`GET /db`), read-only or not.
+        return Ok(Box::new(match mode {
+            OpenMode::Create => CouchStore::open(url)?,
+            OpenMode::Existing | OpenMode::ReadOnly => CouchStore::open_existing(url)?,
         }));
     }
     let hint = if url.starts_with("https://") {

@@ -25,7 +25,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
-use rusqlite::{Connection, OptionalExtension, TransactionBehavior, params};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
@@ -74,6 +74,51 @@ impl SqliteStore {
             });
         }
         SqliteStore::open(path)
+    }
+
+    /// Open the existing store at `path` for reading only (`stats`): nothing is created or
+    /// changed, not even the journal mode or the tables, so the file stays byte-identical. A
+    /// missing file is a [`StoreError::Missing`]; a file without docver's tables is an error.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<SqliteStore, StoreError> {
+        let path = path.as_ref().to_path_buf();
+        let url = format!("sqlite:{}", path.display());
+        if !path.is_file() {
+            return Err(StoreError::Missing { url });
+        }
+        let err = |source| StoreError::Sqlite {
+            url: url.clone(),
+            id: None,
+            source,
+        };
+        let flags = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+        let open = || -> Result<Connection, StoreError> {
+            let conn = Connection::open_with_flags(&path, flags).map_err(err)?;
+            conn.busy_timeout(BUSY_TIMEOUT).map_err(err)?;
+            Ok(conn)
+        };
+        let conn = open()?;
+        let tables: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name IN ('docs', 'local')",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(err)?;
+        if tables != 2 {
+            return Err(StoreError::Corrupt {
+                url,
+                id: None,
+                detail: "not a docver store (it has no `docs` and `local` tables); a command \
+                         given `--create` makes one"
+                    .to_owned(),
+            });
+        }
+        let pages = open()?;
+        Ok(SqliteStore {
+            path,
+            conn: Mutex::new(conn),
+            pages: Mutex::new(pages),
+        })
     }
 
     /// Open (creating if missing) the store at `path`.

@@ -3,9 +3,10 @@
 
 use std::collections::BTreeMap;
 
-use docver::{DocError, DocumentSet, Family, Parts};
+use docver::{DocError, DocumentSet, Family, Loss, Parts};
 use serde_json::Value;
 
+use super::skipped::SkipReason;
 use crate::store::{Doc, Store, StoreError};
 
 /// Which stored documents belong to the family.
@@ -13,8 +14,9 @@ use crate::store::{Doc, Store, StoreError};
 pub struct Membership {
     /// The top-level field naming the document type (`schema`).
     pub schema_field: String,
-    /// Documents with no type tag at all count as the family's base version (a database that
-    /// holds only this family, written before versioning).
+    /// Documents with no type tag at all count as the family's base version even if the family
+    /// declares none (they then fail, by id, as untagged). A family that declares `base` reads
+    /// untagged documents as that version without it.
     pub untagged_as_base: bool,
 }
 
@@ -27,18 +29,56 @@ impl Default for Membership {
     }
 }
 
+/// Where a stored document stands for a command on one family.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Belonging {
+    /// One of the family's documents.
+    Member,
+    /// Handled with a member (a companion document) or not a document (a tombstone, a design
+    /// document): never counted.
+    Internal,
+    /// Left alone, for this reason (counted and named by the command).
+    Outside(SkipReason),
+}
+
 impl Membership {
     pub fn contains(&self, family: &dyn Family, doc: &Doc) -> bool {
+        self.classify(family, doc) == Belonging::Member
+    }
+
+    /// Whether `doc` is the family's, and if not, why it is left alone.
+    pub fn classify(&self, family: &dyn Family, doc: &Doc) -> Belonging {
         if doc.deleted || doc.id.starts_with("_design/") {
-            return false;
+            return Belonging::Internal;
         }
         match doc.body.get(&self.schema_field) {
-            Some(tag) => tag.as_str() == Some(family.schema_name()),
-            // A companion document (`todo-status:<uuid>`) or another family's untagged
-            // document is not ours.
-            None => self.untagged_as_base && !doc.id.contains(':'),
+            Some(tag) if tag.as_str() == Some(family.schema_name()) => Belonging::Member,
+            Some(tag) if tag.as_str().is_some_and(|t| is_part_schema(family, t)) => {
+                Belonging::Internal
+            }
+            Some(_) => Belonging::Outside(SkipReason::OtherFamily),
+            // An untagged document with a `<schema>:<uuid>` id is a companion or another
+            // family's; any other is read as the base version when the family has one.
+            None if doc.id.contains(':') => Belonging::Outside(SkipReason::OtherFamily),
+            None if self.untagged_as_base || base_version(family).is_some() => Belonging::Member,
+            None => Belonging::Outside(SkipReason::Untagged),
         }
     }
+}
+
+/// The version the family reads an untagged document as (its declared `base`), if any.
+pub fn base_version(family: &dyn Family) -> Option<u32> {
+    family
+        .version_of(&Value::Object(serde_json::Map::new()))
+        .ok()
+}
+
+/// Whether `schema` names one of the family's companion documents (at any version).
+fn is_part_schema(family: &dyn Family, schema: &str) -> bool {
+    family
+        .versions()
+        .iter()
+        .any(|&v| family.part_schemas(v).iter().any(|p| p == schema))
 }
 
 /// A document that could not be migrated: reported with its id and left untouched.
@@ -62,6 +102,8 @@ pub struct WritePlan {
     pub from: u32,
     /// The main document's body after migration (for dry runs and samples).
     pub after: Option<Value>,
+    /// What the migration cannot keep (a downgrade whose target cannot represent a value).
+    pub loss: Loss,
 }
 
 /// The id of a companion document: `<schema>:<uuid>`, as [`Parts::part_id`] builds it.
@@ -122,12 +164,17 @@ pub fn plan(
         main: doc.body.clone(),
         parts,
     };
-    let migrated = match family.migrate(set, target) {
+    let migrated = match family.migrate(set.clone(), target) {
         Ok(m) => m,
         Err(e) => return Ok(Err(e)),
     };
+    let loss = match migrated.loss {
+        Loss::Lossy { .. } if round_trips(family, &migrated.docs, from, &set) => Loss::Lossless,
+        loss => loss,
+    };
     let mut plan = WritePlan {
         from,
+        loss,
         ..WritePlan::default()
     };
     for (schema, body) in migrated.docs.parts {
@@ -147,6 +194,28 @@ pub fn plan(
     plan.after = Some(main.clone());
     plan.main = Some(doc.updated(main));
     Ok(Ok(plan))
+}
+
+/// Whether migrating `migrated` back to `from` gives `original` again: a step that may lose data
+/// (the family's [`Loss`] is per step: `blocked` and `open` both become `false`) lost none of
+/// this document's (`completed` → `true` → `completed`).
+fn round_trips(
+    family: &dyn Family,
+    migrated: &DocumentSet,
+    from: u32,
+    original: &DocumentSet,
+) -> bool {
+    let Ok(back) = family.migrate(migrated.clone(), from) else {
+        return false;
+    };
+    let strip = |parts: &BTreeMap<String, Value>| -> BTreeMap<String, Value> {
+        parts
+            .iter()
+            .map(|(schema, body)| (schema.clone(), body_of(body.clone())))
+            .collect()
+    };
+    body_of(back.docs.main) == body_of(original.main.clone())
+        && strip(&back.docs.parts) == strip(&original.parts)
 }
 
 /// The version-`target` form of a document whose version-`source.version` form just changed,

@@ -9,7 +9,8 @@ use std::collections::BTreeMap;
 
 use docver::{DocError, DocumentSet, Family};
 
-use super::engine::{self, Membership};
+use super::engine::{self, Belonging, Membership};
+use super::skipped::Skipped;
 use crate::store::{Doc, Store, StoreError, Unreadable, WriteOutcome};
 
 /// Documents of the family per version (`None`: the version tag could not be read); documents
@@ -29,6 +30,8 @@ pub struct Census {
     pub counts: BTreeMap<Option<u32>, usize>,
     /// Documents whose JSON cannot be read (of this family or not: that cannot be told).
     pub unreadable: Vec<Unreadable>,
+    /// Documents not counted, and why (another family's, untagged without a base version).
+    pub skipped: Skipped,
 }
 
 /// Counts the family's documents per version, reading past documents whose JSON cannot be read
@@ -44,11 +47,17 @@ pub fn census(
         let page = store.all_docs_page(after.as_deref(), 1000)?;
         let Some(last) = page.last_id() else { break };
         after = Some(last.to_owned());
-        for doc in page.docs.iter().filter(|d| membership.contains(family, d)) {
-            *census
-                .counts
-                .entry(family.version_of(&doc.body).ok())
-                .or_default() += 1;
+        for doc in &page.docs {
+            match membership.classify(family, doc) {
+                Belonging::Member => {
+                    *census
+                        .counts
+                        .entry(family.version_of(&doc.body).ok())
+                        .or_default() += 1;
+                }
+                Belonging::Internal => {}
+                Belonging::Outside(reason) => census.skipped.add(reason, &doc.id),
+            }
         }
         census.unreadable.extend(page.unreadable);
     }

@@ -18,6 +18,7 @@ pub mod live;
 pub mod per_version_databases;
 pub mod per_version_documents;
 pub mod plan;
+pub mod skipped;
 pub mod transactional;
 
 pub use engine::{Membership, MigrationFailure};

@@ -1,11 +1,14 @@
 //! The transactional strategy: migrate every document of a family to a target version.
 //!
 //! In batches of `batch_size` documents (ordered by id), each document written atomically with
-//! its companions; a checkpoint in the store (`_local/docver-migrate-<family>-v<target>`) lets
-//! a crashed run resume where it stopped, and documents already at the target are never
+//! its companions; a checkpoint in the store (`_local/docver-migrate-<family>-v<target>`, plus a
+//! hash of the selection when `--only` narrows it: see [`checkpoint_id`]) lets a crashed run
+//! resume where it stopped, and documents already at the target are never
 //! rewritten, so a re-run changes nothing. A write conflict (someone edited the document
 //! meanwhile) is re-read and retried; a document whose migration fails is reported with its id
-//! and left untouched, and the run goes on unless `fail_fast`.
+//! and left untouched, and the run goes on unless `fail_fast`. Every document left alone is
+//! counted and named ([`Report::skipped`]); a downgrade that would lose data is refused per
+//! document unless `allow_lossy`, and the loss is listed per document either way.
 //!
 //! The seed's caveat holds: this is a one-shot migration. A client that was offline during the
 //! run and syncs an old-version document afterwards brings it back; `live::stats` shows it and
@@ -16,8 +19,9 @@ use std::collections::BTreeMap;
 use docver::Family;
 use serde_json::{Value, json};
 
-use super::engine::{self, Membership, MigrationFailure, WritePlan};
+use super::engine::{self, Belonging, Membership, MigrationFailure, WritePlan};
 use super::lease::Lease;
+use super::skipped::{SkipReason, Skipped};
 use crate::store::{Doc, DocsPage, Store, StoreError, WriteOutcome};
 
 /// How often a conflicting write is re-read and retried before it counts as a failure.
@@ -37,8 +41,12 @@ pub struct Options {
     pub batch_size: usize,
     /// Count and show a sample, write nothing.
     pub dry_run: bool,
-    /// Stop at the first failing document.
+    /// Stop after the first failing document (what was planned before it is still written, so
+    /// the counts say exactly what happened).
     pub fail_fast: bool,
+    /// Migrate documents even when the target version cannot represent all their data (a
+    /// downgrade); without it such documents are left alone and listed.
+    pub allow_lossy: bool,
     pub membership: Membership,
     /// Only documents whose top-level `field` equals `value` (the client-side strategy: one
     /// user's documents in a shared local store).
@@ -61,6 +69,7 @@ impl Options {
             batch_size: DEFAULT_BATCH_SIZE,
             dry_run: false,
             fail_fast: false,
+            allow_lossy: false,
             membership: Membership::default(),
             only: None,
             progress: false,
@@ -90,6 +99,27 @@ pub struct Report {
     /// Of a resumed run: documents at or below the checkpoint it still had to migrate (or
     /// failed to), i.e. added or set back there after the interrupted run had passed them.
     pub below_checkpoint: usize,
+    /// Documents left alone, by reason (another family, not selected, lossy, …).
+    pub skipped: Skipped,
+    /// Documents whose migration loses data, with what (migrated only with `allow_lossy`).
+    pub losses: Vec<DocLoss>,
+    /// With fail-fast: the failing document the run stopped after (ids after it were not read).
+    pub stopped_after: Option<String>,
+}
+
+/// What migrating one document loses: JSON pointers into the stored document.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DocLoss {
+    pub id: String,
+    pub paths: Vec<String>,
+}
+
+impl Report {
+    /// Whether the run did all it was asked to: nothing failed and nothing it was asked about
+    /// was left alone (the exit code is 0 only then).
+    pub fn complete(&self) -> bool {
+        self.failed.is_empty() && !self.skipped.leaves_work_undone()
+    }
 }
 
 impl Report {
@@ -106,11 +136,50 @@ impl Report {
         if self.sample.is_none() {
             self.sample = other.sample;
         }
+        self.skipped.absorb(other.skipped);
+        self.losses.extend(other.losses);
+        self.stopped_after = self.stopped_after.take().or(other.stopped_after);
     }
 }
 
-fn checkpoint_id(family: &dyn Family, target: u32) -> String {
-    format!("docver-migrate-{}-v{target}", family.schema_name())
+/// The checkpoint of a run: keyed by everything that selects documents, so that a run never
+/// resumes from the checkpoint of a run that looked at other documents (`--only owner=bob`
+/// after `--only owner=ana` would skip bob's documents below ana's position). The store is the
+/// checkpoint's own; family and target are in the id; a narrower selection (`--only`, another
+/// tag field, untagged documents claimed for a family without a base) adds a hash of it. A
+/// whole-family run keeps the plain id.
+pub fn checkpoint_id(family: &dyn Family, options: &Options) -> String {
+    let plain = format!(
+        "docver-migrate-{}-v{}",
+        family.schema_name(),
+        options.target
+    );
+    match selection(family, options) {
+        None => plain,
+        Some(selection) => {
+            use sha2::{Digest, Sha256};
+            let digest = Sha256::digest(selection.to_string().as_bytes());
+            let hex: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+            format!("{plain}-{hex}")
+        }
+    }
+}
+
+/// What narrows or widens the documents a run looks at, beyond family and target (`None`: the
+/// whole family, as its tags say).
+fn selection(family: &dyn Family, options: &Options) -> Option<Value> {
+    let membership = &options.membership;
+    let claims_untagged = membership.untagged_as_base && engine::base_version(family).is_none();
+    let default = Membership::default();
+    if options.only.is_none() && membership.schema_field == default.schema_field && !claims_untagged
+    {
+        return None;
+    }
+    Some(json!({
+        "only": options.only.as_ref().map(|(field, value)| json!({ field.as_str(): value })),
+        "schema_field": membership.schema_field,
+        "untagged_as_base": claims_untagged,
+    }))
 }
 
 /// Runs the migration. Store errors (the store is unreachable, say) end the run with an
@@ -128,7 +197,7 @@ pub fn run(
     family: &dyn Family,
     options: &Options,
 ) -> Result<Report, StoreError> {
-    let checkpoint = checkpoint_id(family, options.target);
+    let checkpoint = checkpoint_id(family, options);
     let after: Option<String> = match store.get_local(&checkpoint)? {
         Some(state) => state
             .get("after")
@@ -308,7 +377,24 @@ fn migrate_pages(
     Ok(report)
 }
 
-/// Migrates the family's documents of one page; with fail-fast, stops at the first failure.
+/// One entry of a page, in id order: a document, or one whose JSON cannot be read.
+enum Entry<'p> {
+    Readable(&'p Doc),
+    Unreadable(&'p crate::store::Unreadable),
+}
+
+impl Entry<'_> {
+    fn id(&self) -> &str {
+        match self {
+            Entry::Readable(doc) => &doc.id,
+            Entry::Unreadable(bad) => &bad.id,
+        }
+    }
+}
+
+/// Migrates the family's documents of one page. With fail-fast, nothing after the first
+/// failing document is planned, but what was planned before it is written, so the counts say
+/// exactly what happened and [`Report::stopped_after`] names where the run stopped.
 fn migrate_page(
     store: &dyn Store,
     family: &dyn Family,
@@ -316,60 +402,130 @@ fn migrate_page(
     page: &DocsPage,
     report: &mut Report,
 ) -> Result<(), StoreError> {
-    // Whether it is the family's cannot be told: reported, so that the run does not claim to
-    // have migrated everything.
-    for bad in &page.unreadable {
-        report.failed.push(MigrationFailure {
-            id: bad.id.clone(),
-            error: bad.reason.clone(),
-        });
-    }
-    if stopped_early(options, report) {
-        return Ok(());
-    }
-    let members = page
-        .docs
-        .iter()
-        .filter(|doc| options.membership.contains(family, doc))
-        .filter(|doc| match &options.only {
-            Some((field, value)) => doc.body.get(field) == Some(value),
-            None => true,
-        });
+    let mut entries: Vec<Entry<'_>> = page.docs.iter().map(Entry::Readable).collect();
+    entries.extend(page.unreadable.iter().map(Entry::Unreadable));
+    entries.sort_by(|a, b| a.id().cmp(b.id()));
     // Plan the whole batch, then write it in three bulk requests (companions, main documents,
     // obsolete companions); only conflicting documents go one by one.
     let mut planned: Vec<(&Doc, WritePlan)> = Vec::new();
-    for doc in members {
-        report.examined += 1;
-        if let Ok(v) = family.version_of(&doc.body) {
-            *report.versions.entry(v).or_default() += 1;
-        }
-        match engine::plan(store, family, doc, options.target)? {
-            Err(e) => report.failed.push(MigrationFailure {
-                id: doc.id.clone(),
-                error: e.to_string(),
+    for entry in &entries {
+        match entry {
+            // Whether it is the family's cannot be told: reported, so that the run does not
+            // claim to have migrated everything.
+            Entry::Unreadable(bad) => report.failed.push(MigrationFailure {
+                id: bad.id.clone(),
+                error: bad.reason.clone(),
             }),
-            Ok(plan) if plan.main.is_none() => report.already_at_target += 1,
-            Ok(plan) if options.dry_run => {
-                report.migrated += 1;
-                if report.sample.is_none() {
-                    report.sample =
-                        Some((doc.body.clone(), plan.after.clone().unwrap_or_default()));
+            Entry::Readable(doc) => {
+                if let Some(plan) = plan_member(store, family, options, doc, report)? {
+                    planned.push((doc, plan));
                 }
             }
-            Ok(plan) => planned.push((doc, plan)),
         }
         if stopped_early(options, report) {
-            return Ok(());
+            report.stopped_after = Some(entry.id().to_owned());
+            break;
         }
     }
     let retry = write_batch(store, &planned, report)?;
     for doc in retry {
         migrate_with_retries(store, family, doc, options, report)?;
         if stopped_early(options, report) {
+            report.stopped_after.get_or_insert_with(|| doc.id.clone());
             return Ok(());
         }
     }
     Ok(())
+}
+
+/// Counts `doc` (examined, or skipped and why) and plans its migration: `Some` when there is
+/// something to write; failures, documents already at the target, refused losses and dry-run
+/// counts are recorded in `report`.
+fn plan_member(
+    store: &dyn Store,
+    family: &dyn Family,
+    options: &Options,
+    doc: &Doc,
+    report: &mut Report,
+) -> Result<Option<WritePlan>, StoreError> {
+    match options.membership.classify(family, doc) {
+        Belonging::Member => {}
+        Belonging::Internal => return Ok(None),
+        Belonging::Outside(reason) => {
+            report.skipped.add(reason, &doc.id);
+            return Ok(None);
+        }
+    }
+    if let Some((field, value)) = &options.only
+        && doc.body.get(field) != Some(value)
+    {
+        report.skipped.add(SkipReason::NotSelected, &doc.id);
+        return Ok(None);
+    }
+    report.examined += 1;
+    if let Ok(v) = family.version_of(&doc.body) {
+        *report.versions.entry(v).or_default() += 1;
+    }
+    let Some(plan) = plan_one(store, family, doc, options, report)? else {
+        return Ok(None);
+    };
+    if options.dry_run {
+        report.migrated += 1;
+        if report.sample.is_none() {
+            report.sample = Some((doc.body.clone(), plan.after.clone().unwrap_or_default()));
+        }
+        return Ok(None);
+    }
+    Ok(Some(plan))
+}
+
+/// [`engine::plan`] for one member, recording in `report` what is not to be written: a
+/// failure (its companion unreadable included: it fails alone, by id), a document already at
+/// the target, a loss not allowed. The loss of a lossy plan is listed either way.
+fn plan_one(
+    store: &dyn Store,
+    family: &dyn Family,
+    doc: &Doc,
+    options: &Options,
+    report: &mut Report,
+) -> Result<Option<WritePlan>, StoreError> {
+    let planned = match engine::plan(store, family, doc, options.target) {
+        Ok(planned) => planned.map_err(|e| e.to_string()),
+        Err(e) => match e.unreadable_doc() {
+            Some(bad) => Err(format!(
+                "its companion document `{}` cannot be read: {}",
+                bad.id, bad.reason
+            )),
+            None => return Err(e),
+        },
+    };
+    let plan = match planned {
+        Err(error) => {
+            report.failed.push(MigrationFailure {
+                id: doc.id.clone(),
+                error,
+            });
+            return Ok(None);
+        }
+        Ok(plan) if plan.main.is_none() => {
+            report.already_at_target += 1;
+            return Ok(None);
+        }
+        Ok(plan) => plan,
+    };
+    if let docver::Loss::Lossy { paths } = &plan.loss {
+        if report.losses.last().is_none_or(|l| l.id != doc.id) {
+            report.losses.push(DocLoss {
+                id: doc.id.clone(),
+                paths: paths.clone(),
+            });
+        }
+        if !options.allow_lossy {
+            report.skipped.add(SkipReason::Lossy, &doc.id);
+            return Ok(None);
+        }
+    }
+    Ok(Some(plan))
 }
 
 fn progress_bar(enabled: bool) -> indicatif::ProgressBar {
@@ -395,20 +551,9 @@ fn migrate_with_retries(
 ) -> Result<(), StoreError> {
     let mut current = doc.clone();
     for attempt in 0..MAX_ATTEMPTS {
-        let plan = match engine::plan(store, family, &current, options.target)? {
-            Ok(plan) => plan,
-            Err(e) => {
-                report.failed.push(MigrationFailure {
-                    id: current.id.clone(),
-                    error: e.to_string(),
-                });
-                return Ok(());
-            }
-        };
-        if plan.main.is_none() {
-            report.already_at_target += 1;
+        let Some(plan) = plan_one(store, family, &current, options, report)? else {
             return Ok(());
-        }
+        };
         if options.dry_run {
             report.migrated += 1;
             if report.sample.is_none() {
