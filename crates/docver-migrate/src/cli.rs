@@ -345,10 +345,19 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
                 ));
             }
             with_worker(&args.worker, family, |worker| {
-                let n = worker.purge(args.version)?;
+                let purged = worker.purge_report(args.version)?;
+                let n = purged.deleted;
                 Ok(Summary {
                     headline: format!("{n} documents of version {} deleted", args.version),
                     fields: fields([("version", args.version.into()), ("deleted", n.into())]),
+                    failed: purged
+                        .unreadable
+                        .into_iter()
+                        .map(|bad| MigrationFailure {
+                            id: bad.id,
+                            error: format!("cannot be read, so not deleted: {}", bad.reason),
+                        })
+                        .collect(),
                     ..Summary::default()
                 })
             })

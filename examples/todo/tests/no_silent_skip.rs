@@ -478,3 +478,42 @@ fn an_unreadable_companion_fails_alone() {
     assert_eq!(store.get("t2").unwrap().unwrap().body["version"], json!(3));
     assert_eq!(store.get("t1").unwrap().unwrap().body["version"], json!(4));
 }
+
+#[test]
+fn purge_counts_the_unreadable_documents_it_leaves() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = sqlite_url(dir.path(), "purge.db");
+    let store = open(&url).unwrap();
+    let v1 =
+        |title: &str| json!({"schema": "todo-item", "version": 1, "title": title, "status": true});
+    let mut deep = v1("deep");
+    deep["nest"] = too_deep()["nest"].clone();
+    store
+        .bulk_write(&[
+            Doc::new("todo-item@1:a", v1("a")),
+            Doc::new("todo-item@1:b", deep),
+            Doc::new("todo-item@1:c", v1("c")),
+        ])
+        .unwrap();
+    let purge = todo(&[
+        "purge",
+        "--store",
+        &url,
+        "--live",
+        "2,3,4",
+        "--version",
+        "1",
+    ]);
+    assert_eq!(purge.status.code(), Some(1), "{}", text(&purge));
+    assert!(
+        stdout(&purge).starts_with("2 documents of version 1 deleted"),
+        "{}",
+        text(&purge)
+    );
+    assert!(
+        String::from_utf8_lossy(&purge.stderr).contains("failed: todo-item@1:b: cannot be read"),
+        "{}",
+        text(&purge)
+    );
+    assert!(store.get("todo-item@1:a").unwrap().is_none());
+}

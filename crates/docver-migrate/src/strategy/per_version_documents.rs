@@ -59,6 +59,15 @@ pub struct Report {
     pub last_seq: String,
 }
 
+/// What [`Worker::purge_report`] did.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Purged {
+    /// Documents deleted.
+    pub deleted: usize,
+    /// Documents of the version left in place because their JSON cannot be read.
+    pub unreadable: Vec<Unreadable>,
+}
+
 /// A worker for one family in one database.
 pub struct Worker<'a> {
     pub store: &'a dyn Store,
@@ -273,21 +282,44 @@ impl<'a> Worker<'a> {
         Ok(report)
     }
 
-    /// Retires a version: deletes every document (and companion) stored for it.
+    /// Retires a version: deletes every document (and companion) stored for it. A document
+    /// whose JSON cannot be read is an error naming it, after every other one is deleted; see
+    /// [`Worker::purge_report`] to have them listed instead.
     pub fn purge(&self, version: u32) -> Result<usize, StoreError> {
-        let mut deleted = 0;
+        let purged = self.purge_report(version)?;
+        match purged.unreadable.into_iter().next() {
+            Some(bad) => Err(StoreError::Corrupt {
+                url: self.store.url(),
+                id: Some(bad.id),
+                detail: bad.reason,
+            }),
+            None => Ok(purged.deleted),
+        }
+    }
+
+    /// [`Worker::purge`], listing the documents it had to leave because their JSON cannot be
+    /// read (whether they are of `version` cannot be told from an unread body, but the id
+    /// says it: only those are listed).
+    pub fn purge_report(&self, version: u32) -> Result<Purged, StoreError> {
+        let mut purged = Purged::default();
         let mut after: Option<String> = None;
         loop {
-            let page = self.store.all_docs(after.as_deref(), 500)?;
-            let Some(last) = page.last() else { break };
-            after = Some(last.id.clone());
+            let page = self.store.all_docs_page(after.as_deref(), 500)?;
+            let Some(last) = page.last_id() else { break };
+            after = Some(last.to_owned());
+            let of_version = |id: &str| self.subject(id).is_some_and(|(v, _)| v == version);
             let doomed: Vec<Doc> = page
+                .docs
                 .iter()
-                .filter(|d| self.subject(&d.id).is_some_and(|(v, _)| v == version))
+                .filter(|d| of_version(&d.id))
                 .map(Doc::deletion)
                 .collect();
+            let unreadable = page.unreadable.into_iter();
+            purged
+                .unreadable
+                .extend(unreadable.filter(|bad| of_version(&bad.id)));
             if !doomed.is_empty() {
-                deleted += self
+                purged.deleted += self
                     .store
                     .bulk_write(&doomed)?
                     .iter()
@@ -295,7 +327,7 @@ impl<'a> Worker<'a> {
                     .count();
             }
         }
-        Ok(deleted)
+        Ok(purged)
     }
 
     /// Every logical document of the family and the versions it is stored at.
