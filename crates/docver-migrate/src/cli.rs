@@ -88,7 +88,8 @@ pub struct MigrateArgs {
     /// Count and show a sample; write nothing.
     #[arg(long)]
     pub dry_run: bool,
-    /// Stop after the first document that fails (what was read before it is still written).
+    /// Stop after the batch in which a document fails (the rest of that batch is still
+    /// migrated; later batches are not read).
     #[arg(long)]
     pub fail_fast: bool,
     /// Migrate documents even when the target version cannot hold all their data (a lossy
@@ -561,7 +562,7 @@ fn migrate_summary(args: &MigrateArgs, report: transactional::Report) -> Summary
     }
     if let Some(id) = &report.stopped_after {
         details.push(format!(
-            "stopped after `{id}` (--fail-fast): documents after it were not read"
+            "stopped after the batch ending at `{id}` (--fail-fast): later documents were not read"
         ));
     }
     let losses = report.losses.iter();

@@ -183,8 +183,8 @@ fn read_ahead_keeps_conflict_safety_fail_fast_and_resumability() {
     );
     assert_eq!(edited["version"], json!(2));
 
-    // Fail-fast stops at the bad document (page 1) with the reader still ahead: no hang, the
-    // bad document untouched, nothing past the first page written.
+    // Fail-fast stops after the bad document's page (page 1) with the reader still ahead: no
+    // hang, the bad document untouched, the rest of its page migrated, nothing past it.
     let store = seeded(&server, "failfast", Some(50));
     let report = transactional::run(
         store.as_ref(),
@@ -201,7 +201,12 @@ fn read_ahead_keeps_conflict_safety_fail_fast_and_resumability() {
         store.get("doc00050").unwrap().unwrap().body,
         json!({"title": "task 50", "bad": true})
     );
-    assert_eq!(at_target(store.as_ref()), 0);
+    assert_eq!(at_target(store.as_ref()), 99);
+    assert_eq!(
+        report.stopped_after.as_deref(),
+        Some("doc00099"),
+        "{report:?}"
+    );
 
     // A store error on the 6th page's write ends the run; the next run resumes after the last
     // checkpoint (every 200 documents: after page 4), finds page 5 already migrated, and

@@ -389,7 +389,7 @@ fn the_worker_names_documents_stored_only_at_versions_that_are_not_live() {
 }
 
 #[test]
-fn fail_fast_writes_what_it_read_before_the_failure() {
+fn fail_fast_finishes_the_failing_batch_and_stops() {
     let dir = tempfile::tempdir().unwrap();
     let url = sqlite_url(dir.path(), "fail-fast.db");
     let store = open(&url).unwrap();
@@ -403,6 +403,7 @@ fn fail_fast_writes_what_it_read_before_the_failure() {
         .collect();
     store.bulk_write(&docs).unwrap();
 
+    // Batches: [a, b], [c, d], [e].
     let run = todo(&[
         "migrate",
         "--store",
@@ -410,31 +411,31 @@ fn fail_fast_writes_what_it_read_before_the_failure() {
         "--to",
         "4",
         "--fail-fast",
+        "--batch",
+        "2",
         "--format",
         "json",
     ]);
     assert_eq!(run.status.code(), Some(1), "{}", text(&run));
     let report = json_of(&run);
-    assert_eq!(report["stopped_after"], json!("todo-c"), "{report}");
-    assert_eq!(report["examined"], json!(3), "{report}");
-    assert_eq!(report["migrated"], json!(2), "{report}");
+    assert_eq!(report["stopped_after"], json!("todo-d"), "{report}");
+    assert_eq!(report["examined"], json!(4), "{report}");
+    assert_eq!(report["migrated"], json!(3), "{report}");
     assert_eq!(report["failed"][0]["id"], json!("todo-c"), "{report}");
     let version = |id: &str| store.get(id).unwrap().unwrap().body.get("version").cloned();
-    assert_eq!(
-        version("todo-a"),
-        Some(json!(4)),
-        "read before the failure: written"
-    );
+    assert_eq!(version("todo-a"), Some(json!(4)));
     assert_eq!(version("todo-b"), Some(json!(4)));
+    assert_eq!(version("todo-c"), None, "the failing one untouched");
     assert_eq!(
         version("todo-d"),
-        None,
-        "after the failure: not read, untouched"
+        Some(json!(4)),
+        "the rest of its batch: migrated"
     );
     assert!(
-        store.get("todo-status:todo-a").unwrap().is_some(),
+        store.get("todo-status:todo-d").unwrap().is_some(),
         "with its companion"
     );
+    assert_eq!(version("todo-e"), None, "the next batch: not read");
 }
 
 /// `{"nest": [[[…]]]}` nested deeper than the JSON parser reads.

@@ -41,8 +41,8 @@ pub struct Options {
     pub batch_size: usize,
     /// Count and show a sample, write nothing.
     pub dry_run: bool,
-    /// Stop after the first failing document (what was planned before it is still written, so
-    /// the counts say exactly what happened).
+    /// Stop after the batch in which a document failed (the batch is finished: every other
+    /// document of it is migrated, so the counts say exactly what happened).
     pub fail_fast: bool,
     /// Migrate documents even when the target version cannot represent all their data (a
     /// downgrade); without it such documents are left alone and listed.
@@ -103,7 +103,7 @@ pub struct Report {
     pub skipped: Skipped,
     /// Documents whose migration loses data, with what (migrated only with `allow_lossy`).
     pub losses: Vec<DocLoss>,
-    /// With fail-fast: the failing document the run stopped after (ids after it were not read).
+    /// With fail-fast: the last id of the batch the run stopped after (later ids were not read).
     pub stopped_after: Option<String>,
 }
 
@@ -356,6 +356,7 @@ fn migrate_pages(
         migrate_page(store, family, options, &page, &mut report)?;
         bar.inc(handled as u64);
         if stopped_early(options, &report) {
+            report.stopped_after = Some(last_id);
             bar.finish_and_clear();
             return Ok(report);
         }
@@ -377,24 +378,9 @@ fn migrate_pages(
     Ok(report)
 }
 
-/// One entry of a page, in id order: a document, or one whose JSON cannot be read.
-enum Entry<'p> {
-    Readable(&'p Doc),
-    Unreadable(&'p crate::store::Unreadable),
-}
-
-impl Entry<'_> {
-    fn id(&self) -> &str {
-        match self {
-            Entry::Readable(doc) => &doc.id,
-            Entry::Unreadable(bad) => &bad.id,
-        }
-    }
-}
-
-/// Migrates the family's documents of one page. With fail-fast, nothing after the first
-/// failing document is planned, but what was planned before it is written, so the counts say
-/// exactly what happened and [`Report::stopped_after`] names where the run stopped.
+/// Migrates the family's documents of one page: every one of them, also with fail-fast (the
+/// run stops after the page that failed, see [`Report::stopped_after`]), so a batch is never
+/// dropped halfway and the counts say exactly what happened.
 fn migrate_page(
     store: &dyn Store,
     family: &dyn Family,
@@ -402,38 +388,24 @@ fn migrate_page(
     page: &DocsPage,
     report: &mut Report,
 ) -> Result<(), StoreError> {
-    let mut entries: Vec<Entry<'_>> = page.docs.iter().map(Entry::Readable).collect();
-    entries.extend(page.unreadable.iter().map(Entry::Unreadable));
-    entries.sort_by(|a, b| a.id().cmp(b.id()));
+    // Whether it is the family's cannot be told: reported, so that the run does not claim to
+    // have migrated everything.
+    for bad in &page.unreadable {
+        report.failed.push(MigrationFailure {
+            id: bad.id.clone(),
+            error: bad.reason.clone(),
+        });
+    }
     // Plan the whole batch, then write it in three bulk requests (companions, main documents,
     // obsolete companions); only conflicting documents go one by one.
     let mut planned: Vec<(&Doc, WritePlan)> = Vec::new();
-    for entry in &entries {
-        match entry {
-            // Whether it is the family's cannot be told: reported, so that the run does not
-            // claim to have migrated everything.
-            Entry::Unreadable(bad) => report.failed.push(MigrationFailure {
-                id: bad.id.clone(),
-                error: bad.reason.clone(),
-            }),
-            Entry::Readable(doc) => {
-                if let Some(plan) = plan_member(store, family, options, doc, report)? {
-                    planned.push((doc, plan));
-                }
-            }
-        }
-        if stopped_early(options, report) {
-            report.stopped_after = Some(entry.id().to_owned());
-            break;
+    for doc in &page.docs {
+        if let Some(plan) = plan_member(store, family, options, doc, report)? {
+            planned.push((doc, plan));
         }
     }
-    let retry = write_batch(store, &planned, report)?;
-    for doc in retry {
+    for doc in write_batch(store, &planned, report)? {
         migrate_with_retries(store, family, doc, options, report)?;
-        if stopped_early(options, report) {
-            report.stopped_after.get_or_insert_with(|| doc.id.clone());
-            return Ok(());
-        }
     }
     Ok(())
 }
