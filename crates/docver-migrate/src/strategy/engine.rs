@@ -308,3 +308,78 @@ pub(crate) fn write_if_changed(
     }
     Ok(written)
 }
+
+#[cfg(test)]
+mod tests {
+    use docver::{DocError, DocumentSet, Family, Migrated};
+    use serde_json::{Value, json};
+
+    use super::{Belonging, Membership, SkipReason, base_version};
+    use crate::store::Doc;
+
+    /// A one-version family whose untagged documents are read as `base` (if any).
+    struct Notes {
+        base: Option<u32>,
+    }
+
+    impl Family for Notes {
+        fn schema_name(&self) -> &str {
+            "note"
+        }
+        fn versions(&self) -> &[u32] {
+            &[1]
+        }
+        fn part_schemas(&self, _: u32) -> Vec<String> {
+            vec!["note-body".to_owned()]
+        }
+        fn version_of(&self, doc: &Value) -> Result<u32, DocError> {
+            match doc.get("version").and_then(Value::as_u64) {
+                Some(v) => Ok(v as u32),
+                None => self.base.ok_or_else(|| DocError::MissingTag {
+                    id: None,
+                    schema: "note".to_owned(),
+                    field: "version".to_owned(),
+                }),
+            }
+        }
+        fn migrate(&self, docs: DocumentSet, target: u32) -> Result<Migrated, DocError> {
+            Ok(Migrated {
+                version: target,
+                docs,
+                loss: docver::Loss::Lossless,
+            })
+        }
+    }
+
+    #[test]
+    fn untagged_documents_follow_the_familys_base_and_are_named_without_one() {
+        let untagged = Doc::new("n1", json!({"text": "hi"}));
+        let other = Doc::new("c1", json!({"schema": "contact"}));
+        let part = Doc::new("note-body:n1", json!({"schema": "note-body"}));
+        let membership = Membership::default();
+        let with_base = Notes { base: Some(1) };
+        assert_eq!(base_version(&with_base), Some(1));
+        assert_eq!(
+            membership.classify(&with_base, &untagged),
+            Belonging::Member
+        );
+        let without = Notes { base: None };
+        assert_eq!(base_version(&without), None);
+        assert_eq!(
+            membership.classify(&without, &untagged),
+            Belonging::Outside(SkipReason::Untagged)
+        );
+        for family in [&with_base, &without] {
+            assert_eq!(
+                membership.classify(family, &other),
+                Belonging::Outside(SkipReason::OtherFamily)
+            );
+            assert_eq!(membership.classify(family, &part), Belonging::Internal);
+        }
+        let claimed = Membership {
+            untagged_as_base: true,
+            ..Membership::default()
+        };
+        assert_eq!(claimed.classify(&without, &untagged), Belonging::Member);
+    }
+}
