@@ -27,6 +27,10 @@ use crate::strategy::engine::{Membership, MigrationFailure};
 use crate::strategy::skipped::{SkipReason, Skipped};
 use crate::strategy::{live, per_version_databases, per_version_documents, plan, transactional};
 
+mod summary;
+pub use summary::Format;
+use summary::{Summary, failures_json, fields};
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Transactional (or, with --only on a client's local store, client-side) migration of
@@ -48,16 +52,6 @@ pub enum Command {
     SupportedVersions(WorkerArgs),
     /// Recommend a strategy from facts about the deployment.
     Plan(PlanArgs),
-}
-
-/// How a command prints its summary.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
-pub enum Format {
-    /// Lines for a person (failures on stderr).
-    #[default]
-    Text,
-    /// One JSON object on stdout: the counts, `skipped` (reason, count, ids) and `failed`.
-    Json,
 }
 
 #[derive(Debug, Args)]
@@ -233,60 +227,6 @@ fn check_versions(family: &dyn Family, flag: &str, versions: &[u32]) -> Result<(
     }
 }
 
-/// What a command did, printed as text or JSON; the exit code follows from it.
-#[derive(Debug, Default)]
-struct Summary {
-    /// The first text line.
-    headline: String,
-    /// Further text lines (stdout).
-    details: Vec<String>,
-    /// The JSON object's fields besides `skipped`, `failed` and `exit_code`.
-    fields: serde_json::Map<String, Value>,
-    skipped: Skipped,
-    failed: Vec<MigrationFailure>,
-}
-
-impl Summary {
-    /// 0 when the work asked for was done, 1 when a document failed or was left alone for a
-    /// reason that is the command's business.
-    fn exit_code(&self) -> i32 {
-        i32::from(!self.failed.is_empty() || self.skipped.leaves_work_undone())
-    }
-
-    fn print(self, format: Format) -> i32 {
-        let code = self.exit_code();
-        match format {
-            Format::Text => {
-                say!("{}", self.headline);
-                for line in self.details.iter().chain(&self.skipped.lines()) {
-                    say!("{line}");
-                }
-                for failure in &self.failed {
-                    eprintln!("failed: {}: {}", failure.id, failure.error);
-                }
-            }
-            Format::Json => {
-                let mut object = self.fields;
-                object.insert("skipped".to_owned(), self.skipped.to_json());
-                let failed = self.failed.iter();
-                let failed = failed.map(|f| serde_json::json!({ "id": f.id, "error": f.error }));
-                object.insert("failed".to_owned(), Value::Array(failed.collect()));
-                object.insert("exit_code".to_owned(), Value::from(code));
-                say!("{}", Value::Object(object));
-            }
-        }
-        code
-    }
-}
-
-/// Fields of a JSON summary from `(name, value)` pairs.
-fn fields<const N: usize>(pairs: [(&str, Value); N]) -> serde_json::Map<String, Value> {
-    pairs
-        .into_iter()
-        .map(|(name, value)| (name.to_owned(), value))
-        .collect()
-}
-
 /// Runs one command for `family`, printing to stdout/stderr; returns the exit code.
 pub fn run(command: &Command, family: &dyn Family) -> i32 {
     match command {
@@ -333,36 +273,7 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
                 })
             })
         }
-        Command::Purge(args) => {
-            if let Err(e) = check_versions(family, "--version", &[args.version]) {
-                return fail(e);
-            }
-            if args.worker.live.contains(&args.version) {
-                return fail(format!(
-                    "--version {0}: version {0} is live (--live {1}); purging it would delete \
-                     documents its clients still read. Take it out of --live first",
-                    args.version,
-                    versions_list(&args.worker.live)
-                ));
-            }
-            with_worker(&args.worker, family, |worker| {
-                let purged = worker.purge_report(args.version)?;
-                let n = purged.deleted;
-                Ok(Summary {
-                    headline: format!("{n} documents of version {} deleted", args.version),
-                    fields: fields([("version", args.version.into()), ("deleted", n.into())]),
-                    failed: purged
-                        .unreadable
-                        .into_iter()
-                        .map(|bad| MigrationFailure {
-                            id: bad.id,
-                            error: format!("cannot be read, so not deleted: {}", bad.reason),
-                        })
-                        .collect(),
-                    ..Summary::default()
-                })
-            })
-        }
+        Command::Purge(args) => purge(args, family),
         Command::Sync(args) => sync(args, family),
         Command::Filter(args) => {
             if let Err(e) = check_versions(family, "--client-version", &[args.client_version]) {
@@ -398,76 +309,105 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
                 ..Summary::default()
             })
         }),
-        Command::Plan(args) => {
-            if let Err(e) = check_versions(family, "--live", &args.live) {
-                return fail(e);
-            }
-            let live = if args.live.is_empty() {
-                family.versions().to_vec()
-            } else {
-                args.live.clone()
-            };
-            let (backward, forward) = match args.mode.as_str() {
-                "backward" => (true, false),
-                "forward" => (false, true),
-                "full" => (true, true),
-                other => {
-                    return fail(format!(
-                        "--mode is backward, forward or full, not `{other}`"
-                    ));
-                }
-            };
-            let Some(steps) = plan::breaking_steps(family, &live, backward, forward) else {
-                return fail(format!(
-                    "`{}` exports no schemas to check",
-                    family.schema_name()
-                ));
-            };
-            if steps.is_empty() {
-                say!(
-                    "every step between versions {live:?} is compatible ({} mode)",
-                    args.mode
-                );
-            }
-            for step in &steps {
-                say!(
-                    "v{} → v{}: breaks {} ({})",
-                    step.from,
-                    step.to,
-                    step.direction,
-                    step.rules.join(", ")
-                );
-            }
-            let facts = plan::Facts {
-                offline_clients: args.offline_clients,
-                several_devices: args.several_devices,
-                legacy_apps: args.legacy_apps,
-                must_purge: args.must_purge,
-                compatible: steps.is_empty(),
-            };
-            let recommendation = plan::recommend(&facts);
-            match recommendation.strategy {
-                Some(s) => say!("recommended: {}", s.name()),
-                None => say!("recommended: no migration"),
-            }
-            for reason in &recommendation.reasons {
-                say!("  - {reason}");
-            }
-            say!("\n{}", plan::matrix_table());
-            0
-        }
+        Command::Plan(args) => plan_command(args, family),
     }
+}
+
+/// `plan`: the breaking steps between the live versions and the recommended strategy.
+fn plan_command(args: &PlanArgs, family: &dyn Family) -> i32 {
+    if let Err(e) = check_versions(family, "--live", &args.live) {
+        return fail(e);
+    }
+    let live = if args.live.is_empty() {
+        family.versions().to_vec()
+    } else {
+        args.live.clone()
+    };
+    let (backward, forward) = match args.mode.as_str() {
+        "backward" => (true, false),
+        "forward" => (false, true),
+        "full" => (true, true),
+        other => {
+            return fail(format!(
+                "--mode is backward, forward or full, not `{other}`"
+            ));
+        }
+    };
+    let Some(steps) = plan::breaking_steps(family, &live, backward, forward) else {
+        return fail(format!(
+            "`{}` exports no schemas to check",
+            family.schema_name()
+        ));
+    };
+    if steps.is_empty() {
+        say!(
+            "every step between versions {live:?} is compatible ({} mode)",
+            args.mode
+        );
+    }
+    for step in &steps {
+        say!(
+            "v{} → v{}: breaks {} ({})",
+            step.from,
+            step.to,
+            step.direction,
+            step.rules.join(", ")
+        );
+    }
+    let facts = plan::Facts {
+        offline_clients: args.offline_clients,
+        several_devices: args.several_devices,
+        legacy_apps: args.legacy_apps,
+        must_purge: args.must_purge,
+        compatible: steps.is_empty(),
+    };
+    let recommendation = plan::recommend(&facts);
+    match recommendation.strategy {
+        Some(s) => say!("recommended: {}", s.name()),
+        None => say!("recommended: no migration"),
+    }
+    for reason in &recommendation.reasons {
+        say!("  - {reason}");
+    }
+    say!("\n{}", plan::matrix_table());
+    0
+}
+
+/// `purge`: never a live version; documents it cannot read are listed (exit 1).
+fn purge(args: &VersionArgs, family: &dyn Family) -> i32 {
+    if let Err(e) = check_versions(family, "--version", &[args.version]) {
+        return fail(e);
+    }
+    if args.worker.live.contains(&args.version) {
+        return fail(format!(
+            "--version {0}: version {0} is live (--live {1}); purging it would delete \
+             documents its clients still read. Take it out of --live first",
+            args.version,
+            versions_list(&args.worker.live)
+        ));
+    }
+    with_worker(&args.worker, family, |worker| {
+        let purged = worker.purge_report(args.version)?;
+        let n = purged.deleted;
+        Ok(Summary {
+            headline: format!("{n} documents of version {} deleted", args.version),
+            fields: fields([("version", args.version.into()), ("deleted", n.into())]),
+            failed: purged
+                .unreadable
+                .into_iter()
+                .map(|bad| MigrationFailure {
+                    id: bad.id,
+                    error: format!("cannot be read, so not deleted: {}", bad.reason),
+                })
+                .collect(),
+            ..Summary::default()
+        })
+    })
 }
 
 fn versions_list(versions: &[u32]) -> String {
     let list: Vec<String> = versions.iter().map(u32::to_string).collect();
     list.join(",")
-}
-
-fn failures_json(failures: &[MigrationFailure]) -> Value {
-    let entries = failures.iter();
-    let entries = entries.map(|f| serde_json::json!({ "id": f.id, "error": f.error }));
-    Value::Array(entries.collect())
 }
 
 /// The logical documents the worker cannot maintain: stored only at versions that are not

@@ -1,0 +1,76 @@
+//! A command's summary: the same counts, skipped documents and failures rendered as lines for
+//! a person or as one JSON object, and the exit code that follows from them.
+
+use serde_json::Value;
+
+use crate::strategy::engine::MigrationFailure;
+use crate::strategy::skipped::Skipped;
+
+/// How a command prints its summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum Format {
+    /// Lines for a person (failures on stderr).
+    #[default]
+    Text,
+    /// One JSON object on stdout: the counts, `skipped` (reason, count, ids) and `failed`.
+    Json,
+}
+
+/// What a command did, printed as text or JSON; the exit code follows from it.
+#[derive(Debug, Default)]
+pub(super) struct Summary {
+    /// The first text line.
+    pub(super) headline: String,
+    /// Further text lines (stdout).
+    pub(super) details: Vec<String>,
+    /// The JSON object's fields besides `skipped`, `failed` and `exit_code`.
+    pub(super) fields: serde_json::Map<String, Value>,
+    pub(super) skipped: Skipped,
+    pub(super) failed: Vec<MigrationFailure>,
+}
+
+impl Summary {
+    /// 0 when the work asked for was done, 1 when a document failed or was left alone for a
+    /// reason that is the command's business.
+    fn exit_code(&self) -> i32 {
+        i32::from(!self.failed.is_empty() || self.skipped.leaves_work_undone())
+    }
+
+    pub(super) fn print(self, format: Format) -> i32 {
+        let code = self.exit_code();
+        match format {
+            Format::Text => {
+                say!("{}", self.headline);
+                for line in self.details.iter().chain(&self.skipped.lines()) {
+                    say!("{line}");
+                }
+                for failure in &self.failed {
+                    eprintln!("failed: {}: {}", failure.id, failure.error);
+                }
+            }
+            Format::Json => {
+                let mut object = self.fields;
+                object.insert("skipped".to_owned(), self.skipped.to_json());
+                object.insert("failed".to_owned(), failures_json(&self.failed));
+                object.insert("exit_code".to_owned(), Value::from(code));
+                say!("{}", Value::Object(object));
+            }
+        }
+        code
+    }
+}
+
+/// Fields of a JSON summary from `(name, value)` pairs.
+pub(super) fn fields<const N: usize>(pairs: [(&str, Value); N]) -> serde_json::Map<String, Value> {
+    pairs
+        .into_iter()
+        .map(|(name, value)| (name.to_owned(), value))
+        .collect()
+}
+
+/// `[{"id": …, "error": …}]`.
+pub(super) fn failures_json(failures: &[MigrationFailure]) -> Value {
+    let entries = failures.iter();
+    let entries = entries.map(|f| serde_json::json!({ "id": f.id, "error": f.error }));
+    Value::Array(entries.collect())
+}
