@@ -244,9 +244,19 @@ fn seed_v3(store: &dyn Store, states: &[(&str, &str)]) {
 }
 
 #[test]
-fn a_lossy_downgrade_needs_allow_lossy_and_the_dry_run_names_the_loss() {
+fn a_lossy_downgrade_needs_allow_lossy_and_the_dry_run_names_the_loss_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let url = sqlite_url(dir.path(), "lossy.db");
+    a_lossy_downgrade_needs_allow_lossy(&sqlite_url(dir.path(), "lossy.db"));
+}
+
+#[test]
+fn a_lossy_downgrade_needs_allow_lossy_and_the_dry_run_names_the_loss_on_couchdb() {
+    let server = PouchServer::start().unwrap_or_else(|e| panic!("pouchdb-server must start: {e}"));
+    a_lossy_downgrade_needs_allow_lossy(&server.database_url("lossy").unwrap());
+}
+
+fn a_lossy_downgrade_needs_allow_lossy(url: &str) {
+    let url = url.to_owned();
     let store = open(&url).unwrap();
     seed_v3(
         store.as_ref(),
@@ -389,9 +399,20 @@ fn the_worker_names_documents_stored_only_at_versions_that_are_not_live() {
 }
 
 #[test]
-fn fail_fast_finishes_the_failing_batch_and_stops() {
+fn fail_fast_finishes_the_failing_batch_and_stops_on_sqlite() {
     let dir = tempfile::tempdir().unwrap();
-    let url = sqlite_url(dir.path(), "fail-fast.db");
+    fail_fast_finishes_the_failing_batch_and_stops(&sqlite_url(dir.path(), "fail-fast.db"));
+}
+
+/// The server reads the next batch ahead while one is written: what it read ahead is dropped.
+#[test]
+fn fail_fast_finishes_the_failing_batch_and_stops_on_couchdb() {
+    let server = PouchServer::start().unwrap_or_else(|e| panic!("pouchdb-server must start: {e}"));
+    fail_fast_finishes_the_failing_batch_and_stops(&server.database_url("failfast").unwrap());
+}
+
+fn fail_fast_finishes_the_failing_batch_and_stops(url: &str) {
+    let url = url.to_owned();
     let store = open(&url).unwrap();
     let docs: Vec<Doc> = ["todo-a", "todo-b", "todo-c", "todo-d", "todo-e"]
         .iter()
