@@ -115,14 +115,6 @@ pub struct DocLoss {
 }
 
 impl Report {
-    /// Whether the run did all it was asked to: nothing failed and nothing it was asked about
-    /// was left alone (the exit code is 0 only then).
-    pub fn complete(&self) -> bool {
-        self.failed.is_empty() && !self.skipped.leaves_work_undone()
-    }
-}
-
-impl Report {
     /// Adds what `other` (a further pass of the same run) did.
     fn absorb(&mut self, other: Report) {
         self.examined += other.examined;
