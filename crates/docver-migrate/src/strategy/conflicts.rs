@@ -1,0 +1,80 @@
+//! The conflict log of the multi-version strategies: every value two version copies of one
+//! document changed differently since they last agreed, and every edit that met a delete, with
+//! how it was resolved. Resolution is automatic and deterministic (see
+//! [`ancestor`](super::ancestor)); the log is what makes it never silent: an operator lists it
+//! (`docver conflicts`, [`list`]) and re-applies a losing value by hand if it mattered.
+//!
+//! The log is one `_local` document per family (`_local/docver-conflicts-<family>`), in the
+//! store that holds the family's ancestors: neither replicated to clients nor in `_changes`,
+//! and conflicts are rare enough for one document to hold them.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::store::{Store, StoreError};
+
+/// One resolved conflict.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ConflictRecord {
+    /// The logical document (the raw uuid).
+    pub id: String,
+    /// Where, as a JSON pointer into the document at version [`ConflictRecord::version`]
+    /// (`/main/...` the main document, `/parts/<schema>/...` a companion; `""`: the whole
+    /// document, an edit that met a delete).
+    pub path: String,
+    /// The version whose form `path`, `kept` and `lost` are given in.
+    pub version: u32,
+    /// The value both sides started from (`null`: absent).
+    pub base: Value,
+    /// The value kept (`null`: absent or deleted).
+    pub kept: Value,
+    /// The value dropped (`null`: absent).
+    pub lost: Value,
+    /// The version copy whose edit was dropped.
+    pub lost_version: u32,
+    /// The rule that decided, in words.
+    pub rule: String,
+}
+
+fn log_id(family: &str) -> String {
+    format!("docver-conflicts-{family}")
+}
+
+/// Every conflict recorded for `family` in `store`, oldest first.
+pub fn list(store: &dyn Store, family: &str) -> Result<Vec<ConflictRecord>, StoreError> {
+    let Some(log) = store.get_local(&log_id(family))? else {
+        return Ok(Vec::new());
+    };
+    let records = log
+        .get("conflicts")
+        .cloned()
+        .unwrap_or(Value::Array(Vec::new()));
+    serde_json::from_value(records).map_err(|e| StoreError::Corrupt {
+        url: store.url(),
+        id: Some(format!("_local/{}", log_id(family))),
+        detail: format!("the conflict log cannot be read: {e}"),
+    })
+}
+
+/// Appends `records` to `family`'s log (a record already there is not added twice: a re-run
+/// that meets the same conflict again does not grow the log).
+pub(crate) fn append(
+    store: &dyn Store,
+    family: &str,
+    records: &[ConflictRecord],
+) -> Result<(), StoreError> {
+    if records.is_empty() {
+        return Ok(());
+    }
+    let mut all = list(store, family)?;
+    let before = all.len();
+    for record in records {
+        if !all.contains(record) {
+            all.push(record.clone());
+        }
+    }
+    if all.len() == before {
+        return Ok(());
+    }
+    store.put_local(&log_id(family), &json!({ "conflicts": all }))
+}
