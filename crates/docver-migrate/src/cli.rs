@@ -19,7 +19,9 @@ use serde_json::Value;
 
 use crate::store::{Store, StoreError, open, open_existing, redact_url, redact_urls_in};
 use crate::strategy::engine::Membership;
-use crate::strategy::{live, per_version_databases, per_version_documents, plan, transactional};
+use crate::strategy::{
+    conflicts, live, per_version_databases, per_version_documents, plan, transactional,
+};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -42,6 +44,9 @@ pub enum Command {
     SupportedVersions(WorkerArgs),
     /// Recommend a strategy from facts about the deployment.
     Plan(PlanArgs),
+    /// Per-version documents or databases: list the conflicts `worker`/`sync` resolved (in the
+    /// store holding the newest version).
+    Conflicts(StoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -265,16 +270,15 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
         Command::Worker(args) => with_worker(args, family, |worker| {
             worker.run().map(|r| {
                 say!(
-                    "{} changes, {} documents written, {} waiting for companions, {} failed",
+                    "{} changes, {} documents written, {} deleted, {} conflicts resolved, {} waiting for companions, {} failed",
                     r.changes_seen,
                     r.written,
+                    r.deleted,
+                    r.conflicts.len(),
                     r.waiting.len(),
                     r.failed.len()
                 );
-                for f in &r.failed {
-                    eprintln!("failed: {}: {}", f.id, f.error);
-                }
-                i32::from(!r.failed.is_empty())
+                conflicts::print_unfinished(&r.waiting, &r.failed)
             })
         }),
         Command::Backfill(args) => with_worker(&args.worker, family, |worker| {
@@ -328,18 +332,22 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
                 Err(e) => fail(e),
                 Ok(r) => {
                     say!(
-                        "{} changes, {} documents written, {} failed",
+                        "{} changes, {} documents written, {} deleted, {} conflicts resolved, {} waiting for companions, {} failed",
                         r.changes_seen,
                         r.written,
+                        r.deleted,
+                        r.conflicts.len(),
+                        r.waiting.len(),
                         r.failed.len()
                     );
-                    for f in &r.failed {
-                        eprintln!("failed: {}: {}", f.id, f.error);
-                    }
-                    i32::from(!r.failed.is_empty())
+                    conflicts::print_unfinished(&r.waiting, &r.failed)
                 }
             }
         }
+        Command::Conflicts(args) => match open_existing(&args.store) {
+            Err(e) => fail(e),
+            Ok(store) => conflicts::print_log(store.as_ref(), family),
+        },
         Command::Filter(args) => {
             let selector = per_version_documents::replication_selector(
                 family,

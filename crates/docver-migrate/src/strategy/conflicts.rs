@@ -11,6 +11,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
+use super::engine::MigrationFailure;
 use crate::store::{Store, StoreError};
 
 /// One resolved conflict.
@@ -77,4 +78,56 @@ pub(crate) fn append(
         return Ok(());
     }
     store.put_local(&log_id(family), &json!({ "conflicts": all }))
+}
+
+/// `docver conflicts`: prints `family`'s log, one conflict a line. Exit code 0, 2 if the log
+/// cannot be read.
+pub(crate) fn print_log(store: &dyn Store, family: &dyn docver::Family) -> i32 {
+    let records = match list(store, family.schema_name()) {
+        Ok(records) => records,
+        Err(e) => {
+            eprintln!("error: {}", crate::store::redact_urls_in(&e.to_string()));
+            return 2;
+        }
+    };
+    let out = records
+        .iter()
+        .map(|c| {
+            format!(
+                "{} {} (at v{}): kept {}, lost {} (v{}'s edit; was {}): {}\n",
+                c.id,
+                if c.path.is_empty() {
+                    "(document)"
+                } else {
+                    &c.path
+                },
+                c.version,
+                c.kept,
+                c.lost,
+                c.lost_version,
+                c.base,
+                c.rule
+            )
+        })
+        .collect::<String>();
+    print_stdout(&format!("{out}{} conflicts\n", records.len()));
+    0
+}
+
+/// Lists what a `worker`/`sync` run left unfinished (retried on the next run); exit code 1 if
+/// anything is, so a run never reports success over a document left behind.
+pub(crate) fn print_unfinished(waiting: &[MigrationFailure], failed: &[MigrationFailure]) -> i32 {
+    for w in waiting {
+        eprintln!("waiting: {}: {} (retried on the next run)", w.id, w.error);
+    }
+    for f in failed {
+        eprintln!("failed: {}: {}", f.id, f.error);
+    }
+    i32::from(!waiting.is_empty() || !failed.is_empty())
+}
+
+/// Writes to stdout without panicking when it is closed (`docver conflicts | head`).
+fn print_stdout(text: &str) {
+    use std::io::Write as _;
+    let _ = std::io::stdout().write_all(text.as_bytes());
 }
