@@ -836,3 +836,62 @@ fn plan_reads_the_familys_declared_changes() {
         Some(plan::Strategy::PerVersionDocuments)
     );
 }
+
+/// Issue 13 (the seed's first failure story): an offline client's late edit replicates in as a
+/// conflicting revision (`_conflicts`). The worker reads it, merges it against the remembered
+/// copy (its title survives next to the winning revision's `important`), deletes the losing
+/// revision and carries the result to every version.
+#[test]
+fn the_worker_merges_conflicting_revisions_and_resolves_them() {
+    let stores = Stores::new();
+    let store = stores.both("revisions").remove(1);
+    let store = store.as_ref();
+    store
+        .bulk_write(&[Doc::new(
+            "todo-item@1:u3",
+            json!({"schema": "todo-item", "version": 1, "title": "bread", "status": false}),
+        )])
+        .unwrap();
+    assert!(worker(store, &[1, 4]).run().unwrap().failed.is_empty());
+    let first = store.get("todo-item@4:u3").unwrap().unwrap();
+    let first_rev = first.rev.clone().unwrap();
+    edit(store, "todo-item@4:u3", |b| b["important"] = json!(true));
+    // The offline client's edit of the first revision, as replication stores it.
+    let loser = "0".repeat(32);
+    let mut late = first.body.clone();
+    late["title"] = json!("rye bread");
+    late["_rev"] = json!(format!("2-{loser}"));
+    late["_revisions"] = json!({"start": 2, "ids": [loser, first_rev.split_once('-').unwrap().1]});
+    stores
+        .server
+        .put_raw_document(
+            "revisions",
+            "todo-item@4:u3?new_edits=false",
+            &late.to_string(),
+        )
+        .unwrap();
+    assert_eq!(
+        store.conflicting_revisions("todo-item@4:u3").unwrap().len(),
+        1
+    );
+    let report = worker(store, &[1, 4]).run().unwrap();
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert!(
+        report.deleted >= 1,
+        "the losing revision is deleted: {report:?}"
+    );
+    assert!(
+        store
+            .conflicting_revisions("todo-item@4:u3")
+            .unwrap()
+            .is_empty()
+    );
+    let docs = all(store);
+    assert_eq!(
+        docs["todo-item@4:u3"]["title"],
+        json!("rye bread"),
+        "{docs:?}"
+    );
+    assert_eq!(docs["todo-item@4:u3"]["important"], json!(true));
+    assert_eq!(docs["todo-item@1:u3"]["title"], json!("rye bread"));
+}

@@ -37,6 +37,7 @@ use serde_json::{Map, Value, json};
 use super::conflicts::ConflictRecord;
 use super::engine::{self, MigrationFailure};
 use crate::store::{Doc, Store, StoreError, WriteOutcome};
+use docver::pointer;
 
 /// Where a strategy keeps the version copies of a logical document.
 pub(crate) trait Layout {
@@ -99,6 +100,11 @@ pub(crate) fn reconcile(layout: &dyn Layout, uuid: &str) -> Result<Reconciled, S
 struct Copy {
     set: DocumentSet,
     docs: Vec<Doc>,
+    /// The deletions of its documents' losing revisions, folded into `set` (CouchDB
+    /// `_conflicts`): written once the merge is.
+    losers: Vec<Doc>,
+    /// The values those revisions lost.
+    conflicts: Vec<ConflictRecord>,
 }
 
 /// The remembered state of one logical document.
@@ -196,7 +202,12 @@ fn set_from(uuid: &str, value: &Value) -> DocumentSet {
     }
 }
 
-fn load_copy(layout: &dyn Layout, version: u32, uuid: &str) -> Result<Option<Copy>, StoreError> {
+fn load_copy(
+    layout: &dyn Layout,
+    version: u32,
+    uuid: &str,
+    remembered: Option<&Value>,
+) -> Result<Option<Copy>, StoreError> {
     let family = layout.family();
     let store = layout.store(version);
     let Some(main) = store.get(&layout.doc_id(family.schema_name(), version, uuid))? else {
@@ -219,7 +230,67 @@ fn load_copy(layout: &dyn Layout, version: u32, uuid: &str) -> Result<Option<Cop
         parts,
     };
     docs.push(main);
-    Ok(Some(Copy { set, docs }))
+    let mut copy = Copy {
+        set,
+        docs,
+        losers: Vec::new(),
+        conflicts: Vec::new(),
+    };
+    fold_conflicting_revisions(layout, version, uuid, remembered, &mut copy)?;
+    Ok(Some(copy))
+}
+
+/// Merges the losing revisions of each of the copy's documents (concurrent edits of one copy,
+/// replicated in from offline clients) into it, against the remembered copy. Rule: where
+/// they changed one value differently, the store's winning revision wins; recorded.
+fn fold_conflicting_revisions(
+    layout: &dyn Layout,
+    version: u32,
+    uuid: &str,
+    remembered: Option<&Value>,
+    copy: &mut Copy,
+) -> Result<(), StoreError> {
+    let family = layout.family();
+    let store = layout.store(version);
+    let members = std::iter::once((family.schema_name().to_owned(), "/main".to_owned())).chain(
+        family
+            .part_schemas(version)
+            .into_iter()
+            .map(|schema| (schema.clone(), pointer::push("/parts", &schema))),
+    );
+    let mut set = set_value(&copy.set);
+    for (schema, at) in members {
+        let id = layout.doc_id(&schema, version, uuid);
+        if !copy.docs.iter().any(|d| d.id == id) {
+            continue;
+        }
+        for loser in store.conflicting_revisions(&id)? {
+            let base = remembered.and_then(|r| r.pointer(&at));
+            let ours = set.pointer(&at).cloned();
+            let merged = merge3(base, ours.as_ref(), Some(&loser.body), Prefer::Ours);
+            copy.conflicts
+                .extend(merged.conflicts.into_iter().map(|c| ConflictRecord {
+                    id: uuid.to_owned(),
+                    path: format!("{at}{}", c.path),
+                    version,
+                    base: c.base.unwrap_or(Value::Null),
+                    kept: c.ours.unwrap_or(Value::Null),
+                    lost: c.theirs.unwrap_or(Value::Null),
+                    lost_version: version,
+                    rule: format!(
+                        "concurrent revisions of one copy (revision {} lost): the store's winning \
+                     revision wins",
+                        loser.rev.as_deref().unwrap_or("?")
+                    ),
+                }));
+            if let (Some(slot), Some(value)) = (set.pointer_mut(&at), merged.value) {
+                *slot = value;
+            }
+            copy.losers.push(loser.deletion());
+        }
+    }
+    copy.set = set_from(uuid, &set);
+    Ok(())
 }
 
 /// `set` at `target`, through the declared migrations.
@@ -245,15 +316,39 @@ fn stored_form(mut set: DocumentSet) -> DocumentSet {
 
 /// `None`: someone wrote meanwhile, read again.
 fn reconcile_once(layout: &dyn Layout, uuid: &str) -> Result<Option<Reconciled>, StoreError> {
-    let family = layout.family();
     let live = layout.live();
     let ancestor = Ancestor::load(layout, uuid)?;
     let mut copies = BTreeMap::new();
     for &version in &live {
-        if let Some(copy) = load_copy(layout, version, uuid)? {
+        let remembered = ancestor.as_ref().and_then(|a| a.copies.get(&version));
+        if let Some(copy) = load_copy(layout, version, uuid, remembered)? {
             copies.insert(version, copy);
         }
     }
+    let Some(mut done) = reconcile_copies(layout, uuid, &live, ancestor, &copies)? else {
+        return Ok(None);
+    };
+    // The losing revisions go once their content is merged (or the document deleted).
+    if done.unfinished.is_none() {
+        for (&version, copy) in &copies {
+            match write_docs(layout.store(version), &copy.losers)? {
+                Some(n) => done.deleted += n,
+                None => return Ok(None),
+            }
+            done.conflicts.extend(copy.conflicts.iter().cloned());
+        }
+    }
+    Ok(Some(done))
+}
+
+fn reconcile_copies(
+    layout: &dyn Layout,
+    uuid: &str,
+    live: &[u32],
+    ancestor: Option<Ancestor>,
+    copies: &BTreeMap<u32, Copy>,
+) -> Result<Option<Reconciled>, StoreError> {
+    let family = layout.family();
     let Some(hub) = live.last().copied() else {
         return Ok(Some(Reconciled::default()));
     };
@@ -264,7 +359,7 @@ fn reconcile_once(layout: &dyn Layout, uuid: &str) -> Result<Option<Reconciled>,
             .any(|v| live.contains(v) && !copies.contains_key(v))
     });
     if ancestor.as_ref().is_some_and(|a| a.deleted) || vanished {
-        return delete_everywhere(layout, uuid, ancestor.unwrap_or_default(), &copies);
+        return delete_everywhere(layout, uuid, ancestor.unwrap_or_default(), copies);
     }
     let edited: Vec<u32> = copies
         .iter()
@@ -278,7 +373,7 @@ fn reconcile_once(layout: &dyn Layout, uuid: &str) -> Result<Option<Reconciled>,
     if copies.is_empty() {
         return Ok(Some(Reconciled::default()));
     }
-    for (&version, copy) in &copies {
+    for (&version, copy) in copies {
         if family.version_of(&copy.set.main).ok() != Some(version) {
             return Ok(Some(unfinished(
                 layout,
@@ -289,11 +384,11 @@ fn reconcile_once(layout: &dyn Layout, uuid: &str) -> Result<Option<Reconciled>,
             )));
         }
     }
-    let merged = match merge_edits(layout, uuid, hub, ancestor.as_ref(), &copies, &edited) {
+    let merged = match merge_edits(layout, uuid, hub, ancestor.as_ref(), copies, &edited) {
         Ok(merged) => merged,
         Err(unfinished) => return Ok(Some(unfinished)),
     };
-    write_all(layout, uuid, hub, &copies, merged)
+    write_all(layout, uuid, hub, copies, merged)
 }
 
 /// The merge of every edited copy at the hub, and the conflicts met.
