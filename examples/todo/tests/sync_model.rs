@@ -32,7 +32,7 @@ use serde_json::{Value, json};
 use todo::TodoFamily;
 
 const VERSIONS: [u32; 4] = [1, 2, 3, 4];
-const DOCS: usize = 3;
+const DOCS: usize = 2;
 
 /// The suite runs `default` cases from a fixed seed; `DOCVER_FUZZ_CASES` and
 /// `DOCVER_FUZZ_SEED` run longer or elsewhere.
@@ -641,7 +641,7 @@ fn run_history(replicas: &dyn Replicas, ops: &[Op]) -> Result<(), TestCaseError>
 }
 
 proptest! {
-    #![proptest_config(config(48))]
+    #![proptest_config(config(96))]
 
     #[test]
     fn per_version_documents_never_lose_an_edit(ops in prop::collection::vec(op(), 1..24)) {
