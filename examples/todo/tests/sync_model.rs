@@ -16,7 +16,8 @@
 //! - the counts are honest: documents written + deleted = documents whose revision changed,
 //!   and nothing is left waiting or failed.
 //!
-//! Seeded and shrinking (proptest). Longer run (soak):
+//! On SQLite and (fewer histories) on a CouchDB-compatible server. Seeded and shrinking
+//! (proptest). Longer run (soak):
 //! `DOCVER_FUZZ_CASES=5000 cargo test --release -p todo --test sync_model`.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -26,8 +27,9 @@ use docver_migrate::store::{Doc, Store, open};
 use docver_migrate::strategy::conflicts::{self, ConflictRecord};
 use docver_migrate::strategy::engine::Membership;
 use docver_migrate::strategy::{per_version_databases, per_version_documents};
+use docver_testkit::PouchServer;
 use proptest::prelude::*;
-use proptest::test_runner::{Config, RngSeed};
+use proptest::test_runner::{Config, RngSeed, TestRunner};
 use serde_json::{Value, json};
 use todo::TodoFamily;
 
@@ -124,17 +126,31 @@ trait Replicas {
 
 type Revisions = BTreeMap<(String, String), Option<String>>;
 
-/// Per-version documents: one SQLite store, `todo-item@<v>:doc<k>`.
+/// Per-version documents: one store, `todo-item@<v>:doc<k>`.
 struct Documents {
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
     store: Box<dyn Store>,
+    /// How long the worker waits for more changes (a server's feed needs longer).
+    idle: Duration,
 }
 
 impl Documents {
-    fn new() -> Documents {
+    fn sqlite() -> Documents {
         let dir = tempfile::tempdir().unwrap();
         let store = open(&format!("sqlite:{}", dir.path().join("v.db").display())).unwrap();
-        Documents { _dir: dir, store }
+        Documents {
+            _dir: Some(dir),
+            store,
+            idle: Duration::from_millis(5),
+        }
+    }
+
+    fn server(server: &PouchServer, name: &str) -> Documents {
+        Documents {
+            _dir: None,
+            store: open(&server.database_url(name).unwrap()).unwrap(),
+            idle: Duration::from_millis(200),
+        }
     }
 }
 
@@ -157,7 +173,7 @@ impl Replicas for Documents {
             &TodoFamily,
             per_version_documents::Options {
                 live: VERSIONS.to_vec(),
-                idle_timeout: Duration::from_millis(5),
+                idle_timeout: self.idle,
             },
         );
         let report = worker.run().unwrap();
@@ -172,26 +188,29 @@ impl Replicas for Documents {
     }
 }
 
-/// Per-version databases: one SQLite file per version, `doc<k>` and `todo-status:doc<k>`.
+/// Per-version databases: one database per version, `doc<k>` and `todo-status:doc<k>`.
 struct Databases {
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
     stores: Vec<Box<dyn Store>>,
 }
 
 impl Databases {
-    fn new() -> Databases {
+    fn sqlite() -> Databases {
         let dir = tempfile::tempdir().unwrap();
+        let url = |v: &u32| format!("sqlite:{}", dir.path().join(format!("v{v}.db")).display());
+        let stores = VERSIONS.iter().map(|v| open(&url(v)).unwrap()).collect();
+        Databases {
+            _dir: Some(dir),
+            stores,
+        }
+    }
+
+    fn server(server: &PouchServer, name: &str) -> Databases {
         let stores = VERSIONS
             .iter()
-            .map(|v| {
-                open(&format!(
-                    "sqlite:{}",
-                    dir.path().join(format!("v{v}.db")).display()
-                ))
-            })
-            .collect::<Result<_, _>>()
-            .unwrap();
-        Databases { _dir: dir, stores }
+            .map(|v| open(&server.database_url(&format!("{name}-v{v}")).unwrap()).unwrap())
+            .collect();
+        Databases { _dir: None, stores }
     }
 
     fn databases(&self) -> per_version_databases::Databases<'_> {
@@ -640,16 +659,46 @@ fn run_history(replicas: &dyn Replicas, ops: &[Op]) -> Result<(), TestCaseError>
     sync_and_check(replicas, &mut model)
 }
 
+fn history() -> impl Strategy<Value = Vec<Op>> {
+    prop::collection::vec(op(), 1..24)
+}
+
 proptest! {
     #![proptest_config(config(96))]
 
     #[test]
-    fn per_version_documents_never_lose_an_edit(ops in prop::collection::vec(op(), 1..24)) {
-        run_history(&Documents::new(), &ops)?;
+    fn per_version_documents_never_lose_an_edit(ops in history()) {
+        run_history(&Documents::sqlite(), &ops)?;
     }
 
     #[test]
-    fn per_version_databases_never_lose_an_edit(ops in prop::collection::vec(op(), 1..24)) {
-        run_history(&Databases::new(), &ops)?;
+    fn per_version_databases_never_lose_an_edit(ops in history()) {
+        run_history(&Databases::sqlite(), &ops)?;
     }
+}
+
+/// The same histories on a CouchDB-compatible server (fewer by default: each sync is HTTP),
+/// a fresh database (or four) per history.
+fn on_the_server(replicas: impl Fn(&PouchServer, &str) -> Box<dyn Replicas>) {
+    let server = PouchServer::start().unwrap_or_else(|e| panic!("pouchdb-server must start: {e}"));
+    let histories = std::cell::Cell::new(0);
+    let mut runner = TestRunner::new(config(12));
+    let result = runner.run(&history(), |ops| {
+        histories.set(histories.get() + 1);
+        let name = format!("model-{}", histories.get());
+        run_history(replicas(&server, &name).as_ref(), &ops)
+    });
+    if let Err(e) = result {
+        panic!("{e}");
+    }
+}
+
+#[test]
+fn per_version_documents_never_lose_an_edit_on_the_server() {
+    on_the_server(|server, name| Box::new(Documents::server(server, name)));
+}
+
+#[test]
+fn per_version_databases_never_lose_an_edit_on_the_server() {
+    on_the_server(|server, name| Box::new(Databases::server(server, name)));
 }
