@@ -414,6 +414,9 @@ fn snapshot(replicas: &dyn Replicas) -> Snapshot {
         .collect()
 }
 
+/// A todo and the field of a conflict (`None`: an edit that met a delete).
+type ConflictAt = (usize, Option<Field>);
+
 /// What the model expects of one todo after a sync.
 #[derive(Debug)]
 enum Expected {
@@ -436,10 +439,7 @@ struct Model {
 impl Model {
     /// Each todo's expected state after syncing `now`, and the conflicts that must be
     /// recorded (`None` for an edit that met a delete).
-    fn expect(
-        &mut self,
-        now: &Snapshot,
-    ) -> (BTreeMap<usize, Expected>, BTreeSet<(usize, Option<Field>)>) {
+    fn expect(&mut self, now: &Snapshot) -> (BTreeMap<usize, Expected>, BTreeSet<ConflictAt>) {
         let mut expected = BTreeMap::new();
         let mut conflicts = BTreeSet::new();
         for doc in 0..DOCS {
@@ -602,7 +602,7 @@ fn sync_and_check(replicas: &dyn Replicas, model: &mut Model) -> Result<(), Test
             }
         }
     }
-    let reported: BTreeSet<(usize, Option<Field>)> = synced
+    let reported: BTreeSet<ConflictAt> = synced
         .conflicts
         .iter()
         .map(|c| {
