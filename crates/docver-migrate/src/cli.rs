@@ -44,8 +44,8 @@ pub enum Command {
     SupportedVersions(WorkerArgs),
     /// Recommend a strategy from facts about the deployment.
     Plan(PlanArgs),
-    /// Per-version documents or databases: list the conflicts `worker`/`sync` resolved (in the
-    /// store holding the newest version).
+    /// List the conflicts `worker`/`sync` resolved (in the store holding the newest version),
+    /// and every document with conflicting revisions nobody resolved yet (exit 1 if any).
     Conflicts(StoreArgs),
 }
 

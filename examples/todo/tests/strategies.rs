@@ -871,8 +871,12 @@ fn the_worker_merges_conflicting_revisions_and_resolves_them() {
         )
         .unwrap();
     assert_eq!(
-        store.conflicting_revisions("todo-item@4:u3").unwrap().len(),
-        1
+        conflicts::unresolved(store).unwrap(),
+        vec![conflicts::Unresolved {
+            id: "todo-item@4:u3".into(),
+            revisions: vec![format!("2-{loser}")],
+        }],
+        "the operator sees it (`todo conflicts`)"
     );
     let report = worker(store, &[1, 4]).run().unwrap();
     assert!(report.failed.is_empty(), "{report:?}");
@@ -880,12 +884,7 @@ fn the_worker_merges_conflicting_revisions_and_resolves_them() {
         report.deleted >= 1,
         "the losing revision is deleted: {report:?}"
     );
-    assert!(
-        store
-            .conflicting_revisions("todo-item@4:u3")
-            .unwrap()
-            .is_empty()
-    );
+    assert!(conflicts::unresolved(store).unwrap().is_empty(), "resolved");
     let docs = all(store);
     assert_eq!(
         docs["todo-item@4:u3"]["title"],

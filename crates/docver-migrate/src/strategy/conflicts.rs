@@ -57,6 +57,38 @@ pub fn list(store: &dyn Store, family: &str) -> Result<Vec<ConflictRecord>, Stor
     })
 }
 
+/// A document of the store with conflicting revisions nobody resolved yet (CouchDB
+/// `_conflicts`: e.g. an offline client's late edit replicated in after a transactional
+/// migration). `sync` and `worker` merge and resolve those of their documents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unresolved {
+    pub id: String,
+    /// The losing revisions.
+    pub revisions: Vec<String>,
+}
+
+/// Every document of `store` with conflicting revisions, in id order (none on SQLite, which
+/// keeps one revision per document). One read per document: an operator's command.
+pub fn unresolved(store: &dyn Store) -> Result<Vec<Unresolved>, StoreError> {
+    let mut found = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = store.all_docs_page(after.as_deref(), 500)?;
+        let Some(last) = page.last_id() else { break };
+        after = Some(last.to_owned());
+        for doc in &page.docs {
+            let losers = store.conflicting_revisions(&doc.id)?;
+            if !losers.is_empty() {
+                found.push(Unresolved {
+                    id: doc.id.clone(),
+                    revisions: losers.into_iter().filter_map(|d| d.rev).collect(),
+                });
+            }
+        }
+    }
+    Ok(found)
+}
+
 /// Appends `records` to `family`'s log (a record already there is not added twice: a re-run
 /// that meets the same conflict again does not grow the log).
 pub(crate) fn append(
@@ -80,11 +112,14 @@ pub(crate) fn append(
     store.put_local(&log_id(family), &json!({ "conflicts": all }))
 }
 
-/// `docver conflicts`: prints `family`'s log, one conflict a line. Exit code 0, 2 if the log
-/// cannot be read.
+/// `docver conflicts`: prints `family`'s log, one conflict a line, then the documents whose
+/// conflicting revisions nobody resolved yet. Exit code 0, 1 if there are unresolved ones, 2 if
+/// the store cannot be read.
 pub(crate) fn print_log(store: &dyn Store, family: &dyn docver::Family) -> i32 {
-    let records = match list(store, family.schema_name()) {
-        Ok(records) => records,
+    let (records, open) = match list(store, family.schema_name())
+        .and_then(|records| Ok((records, unresolved(store)?)))
+    {
+        Ok(found) => found,
         Err(e) => {
             eprintln!("error: {}", crate::store::redact_urls_in(&e.to_string()));
             return 2;
@@ -110,8 +145,22 @@ pub(crate) fn print_log(store: &dyn Store, family: &dyn docver::Family) -> i32 {
             )
         })
         .collect::<String>();
-    print_stdout(&format!("{out}{} conflicts\n", records.len()));
-    0
+    let open_lines = open
+        .iter()
+        .map(|u| {
+            format!(
+                "unresolved: {} (losing revisions {})\n",
+                u.id,
+                u.revisions.join(", ")
+            )
+        })
+        .collect::<String>();
+    print_stdout(&format!(
+        "{out}{open_lines}{} conflicts resolved, {} documents with unresolved conflicting revisions\n",
+        records.len(),
+        open.len()
+    ));
+    i32::from(!open.is_empty())
 }
 
 /// Lists what a `worker`/`sync` run left unfinished (retried on the next run); exit code 1 if
