@@ -21,6 +21,7 @@ mod pending;
 pub mod per_version_databases;
 pub mod per_version_documents;
 pub mod plan;
+mod reconcile;
 pub mod transactional;
 
 pub use engine::{Membership, MigrationFailure};

@@ -8,9 +8,9 @@ use std::collections::BTreeSet;
 
 use serde_json::{Value, json};
 
-use super::ancestor::{self, Layout};
 use super::conflicts::{self, ConflictRecord};
 use super::engine::MigrationFailure;
+use super::reconcile::{self, Layout};
 use crate::store::StoreError;
 
 /// What reconciling a set of logical documents did.
@@ -53,7 +53,7 @@ pub(crate) fn reconcile_all(
     let mut tally = Tally::default();
     let mut pending = BTreeSet::new();
     for uuid in &uuids {
-        let done = match ancestor::reconcile(layout, uuid) {
+        let done = match reconcile::reconcile(layout, uuid) {
             Ok(done) => done,
             Err(e) => match e.unreadable_doc() {
                 Some(bad) => {

@@ -22,10 +22,10 @@ use std::time::Duration;
 use docver::Family;
 use serde_json::{Value, json};
 
-use super::ancestor::Layout;
 use super::conflicts::ConflictRecord;
 use super::engine::{self, Membership, MigrationFailure};
 use super::pending;
+use super::reconcile::Layout;
 use crate::store::{Doc, FeedEntry, Store, StoreError};
 
 /// What one sync pass did.

@@ -26,10 +26,11 @@ use std::time::Duration;
 use docver::{Family, VersionedId};
 use serde_json::{Value, json};
 
-use super::ancestor::{self, Layout};
+use super::ancestor;
 use super::conflicts::ConflictRecord;
 use super::engine::MigrationFailure;
 use super::pending::{self, Tally};
+use super::reconcile::Layout;
 use crate::store::{Doc, Store, StoreError, WriteOutcome, follow};
 
 /// The id of `schema`'s document for `uuid` at family version `version`.
