@@ -894,3 +894,35 @@ fn the_worker_merges_conflicting_revisions_and_resolves_them() {
     assert_eq!(docs["todo-item@4:u3"]["important"], json!(true));
     assert_eq!(docs["todo-item@1:u3"]["title"], json!("rye bread"));
 }
+
+/// More changed documents than the worker reconciles at once: every one is reconciled (in
+/// batches, as the feed goes) and counted once.
+#[test]
+fn the_worker_reconciles_a_long_feed_in_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&format!("sqlite:{}", dir.path().join("long.db").display())).unwrap();
+    let docs: Vec<Doc> = (0..1200)
+        .map(|i| {
+            Doc::new(
+                format!("todo-item@1:u{i:04}"),
+                json!({"schema": "todo-item", "version": 1, "title": format!("t{i}"), "status": false}),
+            )
+        })
+        .collect();
+    store.bulk_write(&docs).unwrap();
+    let report = worker(store.as_ref(), &[1, 4]).run().unwrap();
+    assert!(
+        report.failed.is_empty() && report.waiting.is_empty(),
+        "{report:?}"
+    );
+    assert_eq!(report.written, 2400, "each todo's v4 form and status");
+    let stored = all(store.as_ref());
+    assert_eq!(
+        stored
+            .keys()
+            .filter(|id| id.starts_with("todo-item@4:"))
+            .count(),
+        1200
+    );
+    assert_eq!(worker(store.as_ref(), &[1, 4]).run().unwrap().written, 0);
+}

@@ -153,7 +153,10 @@ impl Databases<'_> {
                     }
                 }
                 let done = page.changes.is_empty() || page.last_seq == since;
-                since = page.last_seq;
+                // An empty `last_seq` (nothing new on some servers) keeps the checkpoint.
+                if !page.last_seq.is_empty() {
+                    since = page.last_seq;
+                }
                 if done {
                     break;
                 }

@@ -38,6 +38,9 @@ pub fn versioned_id(schema: &str, version: u32, uuid: &str) -> String {
     VersionedId::new(schema, version, uuid).to_string()
 }
 
+/// How many changed logical documents the worker gathers before reconciling them.
+const RECONCILE_BATCH: usize = 500;
+
 #[derive(Debug, Clone)]
 pub struct Options {
     /// The versions kept in the database (each document exists once per live version).
@@ -69,8 +72,17 @@ impl Report {
         self.written += tally.written;
         self.deleted += tally.deleted;
         self.conflicts.extend(tally.conflicts);
-        self.waiting.extend(tally.waiting);
-        self.failed.extend(tally.failed);
+        // Pending documents are retried with every batch: each is listed once.
+        for (list, new) in [
+            (&mut self.waiting, tally.waiting),
+            (&mut self.failed, tally.failed),
+        ] {
+            for entry in new {
+                if !list.iter().any(|e| e.id == entry.id) {
+                    list.push(entry);
+                }
+            }
+        }
     }
 }
 
@@ -140,6 +152,7 @@ impl<'a> Worker<'a> {
             .unwrap_or_else(|| "0".to_owned());
         let mut report = Report::default();
         let mut uuids = BTreeSet::new();
+        let mut error = None;
         let last = follow(
             self.store,
             &since,
@@ -150,10 +163,21 @@ impl<'a> Worker<'a> {
                 {
                     uuids.insert(uuid);
                 }
-                true
+                // A busy feed is never idle: reconcile as it goes, a batch at a time.
+                if uuids.len() < RECONCILE_BATCH {
+                    return true;
+                }
+                match pending::reconcile_all(self, std::mem::take(&mut uuids)) {
+                    Ok(tally) => report.add(tally),
+                    Err(e) => error = Some(e),
+                }
+                error.is_none()
             },
             self.options.idle_timeout,
         )?;
+        if let Some(e) = error {
+            return Err(e);
+        }
         report.add(pending::reconcile_all(self, uuids)?);
         self.store
             .put_local(&self.checkpoint_id(), &json!({ "since": last }))?;
