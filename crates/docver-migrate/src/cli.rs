@@ -25,11 +25,13 @@ use crate::store::{
 };
 use crate::strategy::engine::{Membership, MigrationFailure};
 use crate::strategy::skipped::{SkipReason, Skipped};
-use crate::strategy::{live, per_version_databases, per_version_documents, plan, transactional};
+use crate::strategy::{
+    conflicts, live, per_version_databases, per_version_documents, plan, transactional,
+};
 
 mod summary;
 pub use summary::Format;
-use summary::{Summary, failures_json, fields};
+use summary::{Summary, fields};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -52,6 +54,9 @@ pub enum Command {
     SupportedVersions(WorkerArgs),
     /// Recommend a strategy from facts about the deployment.
     Plan(PlanArgs),
+    /// List the conflicts `worker`/`sync` resolved (in the store holding the newest version),
+    /// and every document with conflicting revisions nobody resolved yet (exit 1 if any).
+    Conflicts(StoreArgs),
 }
 
 #[derive(Debug, Args)]
@@ -236,17 +241,21 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
             let r = worker.run()?;
             let mut summary = Summary {
                 headline: format!(
-                    "{} changes, {} documents written, {} waiting for companions, {} failed",
+                    "{} changes, {} documents written, {} deleted, {} conflicts resolved, {} waiting for companions, {} failed",
                     r.changes_seen,
                     r.written,
+                    r.deleted,
+                    r.conflicts.len(),
                     r.waiting.len(),
                     r.failed.len()
                 ),
                 fields: fields([
                     ("changes", r.changes_seen.into()),
                     ("written", r.written.into()),
-                    ("waiting", failures_json(&r.waiting)),
+                    ("deleted", r.deleted.into()),
+                    ("conflicts", r.conflicts.len().into()),
                 ]),
+                waiting: r.waiting,
                 failed: r.failed,
                 ..Summary::default()
             };
@@ -275,6 +284,10 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
         }
         Command::Purge(args) => purge(args, family),
         Command::Sync(args) => sync(args, family),
+        Command::Conflicts(args) => match open_existing(&args.store) {
+            Err(e) => fail(e),
+            Ok(store) => conflicts::print_log(store.as_ref(), family),
+        },
         Command::Filter(args) => {
             if let Err(e) = check_versions(family, "--client-version", &[args.client_version]) {
                 return fail(e);
@@ -533,6 +546,7 @@ fn migrate_summary(args: &MigrateArgs, report: transactional::Report) -> Summary
         ]),
         skipped: report.skipped,
         failed: report.failed,
+        waiting: Vec::new(),
     }
 }
 
@@ -573,6 +587,7 @@ fn stats(args: &StoreArgs, family: &dyn Family) -> i32 {
                 error: bad.reason,
             })
             .collect(),
+        waiting: Vec::new(),
     }
     .print(args.format)
 }
@@ -617,15 +632,21 @@ fn sync(args: &SyncArgs, family: &dyn Family) -> i32 {
         Err(e) => fail(e),
         Ok(r) => Summary {
             headline: format!(
-                "{} changes, {} documents written, {} failed",
+                "{} changes, {} documents written, {} deleted, {} conflicts resolved, {} waiting for companions, {} failed",
                 r.changes_seen,
                 r.written,
+                r.deleted,
+                r.conflicts.len(),
+                r.waiting.len(),
                 r.failed.len()
             ),
             fields: fields([
                 ("changes", r.changes_seen.into()),
                 ("written", r.written.into()),
+                ("deleted", r.deleted.into()),
+                ("conflicts", r.conflicts.len().into()),
             ]),
+            waiting: r.waiting,
             failed: r.failed,
             ..Summary::default()
         }

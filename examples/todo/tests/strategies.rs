@@ -9,7 +9,9 @@ use std::time::Duration;
 use docver::Family;
 use docver_migrate::store::{Doc, Store, open};
 use docver_migrate::strategy::engine::Membership;
-use docver_migrate::strategy::{live, per_version_databases, per_version_documents, transactional};
+use docver_migrate::strategy::{
+    conflicts, live, per_version_databases, per_version_documents, transactional,
+};
 use docver_testkit::PouchServer;
 use serde_json::{Value, json};
 use todo::TodoFamily;
@@ -310,6 +312,218 @@ fn per_version_databases_sync_both_ways_without_echo() {
         );
         let quiet = databases.sync_once().unwrap();
         assert_eq!(quiet.written, 0, "nothing loops");
+    }
+}
+
+/// Each kind of store's four version databases, named `<name>_v<N>`.
+fn four_databases(stores: &Stores, name: &str) -> [Vec<Box<dyn Store>>; 2] {
+    let mut sqlite = Vec::new();
+    let mut couch = Vec::new();
+    for v in 1..=4 {
+        let mut both = stores.both(&format!("{name}_v{v}"));
+        couch.push(both.remove(1));
+        sqlite.push(both.remove(0));
+    }
+    [sqlite, couch]
+}
+
+fn databases(dbs: &[Box<dyn Store>]) -> per_version_databases::Databases<'_> {
+    per_version_databases::Databases {
+        family: &TodoFamily,
+        membership: untagged(),
+        by_version: dbs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (i as u32 + 1, s.as_ref()))
+            .collect(),
+    }
+}
+
+/// An app's edit of the stored `id`.
+fn edit(store: &dyn Store, id: &str, change: impl FnOnce(&mut Value)) {
+    let doc = store.get(id).unwrap().unwrap();
+    let mut body = doc.body.clone();
+    change(&mut body);
+    store.bulk_write(&[doc.updated(body)]).unwrap();
+}
+
+fn sync(databases: &per_version_databases::Databases<'_>) -> per_version_databases::Report {
+    databases
+        .sync_until_quiet(10, Duration::from_millis(10))
+        .unwrap()
+}
+
+/// Issue 13: a v1 app sets title A and `status` while a v4 app sets title B and `important`.
+/// Merged against their common ancestor, both edits survive; the title, changed in both, keeps
+/// the newest version's edit and the conflict is recorded.
+#[test]
+fn sync_merges_concurrent_edits_against_their_common_ancestor() {
+    let stores = Stores::new();
+    for dbs in four_databases(&stores, "ancestor") {
+        let databases = databases(&dbs);
+        dbs[0]
+            .bulk_write(&[Doc::new("u1", json!({"title": "milk", "status": false}))])
+            .unwrap();
+        assert!(sync(&databases).failed.is_empty());
+        edit(dbs[0].as_ref(), "u1", |b| {
+            b["title"] = json!("A");
+            b["status"] = json!(true);
+        });
+        edit(dbs[3].as_ref(), "u1", |b| {
+            b["title"] = json!("B");
+            b["important"] = json!(true);
+        });
+        let report = sync(&databases);
+        assert!(
+            report.failed.is_empty() && report.waiting.is_empty(),
+            "{report:?}"
+        );
+        let body = |v: usize| dbs[v - 1].get("u1").unwrap().unwrap().body;
+        for v in 1..=4 {
+            assert_eq!(body(v)["title"], json!("B"), "v{v}: {}", body(v));
+        }
+        for v in 2..=4 {
+            assert_eq!(body(v)["important"], json!(true), "v{v} lost the v4 edit");
+        }
+        assert_eq!(body(1)["status"], json!(true), "v1 lost its own edit");
+        assert_eq!(body(3)["status"], json!("completed"));
+        assert_eq!(
+            dbs[3].get("todo-status:u1").unwrap().unwrap().body["status"],
+            json!("completed")
+        );
+        assert_eq!(report.conflicts.len(), 1, "{:?}", report.conflicts);
+        let conflict = &report.conflicts[0];
+        assert_eq!(
+            (
+                conflict.path.as_str(),
+                &conflict.kept,
+                &conflict.lost,
+                conflict.lost_version
+            ),
+            ("/main/title", &json!("B"), &json!("A"), 1)
+        );
+        assert_eq!(
+            conflicts::list(dbs[3].as_ref(), "todo-item").unwrap(),
+            report.conflicts,
+            "the operator can list it"
+        );
+    }
+}
+
+/// Issue 13: a companion-only edit syncs, and a split document whose companion arrives late is
+/// waited for and listed on every pass until it completes.
+#[test]
+fn sync_follows_companion_edits_and_waits_for_late_parts() {
+    let stores = Stores::new();
+    for dbs in four_databases(&stores, "parts") {
+        let databases = databases(&dbs);
+        dbs[3]
+            .bulk_write(&[Doc::new(
+                "u2",
+                json!({"schema": "todo-item", "version": 4, "title": "call", "important": false}),
+            )])
+            .unwrap();
+        for pass in 0..2 {
+            let report = databases.sync_once().unwrap();
+            assert_eq!(report.waiting.len(), 1, "pass {pass}: {report:?}");
+            assert!(dbs[2].get("u2").unwrap().is_none());
+        }
+        dbs[3]
+            .bulk_write(&[Doc::new(
+                "todo-status:u2",
+                json!({"schema": "todo-status", "version": 1, "todo": "u2", "status": "started"}),
+            )])
+            .unwrap();
+        let report = sync(&databases);
+        assert!(
+            report.waiting.is_empty() && report.failed.is_empty(),
+            "{report:?}"
+        );
+        assert_eq!(
+            dbs[2].get("u2").unwrap().unwrap().body["status"],
+            json!("started")
+        );
+        edit(dbs[3].as_ref(), "todo-status:u2", |b| {
+            b["status"] = json!("completed")
+        });
+        let report = sync(&databases);
+        assert!(report.written > 0, "{report:?}");
+        assert_eq!(
+            dbs[2].get("u2").unwrap().unwrap().body["status"],
+            json!("completed")
+        );
+        assert_eq!(
+            dbs[0].get("u2").unwrap().unwrap().body["status"],
+            json!(true)
+        );
+    }
+}
+
+/// Issue 13: a v2 retitle and a concurrent `important = true` on `@4` both survive; a delete
+/// reaches every version and companion, and neither a stale copy nor a late edit brings the
+/// todo back (the late edit is a recorded conflict).
+#[test]
+fn worker_merges_concurrent_edits_and_propagates_deletes() {
+    let stores = Stores::new();
+    for store in stores.both("worker-merge") {
+        let store = store.as_ref();
+        let v2 = json!({"schema": "todo-item", "version": 2, "title": "milk", "status": false, "important": false});
+        store
+            .bulk_write(&[Doc::new("todo-item@2:u1", v2.clone())])
+            .unwrap();
+        assert!(
+            worker(store, &[1, 2, 3, 4])
+                .run()
+                .unwrap()
+                .failed
+                .is_empty()
+        );
+        edit(store, "todo-item@2:u1", |b| b["title"] = json!("oat milk"));
+        edit(store, "todo-item@4:u1", |b| b["important"] = json!(true));
+        let report = worker(store, &[1, 2, 3, 4]).run().unwrap();
+        assert!(report.conflicts.is_empty(), "{report:?}");
+        let docs = all(store);
+        for v in 1..=4 {
+            assert_eq!(
+                docs[&format!("todo-item@{v}:u1")]["title"],
+                json!("oat milk")
+            );
+        }
+        for v in 2..=4 {
+            assert_eq!(docs[&format!("todo-item@{v}:u1")]["important"], json!(true));
+        }
+
+        let doomed = store.get("todo-item@3:u1").unwrap().unwrap();
+        store.bulk_write(&[doomed.deletion()]).unwrap();
+        let report = worker(store, &[1, 2, 3, 4]).run().unwrap();
+        assert_eq!(report.deleted, 4, "3 copies and the v4 status: {report:?}");
+        assert!(
+            all(store).keys().all(|id| !id.ends_with(":u1")),
+            "{:?}",
+            all(store)
+        );
+
+        let stale = docs["todo-item@1:u1"].clone();
+        store
+            .bulk_write(&[Doc::new("todo-item@1:u1", stale)])
+            .unwrap();
+        let report = worker(store, &[1, 2, 3, 4]).run().unwrap();
+        assert!(
+            report.conflicts.is_empty(),
+            "a stale copy is no edit: {report:?}"
+        );
+        let mut late = docs["todo-item@2:u1"].clone();
+        late["title"] = json!("late");
+        store
+            .bulk_write(&[Doc::new("todo-item@2:u1", late)])
+            .unwrap();
+        let report = worker(store, &[1, 2, 3, 4]).run().unwrap();
+        assert_eq!(report.conflicts.len(), 1, "{report:?}");
+        assert_eq!(report.conflicts[0].lost["main"]["title"], json!("late"));
+        assert!(
+            all(store).keys().all(|id| !id.ends_with(":u1")),
+            "resurrected"
+        );
     }
 }
 
@@ -621,4 +835,94 @@ fn plan_reads_the_familys_declared_changes() {
         recommendation.strategy,
         Some(plan::Strategy::PerVersionDocuments)
     );
+}
+
+/// Issue 13 (the seed's first failure story): an offline client's late edit replicates in as a
+/// conflicting revision (`_conflicts`). The worker reads it, merges it against the remembered
+/// copy (its title survives next to the winning revision's `important`), deletes the losing
+/// revision and carries the result to every version.
+#[test]
+fn the_worker_merges_conflicting_revisions_and_resolves_them() {
+    let stores = Stores::new();
+    let store = stores.both("revisions").remove(1);
+    let store = store.as_ref();
+    store
+        .bulk_write(&[Doc::new(
+            "todo-item@1:u3",
+            json!({"schema": "todo-item", "version": 1, "title": "bread", "status": false}),
+        )])
+        .unwrap();
+    assert!(worker(store, &[1, 4]).run().unwrap().failed.is_empty());
+    let first = store.get("todo-item@4:u3").unwrap().unwrap();
+    let first_rev = first.rev.clone().unwrap();
+    edit(store, "todo-item@4:u3", |b| b["important"] = json!(true));
+    // The offline client's edit of the first revision, as replication stores it.
+    let loser = "0".repeat(32);
+    let mut late = first.body.clone();
+    late["title"] = json!("rye bread");
+    late["_rev"] = json!(format!("2-{loser}"));
+    late["_revisions"] = json!({"start": 2, "ids": [loser, first_rev.split_once('-').unwrap().1]});
+    stores
+        .server
+        .put_raw_document(
+            "revisions",
+            "todo-item@4:u3?new_edits=false",
+            &late.to_string(),
+        )
+        .unwrap();
+    assert_eq!(
+        conflicts::unresolved(store).unwrap(),
+        vec![conflicts::Unresolved {
+            id: "todo-item@4:u3".into(),
+            revisions: vec![format!("2-{loser}")],
+        }],
+        "the operator sees it (`todo conflicts`)"
+    );
+    let report = worker(store, &[1, 4]).run().unwrap();
+    assert!(report.failed.is_empty(), "{report:?}");
+    assert!(
+        report.deleted >= 1,
+        "the losing revision is deleted: {report:?}"
+    );
+    assert!(conflicts::unresolved(store).unwrap().is_empty(), "resolved");
+    let docs = all(store);
+    assert_eq!(
+        docs["todo-item@4:u3"]["title"],
+        json!("rye bread"),
+        "{docs:?}"
+    );
+    assert_eq!(docs["todo-item@4:u3"]["important"], json!(true));
+    assert_eq!(docs["todo-item@1:u3"]["title"], json!("rye bread"));
+}
+
+/// More changed documents than the worker reconciles at once: every one is reconciled (in
+/// batches, as the feed goes) and counted once.
+#[test]
+fn the_worker_reconciles_a_long_feed_in_batches() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&format!("sqlite:{}", dir.path().join("long.db").display())).unwrap();
+    let docs: Vec<Doc> = (0..1200)
+        .map(|i| {
+            Doc::new(
+                format!("todo-item@1:u{i:04}"),
+                json!({"schema": "todo-item", "version": 1, "title": format!("t{i}"), "status": false}),
+            )
+        })
+        .collect();
+    store.bulk_write(&docs).unwrap();
+    let report = worker(store.as_ref(), &[1, 4]).run().unwrap();
+    assert!(
+        report.failed.is_empty() && report.waiting.is_empty(),
+        "{report:?}"
+    );
+    assert_eq!(report.written, 2400, "each todo's v4 form and status");
+    let stored = all(store.as_ref());
+    assert_eq!(
+        stored
+            .keys()
+            .filter(|id| id.starts_with("todo-item@4:"))
+            .count(),
+        1200
+    );
+    assert_eq!(worker(store.as_ref(), &[1, 4]).run().unwrap().written, 0);
 }

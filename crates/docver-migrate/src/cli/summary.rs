@@ -26,6 +26,9 @@ pub(super) struct Summary {
     /// The JSON object's fields besides `skipped`, `failed` and `exit_code`.
     pub(super) fields: serde_json::Map<String, Value>,
     pub(super) skipped: Skipped,
+    /// Documents whose inputs are not all there yet (a split document's late part): retried
+    /// on the next run, and the run is not done while any wait.
+    pub(super) waiting: Vec<MigrationFailure>,
     pub(super) failed: Vec<MigrationFailure>,
 }
 
@@ -33,7 +36,8 @@ impl Summary {
     /// 0 when the work asked for was done, 1 when a document failed or was left alone for a
     /// reason that is the command's business.
     fn exit_code(&self) -> i32 {
-        i32::from(!self.failed.is_empty() || self.skipped.leaves_work_undone())
+        let unfinished = !self.failed.is_empty() || !self.waiting.is_empty();
+        i32::from(unfinished || self.skipped.leaves_work_undone())
     }
 
     pub(super) fn print(self, format: Format) -> i32 {
@@ -44,6 +48,12 @@ impl Summary {
                 for line in self.details.iter().chain(&self.skipped.lines()) {
                     say!("{line}");
                 }
+                for waiting in &self.waiting {
+                    eprintln!(
+                        "waiting: {}: {} (retried on the next run)",
+                        waiting.id, waiting.error
+                    );
+                }
                 for failure in &self.failed {
                     eprintln!("failed: {}: {}", failure.id, failure.error);
                 }
@@ -51,6 +61,7 @@ impl Summary {
             Format::Json => {
                 let mut object = self.fields;
                 object.insert("skipped".to_owned(), self.skipped.to_json());
+                object.insert("waiting".to_owned(), failures_json(&self.waiting));
                 object.insert("failed".to_owned(), failures_json(&self.failed));
                 object.insert("exit_code".to_owned(), Value::from(code));
                 say!("{}", Value::Object(object));

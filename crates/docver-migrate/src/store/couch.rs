@@ -546,6 +546,35 @@ impl Store for CouchStore {
         }
     }
 
+    fn conflicting_revisions(&self, id: &str) -> Result<Vec<Doc>, StoreError> {
+        let path = doc_path(id);
+        let query = [("conflicts", "true".to_owned())];
+        let reply = self.send(Method::Get, &path, &query, None, Some(id), None)?;
+        let revs: Vec<String> = match reply.status {
+            404 => return Ok(Vec::new()),
+            200 => reply
+                .json
+                .get("_conflicts")
+                .and_then(Value::as_array)
+                .map_or_else(Vec::new, |revs| {
+                    revs.iter()
+                        .filter_map(|r| r.as_str().map(str::to_owned))
+                        .collect()
+                }),
+            _ => return Err(self.http_error(Some(id), &reply)),
+        };
+        let mut losers = Vec::new();
+        for rev in revs.into_iter().rev() {
+            let reply = self.send(Method::Get, &path, &[("rev", rev)], None, Some(id), None)?;
+            match reply.status {
+                200 => losers.push(self.doc_from_json(reply.json)?),
+                404 => {}
+                _ => return Err(self.http_error(Some(id), &reply)),
+            }
+        }
+        Ok(losers)
+    }
+
     fn all_docs(&self, start_after: Option<&str>, limit: usize) -> Result<Vec<Doc>, StoreError> {
         self.all_docs_page(start_after, limit)?
             .into_docs(&self.url())

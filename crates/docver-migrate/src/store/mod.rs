@@ -216,6 +216,15 @@ pub trait Store: Send + Sync {
     /// with or without the prefix). Unchanged design documents are not rewritten.
     fn put_design(&self, id: &str, design: &Value) -> Result<(), StoreError>;
 
+    /// The losing revisions of `id` still in conflict with its current one (CouchDB's
+    /// `_conflicts`: concurrent edits replicated from offline clients), oldest first; empty if
+    /// there are none or the store keeps one revision per document (SQLite). Deleting one (a
+    /// [`Doc::deletion`] naming its revision) resolves it.
+    fn conflicting_revisions(&self, id: &str) -> Result<Vec<Doc>, StoreError> {
+        let _ = id;
+        Ok(Vec::new())
+    }
+
     /// Whether reading the next page while the current one is written pays off (the
     /// transactional migration's read-ahead): yes for a server, where it hides the round trip
     /// and the client's own work behind the server's; no for an embedded store, where the

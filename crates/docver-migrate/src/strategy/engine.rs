@@ -270,45 +270,6 @@ pub fn propagate(
         parts,
     })
 }
-
-/// Writes each `(id, body)` unless the store already holds exactly that body, re-reading on a
-/// conflict (another worker wrote meanwhile: identical output then ends the loop). Returns the
-/// number of documents written. Used by the workers, whose outputs are deterministic.
-pub(crate) fn write_if_changed(
-    store: &dyn Store,
-    writes: Vec<(String, Value)>,
-) -> Result<usize, StoreError> {
-    use crate::store::WriteOutcome;
-    let mut written = 0;
-    for (id, body) in writes {
-        let body = body_of(body);
-        for _ in 0..5 {
-            let current = store.get(&id)?;
-            let doc = match &current {
-                Some(current) if current.body == body => break,
-                Some(current) => current.updated(body.clone()),
-                None => Doc::new(id.clone(), body.clone()),
-            };
-            match store.bulk_write(&[doc])?.pop() {
-                Some(WriteOutcome::Written { .. }) => {
-                    written += 1;
-                    break;
-                }
-                Some(WriteOutcome::Conflict { .. }) => continue,
-                Some(WriteOutcome::Rejected { id, reason }) => {
-                    return Err(StoreError::Protocol {
-                        url: store.url(),
-                        id: Some(id),
-                        detail: format!("rejected: {reason}"),
-                    });
-                }
-                None => break,
-            }
-        }
-    }
-    Ok(written)
-}
-
 #[cfg(test)]
 mod tests {
     use docver::{DocError, DocumentSet, Family, Migrated};

@@ -12,14 +12,19 @@
 //!
 //! [`plan`] recommends one from the family's changes and a few facts about the deployment.
 
+mod ancestor;
+pub mod conflicts;
 pub mod engine;
 mod lease;
 pub mod live;
+mod pending;
 pub mod per_version_databases;
 pub mod per_version_documents;
 pub mod plan;
+mod reconcile;
 pub mod skipped;
 pub mod transactional;
 
 pub use engine::{Membership, MigrationFailure};
 pub use lease::LEASE_TTL;
+pub use pending::Tally;

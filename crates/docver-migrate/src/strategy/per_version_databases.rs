@@ -2,28 +2,57 @@
 //! migrations: a sync worker follows each database's `_changes` and writes the migrated
 //! document (up or down) into every other version's database.
 //!
-//! No echo loops: what the worker writes into another database, propagated back, reproduces
-//! what is already stored, and equal documents are never rewritten. Each database keeps its
-//! own checkpoint (`_local/docver-sync-<family>`), so a restarted worker resumes.
+//! Each pass reconciles every logical document changed in any database (its main document or a
+//! companion, an edit or a delete) against its common ancestor, as
+//! [`ancestor`](super::ancestor) describes: concurrent edits of different fields in different
+//! versions all survive, a value edited in two versions keeps the newest version's edit and the
+//! conflict is logged, a delete reaches every database and is never undone by a stale copy.
+//! Ancestors, the conflict log and the pending list live in the newest version's database.
+//!
+//! No echo loops: what the worker writes is remembered as the ancestor, so reading it back is
+//! no edit. Each database keeps its own checkpoint (`_local/docver-sync-<family>`), so a
+//! restarted worker resumes; a document left unfinished is retried on every pass.
 //!
 //! The seed's caveats: every document is stored once per version (no deduplication), and
 //! clients must be pointed at the database of their version.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use docver::{DocumentSet, Family};
+use docver::Family;
 use serde_json::{Value, json};
 
+use super::conflicts::ConflictRecord;
 use super::engine::{self, Membership, MigrationFailure};
-use crate::store::{Store, StoreError};
+use super::pending;
+use super::reconcile::Layout;
+use crate::store::{Doc, FeedEntry, Store, StoreError};
 
 /// What one sync pass did.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Report {
     pub changes_seen: usize,
+    /// Documents written (created or updated), companions included.
     pub written: usize,
+    /// Documents deleted because their logical document was deleted in some version.
+    pub deleted: usize,
+    /// Conflicts resolved (also in the conflict log: [`super::conflicts::list`]).
+    pub conflicts: Vec<ConflictRecord>,
+    /// Documents waiting for a companion document (retried on every pass).
+    pub waiting: Vec<MigrationFailure>,
+    /// Documents that failed (retried on every pass).
     pub failed: Vec<MigrationFailure>,
+}
+
+impl Report {
+    fn add(&mut self, pass: Report) {
+        self.changes_seen += pass.changes_seen;
+        self.written += pass.written;
+        self.deleted += pass.deleted;
+        self.conflicts.extend(pass.conflicts);
+        self.waiting = pass.waiting;
+        self.failed = pass.failed;
+    }
 }
 
 /// One database per version of a family.
@@ -42,80 +71,112 @@ impl std::fmt::Debug for Databases<'_> {
     }
 }
 
+impl Layout for Databases<'_> {
+    fn family(&self) -> &dyn Family {
+        self.family
+    }
+
+    fn live(&self) -> Vec<u32> {
+        self.by_version.keys().copied().collect()
+    }
+
+    fn store(&self, version: u32) -> &dyn Store {
+        self.by_version[&version]
+    }
+
+    fn ledger(&self) -> &dyn Store {
+        *self
+            .by_version
+            .values()
+            .next_back()
+            .expect("at least one database")
+    }
+
+    fn doc_id(&self, schema: &str, _version: u32, uuid: &str) -> String {
+        if schema == self.family.schema_name() {
+            uuid.to_owned()
+        } else {
+            engine::part_id(schema, uuid)
+        }
+    }
+
+    fn owns(&self, main: &Doc) -> bool {
+        self.membership.contains(self.family, main)
+    }
+}
+
 impl Databases<'_> {
     fn checkpoint_id(&self) -> String {
         format!("docver-sync-{}", self.family.schema_name())
     }
 
-    fn load(
-        &self,
-        store: &dyn Store,
-        version: u32,
-        id: &str,
-    ) -> Result<Option<DocumentSet>, StoreError> {
-        let Some(main) = store.get(id)? else {
-            return Ok(None);
-        };
-        let mut parts = BTreeMap::new();
-        for schema in self.family.part_schemas(version) {
-            if let Some(part) = store.get(&engine::part_id(&schema, id))? {
-                parts.insert(schema, part.body);
-            }
+    /// The logical document a change in the version-`version` database is about, if any: the
+    /// family's main document (deleted, or unreadable: reading it reports it) or a companion.
+    fn subject(&self, version: u32, change: &FeedEntry) -> Option<String> {
+        if change.id.starts_with("_design/") {
+            return None;
         }
-        Ok(Some(DocumentSet {
-            id: Some(id.to_owned()),
-            main: main.body,
-            parts,
-        }))
+        if let Some((schema, uuid)) = change.id.split_once(':')
+            && self
+                .family
+                .part_schemas(version)
+                .iter()
+                .any(|s| s == schema)
+        {
+            return Some(uuid.to_owned());
+        }
+        match &change.doc {
+            Some(doc) if !change.deleted && !self.membership.contains(self.family, doc) => None,
+            _ => Some(change.id.clone()),
+        }
     }
 
     /// Processes every database's pending changes once.
     pub fn sync_once(&self) -> Result<Report, StoreError> {
+        if self.by_version.is_empty() {
+            return Ok(Report::default());
+        }
         let mut report = Report::default();
+        let mut uuids = BTreeSet::new();
+        let mut checkpoints = Vec::new();
         for (&version, &store) in &self.by_version {
-            let since = store
+            let mut since = store
                 .get_local(&self.checkpoint_id())?
                 .and_then(|c| c.get("since").and_then(Value::as_str).map(str::to_owned))
                 .unwrap_or_else(|| "0".to_owned());
-            let page = store.changes(&since, 10_000, None)?;
-            for change in &page.changes {
-                let Some(doc) = &change.doc else { continue };
-                if change.deleted || !self.membership.contains(self.family, doc) {
-                    continue;
-                }
-                report.changes_seen += 1;
-                if self.family.version_of(&doc.body).ok() != Some(version) {
-                    report.failed.push(MigrationFailure {
-                        id: doc.id.clone(),
-                        error: format!(
-                            "found in the version {version} database but tagged otherwise"
-                        ),
-                    });
-                    continue;
-                }
-                let Some(source) = self.load(store, version, &doc.id)? else {
-                    continue;
-                };
-                for (&target, &target_store) in &self.by_version {
-                    if target == version {
-                        continue;
+            loop {
+                let page = store.changes(&since, 10_000, None)?;
+                for change in &page.changes {
+                    if let Some(uuid) = self.subject(version, change) {
+                        report.changes_seen += 1;
+                        uuids.insert(uuid);
                     }
-                    let stored = self.load(target_store, target, &doc.id)?;
-                    match engine::propagate(self.family, &source, target, stored.as_ref()) {
-                        Ok(output) => report.written += write_form(target_store, &doc.id, &output)?,
-                        Err(e) => report.failed.push(MigrationFailure {
-                            id: doc.id.clone(),
-                            error: e.to_string(),
-                        }),
-                    }
+                }
+                let done = page.changes.is_empty() || page.last_seq == since;
+                // An empty `last_seq` (nothing new on some servers) keeps the checkpoint.
+                if !page.last_seq.is_empty() {
+                    since = page.last_seq;
+                }
+                if done {
+                    break;
                 }
             }
-            store.put_local(&self.checkpoint_id(), &json!({ "since": page.last_seq }))?;
+            checkpoints.push((store, since));
         }
+        let tally = pending::reconcile_all(self, uuids)?;
+        for (store, since) in checkpoints {
+            store.put_local(&self.checkpoint_id(), &json!({ "since": since }))?;
+        }
+        report.written = tally.written;
+        report.deleted = tally.deleted;
+        report.conflicts = tally.conflicts;
+        report.waiting = tally.waiting;
+        report.failed = tally.failed;
         Ok(report)
     }
 
-    /// Syncs until a pass writes nothing (or `max_passes`), polling `pause` apart.
+    /// Syncs until a pass writes nothing (or `max_passes`), polling `pause` apart. The
+    /// documents still waiting or failed are those of the last pass.
     pub fn sync_until_quiet(
         &self,
         max_passes: usize,
@@ -124,24 +185,13 @@ impl Databases<'_> {
         let mut total = Report::default();
         for _ in 0..max_passes {
             let pass = self.sync_once()?;
-            total.changes_seen += pass.changes_seen;
-            total.written += pass.written;
-            total.failed.extend(pass.failed);
-            if pass.written == 0 {
+            let quiet = pass.written == 0 && pass.deleted == 0;
+            total.add(pass);
+            if quiet {
                 break;
             }
             std::thread::sleep(pause);
         }
         Ok(total)
     }
-}
-
-fn write_form(store: &dyn Store, id: &str, form: &DocumentSet) -> Result<usize, StoreError> {
-    let mut writes: Vec<(String, Value)> = form
-        .parts
-        .iter()
-        .map(|(schema, body)| (engine::part_id(schema, id), body.clone()))
-        .collect();
-    writes.push((id.to_owned(), form.main.clone()));
-    engine::write_if_changed(store, writes)
 }

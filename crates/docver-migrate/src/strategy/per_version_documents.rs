@@ -6,38 +6,40 @@
 //! version are stored as `<part-schema>@<version>:<uuid>` (`todo-status@4:<uuid>`: the status
 //! of the v4 form). References between documents use the raw uuid.
 //!
-//! A [`Worker`] follows `_changes` and runs one transformer per target version. Transformers
-//! are target-oriented: for a uuid they gather every input (the changed version's main
-//! document and its companions), so a split document whose parts arrive in any order yields
-//! the right output once all are there; until then the target is left as it is. Outputs are
-//! deterministic and a document already equal to its target form is never rewritten, so two
-//! workers or a re-run never create conflicting revisions and nothing loops.
+//! A [`Worker`] follows `_changes` and reconciles every logical document whose main document
+//! or companion changed (an edit or a delete, in any live version) against its common
+//! ancestor, as [`ancestor`](super::ancestor) describes: concurrent edits of different fields
+//! in different versions all survive, a value edited in two versions keeps the newest
+//! version's edit and the conflict is logged, a delete removes every version's copy and
+//! companions and is never undone by a stale copy. A split document whose parts arrive in any
+//! order yields the right output once all are there; until then nothing is written for it, and
+//! it is retried (and reported as waiting) on every run. Outputs are deterministic and what the
+//! worker wrote is remembered as the ancestor, so a re-run writes nothing and nothing loops.
 //!
 //! Replication to clients is filtered per client version ([`replication_selector`]): newer
 //! documents replicate to older clients, older documents don't replicate to newer ones. A
 //! client learns which versions are still served from the [`supported_versions`] document.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
-use docver::{DocumentSet, Family, VersionedId};
+use docver::{Family, VersionedId};
 use serde_json::{Value, json};
 
-use super::engine::{self, MigrationFailure};
-use crate::store::{Doc, FeedEntry, Store, StoreError, Unreadable, WriteOutcome, follow};
-
-/// A document whose JSON cannot be read, as a failure of that document.
-fn unreadable_failure(bad: Unreadable) -> MigrationFailure {
-    MigrationFailure {
-        id: bad.id,
-        error: bad.reason,
-    }
-}
+use super::ancestor;
+use super::conflicts::ConflictRecord;
+use super::engine::MigrationFailure;
+use super::pending::{self, Tally};
+use super::reconcile::Layout;
+use crate::store::{Doc, Store, StoreError, Unreadable, WriteOutcome, follow};
 
 /// The id of `schema`'s document for `uuid` at family version `version`.
 pub fn versioned_id(schema: &str, version: u32, uuid: &str) -> String {
     VersionedId::new(schema, version, uuid).to_string()
 }
+
+/// How many changed logical documents the worker gathers before reconciling them.
+const RECONCILE_BATCH: usize = 500;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -53,8 +55,14 @@ pub struct Report {
     pub changes_seen: usize,
     /// Documents written (created or updated).
     pub written: usize,
-    /// Targets whose inputs are not all there yet (a split document's part is missing).
+    /// Documents deleted because their logical document was deleted in some version.
+    pub deleted: usize,
+    /// Conflicts resolved (also in the conflict log: [`super::conflicts::list`]).
+    pub conflicts: Vec<ConflictRecord>,
+    /// Documents whose inputs are not all there yet (a split document's part is missing);
+    /// retried on every run.
     pub waiting: Vec<MigrationFailure>,
+    /// Documents that failed; retried on every run.
     pub failed: Vec<MigrationFailure>,
     pub last_seq: String,
 }
@@ -66,6 +74,25 @@ pub struct Purged {
     pub deleted: usize,
     /// Documents of the version left in place because their JSON cannot be read.
     pub unreadable: Vec<Unreadable>,
+}
+
+impl Report {
+    fn add(&mut self, tally: Tally) {
+        self.written += tally.written;
+        self.deleted += tally.deleted;
+        self.conflicts.extend(tally.conflicts);
+        // Pending documents are retried with every batch: each is listed once.
+        for (list, new) in [
+            (&mut self.waiting, tally.waiting),
+            (&mut self.failed, tally.failed),
+        ] {
+            for entry in new {
+                if !list.iter().any(|e| e.id == entry.id) {
+                    list.push(entry);
+                }
+            }
+        }
+    }
 }
 
 /// A worker for one family in one database.
@@ -85,6 +112,31 @@ impl std::fmt::Debug for Worker<'_> {
     }
 }
 
+impl Layout for Worker<'_> {
+    fn family(&self) -> &dyn Family {
+        self.family
+    }
+
+    fn live(&self) -> Vec<u32> {
+        let mut live = self.options.live.clone();
+        live.sort_unstable();
+        live.dedup();
+        live
+    }
+
+    fn store(&self, _version: u32) -> &dyn Store {
+        self.store
+    }
+
+    fn ledger(&self) -> &dyn Store {
+        self.store
+    }
+
+    fn doc_id(&self, schema: &str, version: u32, uuid: &str) -> String {
+        versioned_id(schema, version, uuid)
+    }
+}
+
 impl<'a> Worker<'a> {
     pub fn new(store: &'a dyn Store, family: &'a dyn Family, options: Options) -> Self {
         Worker {
@@ -98,8 +150,9 @@ impl<'a> Worker<'a> {
         format!("docver-versions-worker-{}", self.family.schema_name())
     }
 
-    /// Follows `_changes` from the stored checkpoint until idle, transforming every changed
-    /// document into every other live version. Resumes where the last run stopped.
+    /// Follows `_changes` from the stored checkpoint until idle, then reconciles every logical
+    /// document that changed (and every one left pending by earlier runs). Resumes where the
+    /// last run stopped.
     pub fn run(&self) -> Result<Report, StoreError> {
         let since = self
             .store
@@ -107,32 +160,34 @@ impl<'a> Worker<'a> {
             .and_then(|c| c.get("since").and_then(Value::as_str).map(str::to_owned))
             .unwrap_or_else(|| "0".to_owned());
         let mut report = Report::default();
+        let mut uuids = BTreeSet::new();
         let mut error = None;
         let last = follow(
             self.store,
             &since,
             |change| {
                 report.changes_seen += 1;
-                match self.on_change(change, &mut report) {
-                    Ok(()) => true,
-                    // A document that cannot be read fails alone; the worker goes on.
-                    Err(e) => match e.unreadable_doc() {
-                        Some(bad) => {
-                            report.failed.push(unreadable_failure(bad));
-                            true
-                        }
-                        None => {
-                            error = Some(e);
-                            false
-                        }
-                    },
+                if let Some((version, uuid)) = self.subject(&change.id)
+                    && self.options.live.contains(&version)
+                {
+                    uuids.insert(uuid);
                 }
+                // A busy feed is never idle: reconcile as it goes, a batch at a time.
+                if uuids.len() < RECONCILE_BATCH {
+                    return true;
+                }
+                match pending::reconcile_all(self, std::mem::take(&mut uuids)) {
+                    Ok(tally) => report.add(tally),
+                    Err(e) => error = Some(e),
+                }
+                error.is_none()
             },
             self.options.idle_timeout,
         )?;
         if let Some(e) = error {
             return Err(e);
         }
+        report.add(pending::reconcile_all(self, uuids)?);
         self.store
             .put_local(&self.checkpoint_id(), &json!({ "since": last }))?;
         report.last_seq = last;
@@ -148,137 +203,39 @@ impl<'a> Worker<'a> {
         ours.then_some((vid.version, vid.uuid))
     }
 
-    fn on_change(&self, change: &FeedEntry, report: &mut Report) -> Result<(), StoreError> {
-        if change.deleted {
-            return Ok(());
-        }
-        let Some((version, uuid)) = self.subject(&change.id) else {
-            return Ok(());
-        };
-        if !self.options.live.contains(&version) {
-            return Ok(());
-        }
-        self.transform(version, &uuid, report)
-    }
-
-    /// The stored form of `uuid` at `version`: its main document and companions.
-    fn load(&self, version: u32, uuid: &str) -> Result<Option<(Doc, DocumentSet)>, StoreError> {
-        let Some(main) = self
-            .store
-            .get(&versioned_id(self.family.schema_name(), version, uuid))?
-        else {
-            return Ok(None);
-        };
-        let mut parts = BTreeMap::new();
-        for schema in self.family.part_schemas(version) {
-            if let Some(part) = self.store.get(&versioned_id(&schema, version, uuid))? {
-                parts.insert(schema, part.body);
-            }
-        }
-        let set = DocumentSet {
-            id: Some(uuid.to_owned()),
-            main: main.body.clone(),
-            parts,
-        };
-        Ok(Some((main, set)))
-    }
-
-    /// Brings every other live version of `uuid` in line with its version-`version` form.
+    /// Reconciles every live version of `uuid` after its version-`version` copy changed (all
+    /// copies are compared with their ancestor, so `version` only names the trigger), and
+    /// retries the pending documents.
     pub fn transform(
         &self,
         version: u32,
         uuid: &str,
         report: &mut Report,
     ) -> Result<(), StoreError> {
-        let Some((_, source)) = self.load(version, uuid)? else {
-            return Ok(());
-        };
-        let missing: Vec<String> = self
-            .family
-            .part_schemas(version)
-            .into_iter()
-            .filter(|s| !source.parts.contains_key(s))
-            .collect();
-        for &target in &self.options.live {
-            if target == version {
-                continue;
-            }
-            let stored = self.load(target, uuid)?;
-            let output = match engine::propagate(
-                self.family,
-                &source,
-                target,
-                stored.as_ref().map(|(_, s)| s),
-            ) {
-                Ok(output) => output,
-                Err(e) => {
-                    let entry = MigrationFailure {
-                        id: versioned_id(self.family.schema_name(), target, uuid),
-                        error: e.to_string(),
-                    };
-                    if missing.is_empty() {
-                        report.failed.push(entry);
-                    } else {
-                        report.waiting.push(entry);
-                    }
-                    continue;
-                }
-            };
-            report.written += self.write_form(target, uuid, &output)?;
-        }
+        let _ = version;
+        report.add(pending::reconcile_all(
+            self,
+            BTreeSet::from([uuid.to_owned()]),
+        )?);
         Ok(())
     }
 
-    /// Writes the version-`version` form of `uuid`: companions first, then the main document;
-    /// anything already equal is left alone. Returns the number of documents written.
-    fn write_form(
-        &self,
-        version: u32,
-        uuid: &str,
-        form: &DocumentSet,
-    ) -> Result<usize, StoreError> {
-        let mut writes: Vec<(String, Value)> = form
-            .parts
-            .iter()
-            .map(|(schema, body)| (versioned_id(schema, version, uuid), body.clone()))
-            .collect();
-        writes.push((
-            versioned_id(self.family.schema_name(), version, uuid),
-            form.main.clone(),
-        ));
-        engine::write_if_changed(self.store, writes)
-    }
-
-    /// Adds a version: writes the version-`version` form of every logical document, from its
-    /// newest stored form.
+    /// Adds a version: writes the version-`version` form of every logical document, merged
+    /// from its stored forms.
     pub fn backfill(&self, version: u32) -> Result<Report, StoreError> {
+        let mut live = self.options.live.clone();
+        live.push(version);
+        let with_version = Worker {
+            store: self.store,
+            family: self.family,
+            options: Options {
+                live,
+                ..self.options.clone()
+            },
+        };
+        let uuids = self.inventory()?.into_keys().collect();
         let mut report = Report::default();
-        for (uuid, versions) in self.inventory()? {
-            let Some(&source) = versions.iter().filter(|v| **v != version).max() else {
-                continue;
-            };
-            let loaded = self
-                .load(source, &uuid)
-                .and_then(|set| Ok((set, self.load(version, &uuid)?)));
-            let (set, stored) = match loaded {
-                Ok((Some((_, set)), stored)) => (set, stored),
-                Ok((None, _)) => continue,
-                Err(e) => match e.unreadable_doc() {
-                    Some(bad) => {
-                        report.failed.push(unreadable_failure(bad));
-                        continue;
-                    }
-                    None => return Err(e),
-                },
-            };
-            match engine::propagate(self.family, &set, version, stored.as_ref().map(|(_, s)| s)) {
-                Ok(output) => report.written += self.write_form(version, &uuid, &output)?,
-                Err(e) => report.failed.push(MigrationFailure {
-                    id: versioned_id(self.family.schema_name(), version, &uuid),
-                    error: e.to_string(),
-                }),
-            }
-        }
+        report.add(pending::reconcile_all(&with_version, uuids)?);
         Ok(report)
     }
 
@@ -302,6 +259,7 @@ impl<'a> Worker<'a> {
     /// says it: only those are listed).
     pub fn purge_report(&self, version: u32) -> Result<Purged, StoreError> {
         let mut purged = Purged::default();
+        let mut uuids = Vec::new();
         let mut after: Option<String> = None;
         loop {
             let page = self.store.all_docs_page(after.as_deref(), 500)?;
@@ -318,6 +276,10 @@ impl<'a> Worker<'a> {
             purged
                 .unreadable
                 .extend(unreadable.filter(|bad| of_version(&bad.id)));
+            uuids.extend(doomed.iter().filter_map(|d| {
+                let vid = VersionedId::parse(&d.id)?;
+                (vid.schema == self.family.schema_name()).then_some(vid.uuid)
+            }));
             if !doomed.is_empty() {
                 purged.deleted += self
                     .store
@@ -327,6 +289,8 @@ impl<'a> Worker<'a> {
                     .count();
             }
         }
+        // The version is retired, not the documents deleted: its copies leave the ancestors.
+        ancestor::forget_version(self, &uuids, version)?;
         Ok(purged)
     }
 
