@@ -8,7 +8,8 @@ mod fuzz_support;
 
 use std::time::{Duration, Instant};
 
-use docver_check::{LineIndex, LoadError, read_schema};
+use docver_check::source::MAX_SCHEMA_DEPTH;
+use docver_check::{DiffOptions, LineIndex, LoadError, diff, read_schema};
 use fuzz_support::{config, schema_file};
 use proptest::prelude::*;
 
@@ -53,25 +54,38 @@ fn check_location(text: &str, error: &LoadError) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-/// How deep well-formed nesting is fuzzed in the suite. Deeper (up to the parser's limit of
-/// 256 levels) overflows a test thread's stack: see the ignored test below.
-const CLOSED_DEPTH: usize = 48;
-
 /// Found by `deep_nesting_is_an_error_or_a_schema_not_a_crash`: well-formed schemas nested
-/// a little under the JSON parser's depth limit overflow the stack of a test thread (2 MiB)
-/// in a debug build, an abort rather than an error. Not fixed yet (the recursion is in the
-/// model reader and the diff walk); run with `--ignored` to reproduce.
+/// a little under the JSON parser's depth limit overflowed the stack of a test thread (2 MiB)
+/// in a debug build, an abort rather than an error. Nesting past `MAX_SCHEMA_DEPTH` is now a
+/// located error, and nesting up to it reads (and diffs) on a test thread.
 #[test]
-#[ignore = "stack overflow on deep well-formed nesting: reported, not fixed yet"]
 fn deep_closed_nesting_reads_without_overflowing_the_stack() {
     for (opener, closer) in [
         (r#"{"items":"#, "}"),
         (r#"{"anyOf":["#, "]}"),
         (r#"{"properties":{"a":"#, "}}"),
     ] {
-        for depth in [100, 127, 200, 250] {
+        for depth in [MAX_SCHEMA_DEPTH - 1, 100, 127, 200, 250] {
             let text = format!("{}true{}", opener.repeat(depth), closer.repeat(depth));
-            let _ = read_schema("deep.json", &text);
+            match read_schema("fuzz.json", &text) {
+                Ok(schema) => {
+                    assert!(depth < MAX_SCHEMA_DEPTH, "{depth} levels of {opener} read");
+                    let report = diff(&schema, &schema, &DiffOptions::default());
+                    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+                }
+                Err(error) => {
+                    assert!(
+                        depth >= MAX_SCHEMA_DEPTH,
+                        "{depth} levels of {opener}: {error}"
+                    );
+                    check_location(&text, &error).unwrap();
+                    assert!(
+                        error.message.contains("nested deeper")
+                            || error.message.contains("nesting deeper"),
+                        "{error}"
+                    );
+                }
+            }
         }
     }
 }
@@ -167,9 +181,7 @@ proptest! {
         closed in any::<bool>(),
     ) {
         let mut text = opener.repeat(depth);
-        // Closed nesting stays below `CLOSED_DEPTH` until the overflow that
-        // `deep_closed_nesting_reads_without_overflowing_the_stack` shows is fixed.
-        if closed && depth < CLOSED_DEPTH {
+        if closed {
             text.push_str("true");
             text.push_str(&closer.repeat(depth));
         }

@@ -14,7 +14,7 @@ use crate::history::{FamilyAtHead, history};
 use crate::policy::Policy;
 use crate::precise::{Contracts, VersionModels, locate_findings, precise_diff};
 use crate::sources::Sources;
-use crate::tree::{read_files, rust_files};
+use crate::tree::{read_files, scan_tree};
 
 /// The sources a check reads: the working tree, and the same paths at the base ref.
 #[derive(Debug)]
@@ -23,6 +23,8 @@ pub struct Check {
     pub base: Option<Sources>,
     /// Field declarations over the history (empty without a base).
     pub past: PastTypes,
+    /// Working-tree entries the scan left out (`path: why`), reported as warnings.
+    pub skipped: Vec<String>,
 }
 
 /// One version of one family, as reports name it.
@@ -62,7 +64,8 @@ impl Check {
         paths: &[PathBuf],
         against: Option<&str>,
     ) -> Result<Check, SourceError> {
-        let files = rust_files(paths)?;
+        let tree = scan_tree(paths)?;
+        let files = tree.files;
         let head = Sources::scan(read_files(&files)?);
         if !head.errors.is_empty() {
             return Err(SourceError(format!(
@@ -83,12 +86,19 @@ impl Check {
             }
             None => (None, PastTypes::new()),
         };
-        Ok(Check::from_sources(head, base, past))
+        let mut check = Check::from_sources(head, base, past);
+        check.skipped = tree.skipped;
+        Ok(check)
     }
 
     /// A check of sources already read (a rule's fixture: two versions of one file).
     pub fn from_sources(head: Sources, base: Option<Sources>, past: PastTypes) -> Check {
-        Check { head, base, past }
+        Check {
+            head,
+            base,
+            past,
+            skipped: Vec::new(),
+        }
     }
 
     /// Derives every version's models, compares the pairs each family's policy asks for
@@ -98,8 +108,9 @@ impl Check {
             versions,
             index,
             models,
-            warnings,
+            mut warnings,
         } = self.derive_all()?;
+        warnings.extend(self.skipped.iter().cloned());
         let index = |fi: usize, version: u32| index[&(fi, version)];
         let mut jobs: Vec<(usize, u32, u32)> = Vec::new();
         let mut lives: Vec<Vec<u32>> = Vec::new();

@@ -15,6 +15,24 @@ fn cell(s: &str) -> String {
     one_line(s).replace('|', "\\|")
 }
 
+/// `s` as literal text, on one line: every character Markdown gives an inline meaning to is
+/// backslash-escaped. Messages hold names from the schema between backticks; a name with a
+/// backtick of its own would close that code span early and open one that runs on, so the
+/// message is shown as written (as in the text format), backticks and all.
+fn text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in one_line(s).chars() {
+        if matches!(
+            c,
+            '\\' | '`' | '*' | '_' | '[' | ']' | '<' | '>' | '~' | '&' | '|' | '!' | '#'
+        ) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// `s` as a CommonMark code span: a backtick fence longer than any backtick run inside, and a
 /// space on each side when `s` starts or ends with a backtick or a space (CommonMark strips
 /// one space from each side, so the padding comes off and `s` is shown as it is).
@@ -66,7 +84,7 @@ fn budget_warnings(
         writeln!(
             out,
             "- warning: {place}{}",
-            one_line(&budget_warning_text(warning))
+            text(&budget_warning_text(warning))
         )?;
     }
     writeln!(out)
@@ -117,7 +135,7 @@ pub fn render(output: &DiffOutput<'_>, out: &mut dyn std::io::Write) -> std::io:
                 code_span(&cell(document_path(&finding.instance_path))),
                 mark(finding.backward),
                 mark(finding.forward),
-                cell(&finding.message)
+                text(&finding.message)
             )?;
         }
         writeln!(out)?;

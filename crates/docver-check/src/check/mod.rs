@@ -98,6 +98,21 @@ impl Steps {
     }
 }
 
+impl Drop for Steps {
+    /// Unlinks the chain one step at a time: dropped link by link it would recurse once per
+    /// step, and a `$ref` chain thousands of definitions long overflows the stack.
+    fn drop(&mut self) {
+        let mut next = self.0.take();
+        while let Some(link) = next {
+            next = match Rc::try_unwrap(link) {
+                Ok(mut link) => link.parent.0.take(),
+                // Shared with another place: whoever drops the last holder unlinks the rest.
+                Err(_) => None,
+            };
+        }
+    }
+}
+
 /// One place reached in both schemas, and how to get there from each root.
 #[derive(Debug)]
 struct Task {

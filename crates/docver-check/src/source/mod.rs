@@ -3,4 +3,4 @@
 pub mod json;
 mod reader;
 
-pub use reader::{LoadError, read_schema};
+pub use reader::{LoadError, MAX_SCHEMA_DEPTH, read_schema};

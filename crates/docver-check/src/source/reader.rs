@@ -85,6 +85,7 @@ pub fn read_schema(name: &str, text: &str) -> Result<Schema, LoadError> {
         pending_refs: Vec::new(),
         warnings: Vec::new(),
         lens: None,
+        depth: 0,
     };
     let root = reader
         .read(&json, String::new(), None)
@@ -138,6 +139,11 @@ fn is_keyword(key: &str) -> bool {
 
 type ReadError = (String, Span);
 
+/// Subschemas nested deeper than this (inline, not through `$ref`) are a located error: reading
+/// recurses once per level, and a debug build's 2 MiB test thread overflows near 150 levels.
+/// Schemas generated from Rust types nest through `$defs` and stay far below it.
+pub const MAX_SCHEMA_DEPTH: usize = 64;
+
 /// A `oneOf` or `anyOf` as read: its keyword, its branches and its JSON.
 type Union<'j> = (&'static str, Vec<NodeId>, &'j Json);
 
@@ -148,6 +154,8 @@ struct Reader {
     warnings: Vec<SchemaWarning>,
     /// The root's `x-docver-lens` (checked by `diff`, not a validation keyword).
     lens: Option<Value>,
+    /// Subschemas being read, one inside the other ([`MAX_SCHEMA_DEPTH`]).
+    depth: usize,
 }
 
 impl Reader {
@@ -178,8 +186,30 @@ impl Reader {
         id
     }
 
-    /// Reads the subschema `json` found at `pointer`.
+    /// Reads the subschema `json` found at `pointer`, refusing nesting past
+    /// [`MAX_SCHEMA_DEPTH`].
     fn read(
+        &mut self,
+        json: &Json,
+        pointer: String,
+        key_span: Option<Span>,
+    ) -> Result<NodeId, ReadError> {
+        if self.depth >= MAX_SCHEMA_DEPTH {
+            return Err((
+                format!(
+                    "subschemas nested deeper than {MAX_SCHEMA_DEPTH} levels; refusing to read \
+                     further (name deep parts in `$defs` and use `$ref`)"
+                ),
+                json.span,
+            ));
+        }
+        self.depth += 1;
+        let read = self.read_nested(json, pointer, key_span);
+        self.depth -= 1;
+        read
+    }
+
+    fn read_nested(
         &mut self,
         json: &Json,
         pointer: String,
@@ -226,6 +256,12 @@ impl Reader {
                 &mut reference,
             )?;
         }
+        self.check_all_of_alias(
+            &mut node,
+            members,
+            &pointer,
+            one_of.is_some() || any_of.is_some() || reference.is_some(),
+        );
         if let Some((kind, branches, written)) = one_of.or(any_of) {
             self.apply_variants(&mut node, kind, branches, written, &pointer);
         }
@@ -490,6 +526,35 @@ impl Reader {
         Ok(())
     }
 
+    /// A one-element `allOf` is an alias of its schema only when nothing stands beside it:
+    /// keywords beside it are conjuncts, which an alias would drop (`allOf: [string]` beside
+    /// `type: integer` admits nothing, not every string). Then the `allOf` is left out of the
+    /// model (warned, and any change to it undecided) and the keywords beside it are kept.
+    fn check_all_of_alias(
+        &mut self,
+        node: &mut Node,
+        members: &[Member],
+        pointer: &str,
+        beside_combinator_or_ref: bool,
+    ) {
+        // Before `apply_variants` and `link_refs`, only a one-element `allOf` sets `alias`.
+        if node.alias.is_none() || !(beside_combinator_or_ref || has_assertions(node)) {
+            return;
+        }
+        node.alias = None;
+        if let Some(member) = members.iter().find(|m| m.key == "allOf") {
+            let at = pointer::push(pointer, "allOf");
+            self.ignore(
+                node,
+                &at,
+                member,
+                "`allOf` beside other keywords is not supported; it is ignored and the keywords \
+                 beside it are compared"
+                    .into(),
+            );
+        }
+    }
+
     /// `oneOf`/`anyOf`: a `null` branch becomes nullability; a single remaining branch becomes
     /// an alias, so `anyOf: [{$ref: X}, {type: null}]` compares equal to a nullable `X`.
     fn apply_variants(
@@ -500,6 +565,15 @@ impl Reader {
         written: &Json,
         pointer: &str,
     ) {
+        // Beside other keywords a union is a conjunct: a null branch is not nullability there
+        // (`type: object, anyOf: [null]` admits nothing), so every branch stays a branch.
+        if has_assertions(node) && branches.iter().any(|b| self.is_null_only(*b)) {
+            node.variants = Some(Variants {
+                exclusive: kind == "oneOf",
+                branches,
+            });
+            return;
+        }
         let (nulls, others): (Vec<NodeId>, Vec<NodeId>) =
             branches.into_iter().partition(|b| self.is_null_only(*b));
         // `oneOf` rejects a value two branches accept: with `null` in two branches it rejects

@@ -137,8 +137,8 @@ impl<'de> Visitor<'de> for TagVisitor<'_> {
         Ok(u64::try_from(v).map_or(TagValue::Other, TagValue::Int))
     }
 
-    fn visit_f64<E: serde::de::Error>(self, _: f64) -> Result<TagValue, E> {
-        Ok(TagValue::Other)
+    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<TagValue, E> {
+        Ok(super::tag::integral_number(v).map_or(TagValue::Other, TagValue::Int))
     }
 
     fn visit_bool<E: serde::de::Error>(self, _: bool) -> Result<TagValue, E> {

@@ -69,8 +69,7 @@ pub fn read_tag(
         }
     }
     match object.get(version_field) {
-        Some(v) => v
-            .as_u64()
+        Some(v) => tag_number(v)
             .and_then(|v| u32::try_from(v).ok())
             .ok_or_else(|| DocError::Invalid {
                 id: id(),
@@ -85,6 +84,22 @@ pub fn read_tag(
             field: version_field.to_owned(),
         }),
     }
+}
+
+/// A version tag's number: a non-negative integer, written `2` or `2.0`. JSON's `2.0` is the
+/// integer 2 (JSON Schema draft 6 on, and CouchDB's JavaScript validation cannot tell them
+/// apart), so a reader that refused it would reject a document validation accepted.
+pub(crate) fn tag_number(value: &Value) -> Option<u64> {
+    value
+        .as_u64()
+        .or_else(|| value.as_f64().and_then(integral_number))
+}
+
+/// `number` as an integer when it is one (`2.0`), for tags read as floats.
+pub(crate) fn integral_number(number: f64) -> Option<u64> {
+    // 2^64 is exact as an f64; every integral float below it converts without loss.
+    const LIMIT: f64 = 18_446_744_073_709_551_616.0;
+    (number.fract() == 0.0 && (0.0..LIMIT).contains(&number)).then_some(number as u64)
 }
 
 /// What a document's tag fields held, as read by [`Versioned::read_tagged`].
@@ -109,7 +124,7 @@ impl TagSeen {
                 .map(|s| s.as_str() == Some(names.schema_name)),
             version: unknown
                 .shift_remove(names.version_field)
-                .map(|v| v.as_u64()),
+                .map(|v| tag_number(&v)),
         }
     }
 
@@ -130,6 +145,51 @@ impl TagSeen {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The readers agree with validation (`"version": {"const": 2}` accepts `2.0`): an integral
+    /// float tag is that version, in all three places a tag is read.
+    #[test]
+    fn an_integral_float_tag_is_that_version() {
+        for (text, expected) in [
+            (
+                r#"{"schema":"todo-item","version":2.0,"title":"a"}"#,
+                Some(2),
+            ),
+            (
+                r#"{"schema":"todo-item","version":2e0,"title":"a"}"#,
+                Some(2),
+            ),
+            (r#"{"schema":"todo-item","version":2.5,"title":"a"}"#, None),
+            (r#"{"schema":"todo-item","version":-2.0,"title":"a"}"#, None),
+            (
+                r#"{"schema":"todo-item","version":1e300,"title":"a"}"#,
+                None,
+            ),
+        ] {
+            let doc: Value = serde_json::from_str(text).unwrap();
+            let read = read_tag(&doc, "todo-item", "schema", "version", None);
+            assert_eq!(read.ok(), expected.map(|v: u64| v as u32), "{text}");
+            let names = TagNames {
+                schema_name: "todo-item",
+                schema_field: "schema",
+                version_field: "version",
+                base: None,
+            };
+            let mut unknown: UnknownFields = serde_json::from_str(text).unwrap();
+            let seen = TagSeen::take_from(&mut unknown, names);
+            assert_eq!(seen.version, Some(expected), "{text}");
+            #[derive(serde::Deserialize)]
+            struct Title {
+                #[allow(dead_code)]
+                title: String,
+            }
+            let mut de = serde_json::Deserializer::from_str(text);
+            let (_, _, seen) =
+                super::super::read::with_unknown_tagged::<Title, _>(&mut de, names).unwrap();
+            assert_eq!(seen.version, Some(expected), "{text}");
+            assert_eq!(seen.agrees(names, 2), expected == Some(2), "{text}");
+        }
+    }
 
     #[test]
     fn tags_are_read_with_a_base_for_untagged_documents() {
