@@ -31,9 +31,45 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// A policy file in a temporary directory, for `--config`.
+fn policy_file(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("docver.toml");
+    std::fs::write(&path, text).unwrap();
+    let path = path.to_str().unwrap().to_owned();
+    (dir, path)
+}
+
+#[test]
+fn the_todo_source_passes_with_its_policy_and_its_migrations_named() {
+    let out = docver_in(&root(), &["check", "examples/todo", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let change = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["rule"] == "type-changed")
+        .unwrap();
+    let message = change["message"].as_str().unwrap();
+    assert!(
+        message.contains("migrated backward by lens `convert` `status` (step to v3), lossless")
+            && message.contains("migrated forward by lens `convert` `status` (step to v3), lossy"),
+        "{message}"
+    );
+}
+
 #[test]
 fn the_todo_source_breaks_at_v3_with_diagnostics_in_the_rust_file() {
-    let out = docver_in(&root(), &["check", "examples/todo/src", "--format", "json"]);
+    // Deployed `live`, old apps meet v3 documents as they are: the forward break stays.
+    let (_dir, policy) = policy_file("[families.todo-item]\nstrategy = \"live\"\n");
+    let live = ["--config", policy.as_str()];
+    let args = |format: &'static str| {
+        let mut args = vec!["check", "examples/todo/src", "--format", format];
+        args.extend(live);
+        args
+    };
+    let out = docver_in(&root(), &args("json"));
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let change = report["changes"]
@@ -50,14 +86,7 @@ fn the_todo_source_breaks_at_v3_with_diagnostics_in_the_rust_file() {
         .unwrap()
         + 1;
     assert_eq!(change["new_span"]["line"], line);
-    let sarif: Value = serde_json::from_slice(
-        &docver_in(
-            &root(),
-            &["check", "examples/todo/src", "--format", "sarif"],
-        )
-        .stdout,
-    )
-    .unwrap();
+    let sarif: Value = serde_json::from_slice(&docver_in(&root(), &args("sarif")).stdout).unwrap();
     let result = sarif["runs"][0]["results"]
         .as_array()
         .unwrap()
@@ -68,10 +97,7 @@ fn the_todo_source_breaks_at_v3_with_diagnostics_in_the_rust_file() {
         result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "examples/todo/src/lib.rs"
     );
-    let junit = stdout(&docver_in(
-        &root(),
-        &["check", "examples/todo/src", "--format", "junit"],
-    ));
+    let junit = stdout(&docver_in(&root(), &args("junit")));
     assert!(
         junit.starts_with("<?xml")
             && junit.contains(
@@ -97,17 +123,25 @@ fn the_policy_file_sets_live_versions_mode_and_rule_levels() {
     .unwrap();
     let out = docver_in(dir.path(), &["check", "lib.rs"]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
-    // Full mode over the same live versions fails on v3 → v4 (old readers miss `status`)…
+    // Full mode passes with per-version documents (the default strategy): old readers get
+    // their copy from `join_status`…
     std::fs::write(
         dir.path().join("docver.toml"),
         "[families.todo-item]\nlive = [3, 4]\n",
+    )
+    .unwrap();
+    assert_eq!(code(&docver_in(dir.path(), &["check", "lib.rs"])), 0);
+    // …and fails deployed `live` on v3 → v4 (old readers miss `status`)…
+    std::fs::write(
+        dir.path().join("docver.toml"),
+        "[families.todo-item]\nlive = [3, 4]\nstrategy = \"live\"\n",
     )
     .unwrap();
     assert_eq!(code(&docver_in(dir.path(), &["check", "lib.rs"])), 1);
     // …unless that rule is only a warning.
     std::fs::write(
         dir.path().join("docver.toml"),
-        "[families.todo-item]\nlive = [3, 4]\n[rules]\nproperty-removed-required = \"warning\"\n",
+        "[families.todo-item]\nlive = [3, 4]\nstrategy = \"live\"\n[rules]\nproperty-removed-required = \"warning\"\n",
     )
     .unwrap();
     assert_eq!(code(&docver_in(dir.path(), &["check", "lib.rs"])), 0);

@@ -14,6 +14,8 @@ use docver_check::{DiffOptions, DiffReport, Finding, Location, Verdict, diff};
 
 use crate::error::SourceError;
 use crate::git::PastTypes;
+use crate::migration::apply_migrations;
+use crate::policy::Policy;
 use crate::precise::{VersionModels, precise_diff, rust_location};
 use crate::scan::SourceFile;
 use crate::sources::Sources;
@@ -34,17 +36,6 @@ impl FamilyAtHead<'_> {
     fn model(&self, version: u32) -> &VersionModels {
         &self.models[&(self.family_index, version)]
     }
-}
-
-/// Whether the step `previous → next` declares a migration: a whole `step(...)`, or a field
-/// function on the boundary (`upgrade` on a field beginning at `next`, `downgrade` on one
-/// ending there).
-fn declares_migration(family: &FamilyDecl, next: u32) -> bool {
-    family.step_to(next).is_some()
-        || family.fields.iter().any(|f| {
-            (f.docver.upgrade.is_some() && f.docver.since.is_some_and(|s| s.value == next))
-                || (f.docver.downgrade.is_some() && f.docver.until.is_some_and(|u| u.value == next))
-        })
 }
 
 fn history_finding(
@@ -72,10 +63,11 @@ pub fn history(
     head: &FamilyAtHead<'_>,
     base: &Sources,
     past: &PastTypes,
+    policy: &Policy,
 ) -> Result<DiffReport, SourceError> {
     let mut findings = Vec::new();
     if let Some(old_family) = base.family(&head.family.schema.value()) {
-        breaking_without_migration(head, old_family, &mut findings);
+        breaking_without_migration(head, old_family, policy, &mut findings);
         removed_or_edited(head, base, old_family, &mut findings)?;
         field_name_reused(head, old_family, past, &mut findings);
     }
@@ -92,22 +84,24 @@ pub fn history(
     })
 }
 
-/// New versions (not at the base) whose change from their predecessor breaks a reader while
-/// the family declares no migration for that step.
+/// New versions (not at the base) whose change from their predecessor breaks a reader in a
+/// way no migration the family declares for that step carries (under the policy).
 fn breaking_without_migration(
     head: &FamilyAtHead<'_>,
     old_family: &FamilyDecl,
+    policy: &Policy,
     out: &mut Vec<Finding>,
 ) {
     let (family, name) = (head.family, head.family.schema.value());
     let base_versions = old_family.version_numbers();
     for pair in family.version_numbers().windows(2) {
         let (previous, version) = (pair[0], pair[1]);
-        if base_versions.contains(&version) || declares_migration(family, version) {
+        if base_versions.contains(&version) {
             continue;
         }
         let (old, new) = (head.model(previous), head.model(version));
-        let report = precise_diff(old.contracts(), new.contracts());
+        let mut report = precise_diff(old.contracts(), new.contracts());
+        apply_migrations(&mut report, family, (previous, version), policy);
         for f in report
             .findings
             .iter()

@@ -34,8 +34,8 @@ pub struct CheckArgs {
     pub mode: Option<Mode>,
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
-    /// The policy file (default: docver.toml in the current directory or the nearest one
-    /// above it within the repository, if present).
+    /// The policy file (default: docver.toml beside the one PATH given, or in the current
+    /// directory, or the nearest one above it within the repository, if present).
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// Print the compatibility matrix of each family (writer version × reader version) instead.
@@ -53,12 +53,13 @@ impl From<SourceError> for CliError {
 
 pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let cwd = std::env::current_dir().map_err(|e| CliError(e.to_string()))?;
-    let config = match args
-        .config
-        .as_deref()
-        .map(Path::to_owned)
-        .or_else(|| Config::find(&cwd))
-    {
+    let start = policy_search_start(&cwd, &args.paths);
+    let found = || {
+        // Shown relative to the current directory when it is below it.
+        let path = start.join(Config::find(&start)?);
+        Some(path.strip_prefix(&cwd).map_or(path.clone(), Path::to_path_buf))
+    };
+    let config = match args.config.as_deref().map(Path::to_owned).or_else(found) {
         Some(path) => Config::load(&path)?,
         None => Config::default(),
     };
@@ -88,6 +89,23 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     Ok(code)
 }
 
+/// Where the default policy is looked for: beside the one scanned path (`docver check
+/// examples/todo` follows `examples/todo/docver.toml`), else from the current directory;
+/// either way up to the repository root.
+fn policy_search_start(cwd: &Path, paths: &[PathBuf]) -> PathBuf {
+    match paths {
+        [path] => {
+            let path = cwd.join(path);
+            if path.is_dir() {
+                path
+            } else {
+                path.parent().map_or_else(|| cwd.to_owned(), Path::to_owned)
+            }
+        }
+        _ => cwd.to_owned(),
+    }
+}
+
 /// Runs `check` under `config` and hands the report (findings located in the `.rs` files, rule
 /// levels applied) to `render`. Derivation warnings go to stderr.
 pub fn with_output<R>(
@@ -99,13 +117,7 @@ pub fn with_output<R>(
     let policies: BTreeMap<String, Policy> = config
         .families
         .iter()
-        .map(|(name, p)| {
-            let policy = Policy {
-                live: p.live.clone(),
-                transitive: p.transitive.unwrap_or(true),
-            };
-            (name.get_ref().clone(), policy)
-        })
+        .map(|(name, p)| (name.get_ref().clone(), p.policy()))
         .collect();
     let checked = check.run(&policies)?;
     for warning in &checked.warnings {

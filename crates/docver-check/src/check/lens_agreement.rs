@@ -15,9 +15,11 @@ use crate::model::Schema;
 use docver::lens::{Lens, LensError, LensOp, Way};
 
 /// Rules whose findings never make a lens disagree: annotations (descriptions, titles and
-/// `$ref` names are not the lens's business) and the version tag, which moves by design.
+/// `$ref` names are not the lens's business), the version tag, which moves by design, and
+/// rename suggestions (the removal and the addition they sit under are reported).
 const IGNORED: &[&str] = &[
     "annotation-changed",
+    "property-renamed",
     "ref-target-changed",
     "version-tag-changed",
 ];
