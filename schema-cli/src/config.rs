@@ -224,6 +224,14 @@ impl Config {
         warning_level
     }
 
+    /// Each family's policy, by family name.
+    pub fn policies(&self) -> BTreeMap<String, docver_source::Policy> {
+        self.families
+            .iter()
+            .map(|(name, p)| (name.get_ref().clone(), p.policy()))
+            .collect()
+    }
+
     /// The mode the policy asks for: a single family's configured mode applies; with several,
     /// the strictest (full).
     pub fn mode(&self) -> Mode {

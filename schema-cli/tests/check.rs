@@ -156,23 +156,32 @@ fn the_policy_file_sets_live_versions_mode_and_rule_levels() {
 }
 
 #[test]
-fn the_matrix_shows_which_pairs_need_an_adapter() {
-    let out = docver_in(
-        &root(),
-        &["check", "examples/todo/src", "--matrix", "--format", "json"],
-    );
-    assert_eq!(code(&out), 0);
-    let matrix: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let todo = matrix
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["family"] == "todo-item")
-        .unwrap();
-    // Row = writer, column = reader. A v1 writer read by v2: compatible; by v3: needs adapter.
+fn the_matrix_shows_compatible_migrated_and_breaking_pairs() {
+    let matrix_of = |extra: &[&str]| -> Value {
+        let mut args = vec!["check", "examples/todo/src", "--matrix", "--format", "json"];
+        args.extend(extra);
+        let out = docver_in(&root(), &args);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let all: Value = serde_json::from_slice(&out.stdout).unwrap();
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["family"] == "todo-item")
+            .unwrap()
+            .clone()
+    };
+    let todo = matrix_of(&[]);
+    // Row = writer, column = reader. A v1 writer read by v2: compatible; by v3: through the
+    // `convert` lens; a v3 writer read by v2: through its lossy `down` table.
     assert_eq!(todo["writer_by_reader"][0][1], "compatible");
-    assert_eq!(todo["writer_by_reader"][0][2], "needs adapter");
-    assert_eq!(todo["writer_by_reader"][3][2], "needs adapter");
+    assert_eq!(todo["writer_by_reader"][0][2], "migrated (lossless)");
+    assert_eq!(todo["writer_by_reader"][2][1], "migrated (lossy)");
+    assert_eq!(todo["writer_by_reader"][3][2], "migrated (lossless)");
+    // Deployed `live`, an old reader meets new documents as they are.
+    let (_dir, policy) = policy_file("[families.todo-item]\nstrategy = \"live\"\n");
+    let live = matrix_of(&["--config", &policy]);
+    assert_eq!(live["writer_by_reader"][3][2], "breaking");
+    assert_eq!(live["writer_by_reader"][0][2], "migrated (lossless)");
 }
 
 const V1: &str = r#"
@@ -587,7 +596,7 @@ fn the_matrix_honours_markdown_and_refuses_finding_formats() {
     );
     assert_eq!(code(&md), 0, "{}", stderr(&md));
     assert!(
-        stdout(&md).contains("| **v1** | compatible | compatible | needs adapter |"),
+        stdout(&md).contains("| **v1** | compatible | compatible | migrated (lossless) |"),
         "{}",
         stdout(&md)
     );

@@ -38,16 +38,19 @@ impl FamilyAtHead<'_> {
     }
 }
 
+/// A history finding at `location`; `about` is the schema change it is about, whose place in
+/// the schema and in documents it names (a finding about a whole version has none).
 fn history_finding(
     rule: &RuleInfo,
     message: String,
     detail: String,
     location: Option<Location>,
+    about: Option<&Finding>,
 ) -> Finding {
     Finding {
         rule: rule.id.to_owned(),
-        pointer: String::new(),
-        instance_path: String::new(),
+        pointer: about.map(|f| f.pointer.clone()).unwrap_or_default(),
+        instance_path: about.map(|f| f.instance_path.clone()).unwrap_or_default(),
         backward: Verdict::Breaking,
         forward: Verdict::Breaking,
         message,
@@ -121,6 +124,7 @@ fn breaking_without_migration(
                 format!("new version {version} of `{name}` breaks v{previous} (backward: {}, forward: {}): {} — declare a migration for the step (`upgrade`/`downgrade` or `step(to = {version}, …)`)", f.backward.label(), f.forward.label(), f.message),
                 format!("v{version}:{}:{}:{}", f.rule, f.pointer, f.detail),
                 at(new).or_else(|| at(old)),
+                Some(f),
             ));
         }
     }
@@ -143,6 +147,7 @@ fn removed_or_edited(
                     format!("version {version} of `{name}` was removed while it is still live"),
                     format!("v{version}"),
                     Some(head.file.location(family.ident.span())),
+                    None,
                 ));
             }
             continue;
@@ -165,9 +170,10 @@ fn removed_or_edited(
             );
             out.push(history_finding(
                 &VERSION_EDITED_IN_PLACE,
-                format!("released version {version} of `{name}` was edited in place: {} (at {}); add a new version instead", f.message, docver::pointer::document_path(&f.instance_path)),
+                format!("released version {version} of `{name}` was edited in place: {}; add a new version instead", f.message),
                 format!("v{version}:{}:{}:{}", f.rule, f.pointer, f.detail),
                 location,
+                Some(f),
             ));
         }
     }
@@ -224,6 +230,7 @@ fn field_name_reused(
                 format!("field `{}` is declared again in v{since} as `{}` after it was removed; v{version} had it as `{ty}` (old documents may still carry that)", field.name(), field.type_text()),
                 format!("{}:{since}", field.name()),
                 Some(head.file.location(field.ident.span())),
+                None,
             ));
         }
     }

@@ -177,7 +177,8 @@ pub fn apply_migrations(
     family: &FamilyDecl,
     (from, to): (u32, u32),
     policy: &Policy,
-) {
+) -> Applied {
+    let mut applied = Applied::default();
     for f in &mut report.findings {
         if f.rule == docver_check::rules::LENS_DISAGREES.info.id {
             continue;
@@ -207,6 +208,7 @@ pub fn apply_migrations(
                 Direction::Forward => f.forward = Verdict::Compatible,
             }
             f.witnesses.retain(|w| w.direction != direction);
+            applied.record(direction, loss.is_some());
             let quality = loss.map_or_else(|| "lossless".to_owned(), |l| format!("lossy: {l}"));
             notes.push(format!("migrated {way} by {by}, {quality}"));
         }
@@ -222,6 +224,33 @@ pub fn apply_migrations(
     };
     report.backward = worst(Direction::Backward);
     report.forward = worst(Direction::Forward);
+    applied
+}
+
+/// What [`apply_migrations`] turned into *migrated*, per direction.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Applied {
+    /// `Some(lossless)` when a breaking change was migrated backward.
+    pub backward: Option<bool>,
+    pub forward: Option<bool>,
+}
+
+impl Applied {
+    fn record(&mut self, direction: Direction, lossy: bool) {
+        let slot = match direction {
+            Direction::Backward => &mut self.backward,
+            Direction::Forward => &mut self.forward,
+        };
+        *slot = Some(slot.unwrap_or(true) && !lossy);
+    }
+
+    /// `Some(lossless)` when something was migrated `direction`.
+    pub fn get(self, direction: Direction) -> Option<bool> {
+        match direction {
+            Direction::Backward => self.backward,
+            Direction::Forward => self.forward,
+        }
+    }
 }
 
 fn direction_word(direction: Direction) -> &'static str {

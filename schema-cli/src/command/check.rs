@@ -72,7 +72,7 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
         .collect();
     config.check_families(&family_names)?;
     if args.matrix {
-        return matrix(&check, args.format, out);
+        return matrix(&check, &config.policies(), args.format, out);
     }
     let code = with_output(&check, &config, args.mode, |output| {
         report::render(output, args.format, args.color, out)
@@ -114,12 +114,7 @@ pub fn with_output<R>(
     mode: Option<Mode>,
     render: impl FnOnce(&DiffOutput<'_>) -> Result<R, CliError>,
 ) -> Result<R, CliError> {
-    let policies: BTreeMap<String, Policy> = config
-        .families
-        .iter()
-        .map(|(name, p)| (name.get_ref().clone(), p.policy()))
-        .collect();
-    let checked = check.run(&policies)?;
+    let checked = check.run(&config.policies())?;
     for warning in &checked.warnings {
         eprintln!("warning: {warning}");
     }
@@ -198,8 +193,13 @@ pub fn example_output(info: &docver_check::RuleInfo) -> Result<String, CliError>
     })
 }
 
-/// Writer version × reader version: compatible, or needs an adapter.
-fn matrix(check: &Check, format: Format, out: &mut dyn Write) -> Result<i32, CliError> {
+/// Writer version × reader version: compatible, migrated (lossless or lossy), or breaking.
+fn matrix(
+    check: &Check,
+    policies: &BTreeMap<String, Policy>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<i32, CliError> {
     if !report::matrix::supports(format) {
         return Err(CliError(format!(
             "--matrix prints text, json or markdown; `--format {}` is for findings, and the \
@@ -207,7 +207,7 @@ fn matrix(check: &Check, format: Format, out: &mut dyn Write) -> Result<i32, Cli
             format.as_str()
         )));
     }
-    let all = docver_source::matrix::matrix(&check.head)?;
+    let all = docver_source::matrix::matrix(&check.head, policies)?;
     report::matrix::render(&all, format, out)
         .map_err(|e| CliError(format!("cannot write: {e}")))?;
     Ok(EXIT_OK)
