@@ -616,3 +616,36 @@ fn the_matrix_honours_markdown_and_refuses_finding_formats() {
         );
     }
 }
+
+#[test]
+fn notes_without_a_decision_and_transitive_repeats_show_with_verbose_only() {
+    let quiet = stdout(&docver_in(&root(), &["check", "examples/todo"]));
+    assert!(!quiet.contains("version-tag-changed"), "{quiet}");
+    // The `convert` of v2 → v3 once, naming the transitive pair it also affects.
+    assert_eq!(quiet.matches("note[type-changed]").count(), 1, "{quiet}");
+    assert!(quiet.contains("also in v1 → v3"), "{quiet}");
+    let verbose = stdout(&docver_in(&root(), &["check", "examples/todo", "--verbose"]));
+    assert!(verbose.contains("note[version-tag-changed]"), "{verbose}");
+    assert_eq!(verbose.matches("note[type-changed]").count(), 2, "{verbose}");
+    // JSON always has everything.
+    let json = stdout(&docver_in(
+        &root(),
+        &["check", "examples/todo", "--format", "json"],
+    ));
+    assert!(json.contains("\"version-tag-changed\""));
+}
+
+#[test]
+fn check_accepts_and_writes_a_baseline_as_diff_does() {
+    let (dir, policy) = policy_file("[families.todo-item]\nstrategy = \"live\"\n");
+    let baseline = dir.path().join("baseline.json");
+    let baseline = baseline.to_str().unwrap();
+    let with = |extra: &[&str]| {
+        let mut args = vec!["check", "examples/todo/src", "--config", policy.as_str()];
+        args.extend(extra);
+        code(&docver_in(&root(), &args))
+    };
+    assert_eq!(with(&[]), 1);
+    assert_eq!(with(&["--write-baseline", baseline]), 1);
+    assert_eq!(with(&["--baseline", baseline]), 0);
+}

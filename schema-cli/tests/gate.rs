@@ -28,7 +28,11 @@ fn gate(case: &str) -> (bool, String) {
         Some(text) => Config::parse(Path::new("docver.toml"), &text).unwrap(),
         None => Config::default(),
     };
-    docver_cli::command::check::with_output(&check, &config, None, |output| {
+    let quiet = docver_cli::command::check::Presentation {
+        quiet: true,
+        ..Default::default()
+    };
+    docver_cli::command::check::with_output(&check, &config, &quiet, |output| {
         Ok((output.passes(), output.plain_text().unwrap()))
     })
     .unwrap()

@@ -9,13 +9,14 @@
 //! The check is `docver_source::Check`; this command reads the policy, applies rule levels,
 //! and renders.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use clap::Args;
 use docver_source::{Check, Checked, Policy, SourceError, Sources};
 
+use crate::baseline::Baseline;
 use crate::config::Config;
 use crate::input::SchemaFile;
 use crate::report::{self, Color, Comparison, DiffOutput, Format, Mode};
@@ -43,6 +44,27 @@ pub struct CheckArgs {
     pub matrix: bool,
     #[arg(long, value_enum, default_value_t = Color::Auto)]
     pub color: Color,
+    /// Also show the notes that carry no decision (version tags, annotations) and each change
+    /// again in every transitive pair (JSON output always has everything).
+    #[arg(long)]
+    pub verbose: bool,
+    /// Accept the findings listed in this baseline file (they no longer fail the check).
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Write every breaking finding to this baseline file, accepting them from now on.
+    #[arg(long, value_name = "FILE")]
+    pub write_baseline: Option<PathBuf>,
+}
+
+/// How a check's report is put together (beyond the policy).
+#[derive(Debug, Clone, Default)]
+pub struct Presentation {
+    /// Overrides every family's mode from the config.
+    pub mode: Option<Mode>,
+    /// Drop notes that carry no decision and repeats of a change in transitive pairs.
+    pub quiet: bool,
+    /// Fingerprints accepted by a baseline.
+    pub baseline: HashSet<String>,
 }
 
 impl From<SourceError> for CliError {
@@ -74,7 +96,26 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     if args.matrix {
         return matrix(&check, &config.policies(), args.format, out);
     }
-    let code = with_output(&check, &config, args.mode, |output| {
+    let presentation = Presentation {
+        mode: args.mode,
+        quiet: !args.verbose && args.format != Format::Json,
+        baseline: match &args.baseline {
+            Some(path) => Baseline::read(path)?
+                .fingerprints()
+                .into_iter()
+                .map(str::to_owned)
+                .collect(),
+            None => HashSet::new(),
+        },
+    };
+    let code = with_output(&check, &config, &presentation, |output| {
+        if let Some(path) = &args.write_baseline {
+            let breaking = output
+                .findings()
+                .map(|(_, f)| f)
+                .filter(|f| f.backward.is_breaking() || f.forward.is_breaking());
+            Baseline::from_findings(breaking).write(path)?;
+        }
         report::render(output, args.format, args.color, out)
             .map_err(|e| CliError(format!("cannot write the report: {e}")))?;
         Ok(if output.passes() {
@@ -111,7 +152,7 @@ fn policy_search_start(cwd: &Path, paths: &[PathBuf]) -> PathBuf {
 pub fn with_output<R>(
     check: &Check,
     config: &Config,
-    mode: Option<Mode>,
+    presentation: &Presentation,
     render: impl FnOnce(&DiffOutput<'_>) -> Result<R, CliError>,
 ) -> Result<R, CliError> {
     let checked = check.run(&config.policies())?;
@@ -145,10 +186,14 @@ pub fn with_output<R>(
             report: c.report,
         })
         .collect();
-    let accepted = config.apply_levels(&mut comparisons);
+    let mut accepted = config.apply_levels(&mut comparisons);
+    accepted.extend(presentation.baseline.iter().cloned());
+    if presentation.quiet {
+        quieten(&mut comparisons);
+    }
     let output = DiffOutput {
         comparisons,
-        mode: mode.unwrap_or_else(|| config.mode()),
+        mode: presentation.mode.unwrap_or_else(|| config.mode()),
         strict: false,
         accepted,
         files: &[],
@@ -160,6 +205,55 @@ pub fn with_output<R>(
     std::mem::forget(files);
     std::mem::forget(models);
     rendered
+}
+
+/// The report without what carries no decision: notes about version tags and annotations, and
+/// a change repeated in transitive pairs of the same family (kept once, in the first pair that
+/// has it, naming the others).
+fn quieten(comparisons: &mut [Comparison<'_>]) {
+    let no_decision = |f: &docver_check::Finding| {
+        !f.backward.is_breaking()
+            && !f.forward.is_breaking()
+            && (f.rule == "version-tag-changed"
+                || docver_check::rules::rule_info(&f.rule).is_some_and(|r| r.annotation_only))
+    };
+    type Key = (String, String, String, String, String);
+    let mut first: HashMap<Key, (usize, usize)> = HashMap::new();
+    let mut also: BTreeMap<(usize, usize), Vec<String>> = BTreeMap::new();
+    for (ci, comparison) in comparisons.iter_mut().enumerate() {
+        comparison.report.findings.retain(|f| !no_decision(f));
+        let label = comparison.new.version_label.as_deref().unwrap_or_default();
+        let family = label.rsplit_once(" v").map_or(label, |(f, _)| f);
+        let pair = format!("{} → {}", version_of(comparison.old), version_of(comparison.new));
+        let mut kept = Vec::new();
+        for f in std::mem::take(&mut comparison.report.findings) {
+            let key = (
+                family.to_owned(),
+                f.rule.clone(),
+                f.instance_path.clone(),
+                f.detail.clone(),
+                format!("{:?}/{:?}", f.backward, f.forward),
+            );
+            match first.get(&key) {
+                Some(at) => also.entry(*at).or_default().push(pair.clone()),
+                None => {
+                    first.insert(key, (ci, kept.len()));
+                    kept.push(f);
+                }
+            }
+        }
+        comparison.report.findings = kept;
+    }
+    for ((ci, fi), pairs) in also {
+        let f = &mut comparisons[ci].report.findings[fi];
+        f.message = format!("{}; also in {}", f.message, pairs.join(", "));
+    }
+}
+
+/// `v3` of a version's label (`todo-item v3`).
+fn version_of(file: &SchemaFile) -> &str {
+    let label = file.version_label.as_deref().unwrap_or_default();
+    label.rsplit_once(' ').map_or(label, |(_, v)| v)
 }
 
 /// `docver check new.rs --against REF` on a history rule's fixture, `old.rs` being `new.rs` at
@@ -183,7 +277,7 @@ pub fn example<R>(
         Some(text) => Config::parse(Path::new("docver.toml"), text)?,
         None => Config::default(),
     };
-    with_output(&check, &config, None, render)
+    with_output(&check, &config, &Presentation::default(), render)
 }
 
 /// What `docver check` prints for a history rule's fixture (the rule reference shows it).
