@@ -624,9 +624,16 @@ fn notes_without_a_decision_and_transitive_repeats_show_with_verbose_only() {
     // The `convert` of v2 → v3 once, naming the transitive pair it also affects.
     assert_eq!(quiet.matches("note[type-changed]").count(), 1, "{quiet}");
     assert!(quiet.contains("also in v1 → v3"), "{quiet}");
-    let verbose = stdout(&docver_in(&root(), &["check", "examples/todo", "--verbose"]));
+    let verbose = stdout(&docver_in(
+        &root(),
+        &["check", "examples/todo", "--verbose"],
+    ));
     assert!(verbose.contains("note[version-tag-changed]"), "{verbose}");
-    assert_eq!(verbose.matches("note[type-changed]").count(), 2, "{verbose}");
+    assert_eq!(
+        verbose.matches("note[type-changed]").count(),
+        2,
+        "{verbose}"
+    );
     // JSON always has everything.
     let json = stdout(&docver_in(
         &root(),

@@ -9,8 +9,8 @@
 //! `upgrade`/`downgrade` on the boundary, and a field's `default` (what the generated glue
 //! fills in for a field the other side lacks).
 
-use docver_attr::lens_syntax;
 use docver_attr::FamilyDecl;
+use docver_attr::lens_syntax;
 use docver_check::{DiffReport, Direction, Verdict};
 
 use crate::policy::Policy;
@@ -80,8 +80,7 @@ fn step_carries(
             .collect();
         return Some(carried(format!("lens {}", names.join(", ")), loss));
     }
-    field_carries(family, previous, next, property, direction)
-        .map(|(by, loss)| carried(by, loss))
+    field_carries(family, previous, next, property, direction).map(|(by, loss)| carried(by, loss))
 }
 
 /// The operations of the lens of step `previous → next` that carry `property`: those naming it,
@@ -159,7 +158,6 @@ fn field_carries(
     }
     None
 }
-
 
 fn path_text(path: &syn::Path) -> String {
     quote::ToTokens::to_token_stream(path)

@@ -79,7 +79,10 @@ pub fn run(args: &CheckArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     let found = || {
         // Shown relative to the current directory when it is below it.
         let path = start.join(Config::find(&start)?);
-        Some(path.strip_prefix(&cwd).map_or(path.clone(), Path::to_path_buf))
+        Some(
+            path.strip_prefix(&cwd)
+                .map_or(path.clone(), Path::to_path_buf),
+        )
     };
     let config = match args.config.as_deref().map(Path::to_owned).or_else(found) {
         Some(path) => Config::load(&path)?,
@@ -224,7 +227,11 @@ fn quieten(comparisons: &mut [Comparison<'_>]) {
         comparison.report.findings.retain(|f| !no_decision(f));
         let label = comparison.new.version_label.as_deref().unwrap_or_default();
         let family = label.rsplit_once(" v").map_or(label, |(f, _)| f);
-        let pair = format!("{} → {}", version_of(comparison.old), version_of(comparison.new));
+        let pair = format!(
+            "{} → {}",
+            version_of(comparison.old),
+            version_of(comparison.new)
+        );
         let mut kept = Vec::new();
         for f in std::mem::take(&mut comparison.report.findings) {
             let key = (

@@ -141,7 +141,7 @@ fn versions(lens: &Lens) -> String {
 }
 
 /// The version constant at the root's `field` property.
-fn version(schema: &Schema, field: Option<&str>) -> Option<u64> {
+pub(crate) fn version(schema: &Schema, field: Option<&str>) -> Option<u64> {
     let root = schema.resolve(schema.root()).node;
     let id = *root.object.properties.get(field?)?;
     let node = schema.resolve(id).node;

@@ -392,8 +392,9 @@ pub static PROPERTY_RENAMED: Rule = Rule {
             old reader for the old name in new ones). When exactly one property is removed and \
             one added at the same object with an equivalent schema and the same requiredness, \
             this note suggests declaring the rename: a lens `rename(from = old, to = new)` on the \
-            step (`x-docver-lens` on NEW for `docver diff`), or serde `alias`. When NEW carries a \
-            lens, renames come from it and nothing is suggested; `docver check` never guesses, \
+            step (`x-docver-lens` on NEW for `docver diff`), or serde `alias`. Nothing is \
+            suggested when NEW carries a lens (renames come from it), between two variants of a \
+            union, or between versions more than one step apart; `docver check` never guesses, \
             it reads the family's declared lens operations.",
         example_old: example!("property-renamed").0,
         example_new: example!("property-renamed").1,
@@ -403,8 +404,9 @@ pub static PROPERTY_RENAMED: Rule = Rule {
         closed_object: false,
     },
     check: |pair, out| {
-        // A declared lens says what was renamed (and `lens-disagrees` what it misses).
-        if pair.new.lens.is_some() {
+        // A declared lens says what was renamed (and `lens-disagrees` what it misses); two
+        // variants of a union are not one object; across a skipped step, a rename may be two.
+        if pair.new.lens.is_some() || across_variants(pair) || across_skipped_steps(pair) {
             return;
         }
         for (old_name, new_name) in &pair.properties.renamed {
@@ -422,6 +424,32 @@ pub static PROPERTY_RENAMED: Rule = Rule {
         }
     },
 };
+
+/// Whether OLD's and NEW's objects sit in different branches of a union (`anyOf`/`oneOf`).
+fn across_variants(pair: &super::Pair<'_>) -> bool {
+    let branches = |schema: &Schema, id: crate::model::NodeId| -> Vec<String> {
+        let pointer = &schema.nodes[id.0 as usize].pointer;
+        let tokens: Vec<&str> = pointer.split('/').collect();
+        tokens
+            .windows(2)
+            .filter(|w| matches!(w[0], "anyOf" | "oneOf"))
+            .map(|w| w.join("/"))
+            .collect()
+    };
+    branches(pair.old, pair.old_origin) != branches(pair.new, pair.new_origin)
+}
+
+/// Whether the schemas' version tags are known and more than one step apart.
+fn across_skipped_steps(pair: &super::Pair<'_>) -> bool {
+    use crate::check::lens_agreement::version;
+    match (
+        version(pair.old, pair.version_field),
+        version(pair.new, pair.version_field),
+    ) {
+        (Some(old), Some(new)) => new.abs_diff(old) > 1,
+        _ => false,
+    }
+}
 
 pub static REQUIRED_ADDED: Rule = Rule {
     info: RuleInfo {
