@@ -11,7 +11,7 @@
 
 use std::collections::BTreeMap;
 
-use docver::lens::{Convert, Head, In, Lens, LensOp, Map, Move, Property, Rename, Wrap};
+use docver::lens::{Convert, Head, In, LensOp, Map, Move, Property, Rename, Wrap};
 use docver_attr::FamilyDecl;
 use docver_attr::lens_syntax::Op;
 use docver_attr::serde_attr::{Direction, SerdeContainer, SerdeVariant};
@@ -37,53 +37,8 @@ pub fn step_lens(
         versions: (previous, next),
     };
     let ops: Result<Vec<LensOp>, String> = written.iter().map(|w| cx.op(&w.op, true)).collect();
-    Some(ops.map(|mut ops| {
-        for op in &mut ops {
-            with_property_schemas(op, older, newer);
-        }
-        Lens {
-            from: Some(previous.into()),
-            to: Some(next.into()),
-            ops,
-        }
-        .to_value()
-    }))
-}
-
-/// Top-level `add`, `remove` and `convert` carry the property's schema (and requiredness) in
-/// the version they produce.
-fn with_property_schemas(op: &mut LensOp, older: &Value, newer: &Value) {
-    let property = |schema: &Value, name: &str| -> Option<Value> {
-        let mut property = schema.get("properties")?.get(name)?.clone();
-        // A `$ref` into the version's `$defs` travels with its definitions.
-        if property.to_string().contains("\"$ref\"")
-            && let (Some(defs), Value::Object(map)) = (schema.get("$defs"), &mut property)
-        {
-            map.insert("$defs".to_owned(), defs.clone());
-        }
-        Some(property)
-    };
-    let required = |schema: &Value, name: &str| {
-        schema
-            .get("required")
-            .and_then(Value::as_array)
-            .is_some_and(|r| r.iter().any(|n| n == name))
-    };
-    match op {
-        LensOp::Add(p) => {
-            p.schema = property(newer, &p.name);
-            p.required = required(newer, &p.name);
-        }
-        LensOp::Remove(p) => {
-            p.schema = property(older, &p.name);
-            p.required = required(older, &p.name);
-        }
-        LensOp::Convert(c) => {
-            c.schema = property(newer, &c.name);
-            c.reverse_schema = property(older, &c.name);
-        }
-        _ => {}
-    }
+    // The derive's own assembly: the same property schemas as its `lens()` carries.
+    Some(ops.map(|ops| docver::__private::lens_document(previous, next, Ok(ops), older, newer)))
 }
 
 struct Resolve<'a> {
