@@ -5,6 +5,8 @@
 //! live = [2, 3, 4]      # versions still in the stores (default: every declared version)
 //! mode = "full"         # backward | forward | full (default full)
 //! transitive = true     # check every pair of live versions, not only neighbours (default true)
+//! strategy = "per-version-documents"  # | "per-version-databases" | "live" | "transactional"
+//! lossless = false      # true: a lossy downgrade is an error (default false)
 //!
 //! [rules]
 //! default-changed = "ignore"   # error | warning | ignore, per rule id
@@ -43,6 +45,45 @@ pub struct FamilyPolicy {
     pub live: Option<Vec<u32>>,
     pub mode: Option<Mode>,
     pub transitive: Option<bool>,
+    /// How old readers get new documents (default: per-version documents, see
+    /// `docver_source::Strategy`).
+    pub strategy: Option<StrategyName>,
+    /// Whether downgrades must keep everything.
+    pub lossless: Option<bool>,
+}
+
+/// A deployment strategy as `docver.toml` spells it (an unknown name is a located error).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum StrategyName {
+    PerVersionDocuments,
+    PerVersionDatabases,
+    Live,
+    Transactional,
+}
+
+impl From<StrategyName> for docver_source::Strategy {
+    fn from(name: StrategyName) -> Self {
+        match name {
+            StrategyName::PerVersionDocuments => docver_source::Strategy::PerVersionDocuments,
+            StrategyName::PerVersionDatabases => docver_source::Strategy::PerVersionDatabases,
+            StrategyName::Live => docver_source::Strategy::Live,
+            StrategyName::Transactional => docver_source::Strategy::Transactional,
+        }
+    }
+}
+
+impl FamilyPolicy {
+    /// The policy the check applies to the family.
+    pub fn policy(&self) -> docver_source::Policy {
+        let default = docver_source::Policy::default();
+        docver_source::Policy {
+            live: self.live.clone(),
+            transitive: self.transitive.unwrap_or(default.transitive),
+            strategy: self.strategy.map_or(default.strategy, Into::into),
+            lossless: self.lossless.unwrap_or(default.lossless),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
@@ -181,6 +222,14 @@ impl Config {
             }
         }
         warning_level
+    }
+
+    /// Each family's policy, by family name.
+    pub fn policies(&self) -> BTreeMap<String, docver_source::Policy> {
+        self.families
+            .iter()
+            .map(|(name, p)| (name.get_ref().clone(), p.policy()))
+            .collect()
     }
 
     /// The mode the policy asks for: a single family's configured mode applies; with several,

@@ -31,9 +31,45 @@ fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
 }
 
+/// A policy file in a temporary directory, for `--config`.
+fn policy_file(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("docver.toml");
+    std::fs::write(&path, text).unwrap();
+    let path = path.to_str().unwrap().to_owned();
+    (dir, path)
+}
+
+#[test]
+fn the_todo_source_passes_with_its_policy_and_its_migrations_named() {
+    let out = docver_in(&root(), &["check", "examples/todo", "--format", "json"]);
+    assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
+    let report: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let change = report["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["rule"] == "type-changed")
+        .unwrap();
+    let message = change["message"].as_str().unwrap();
+    assert!(
+        message.contains("migrated backward by lens `convert` `status` (step to v3), lossless")
+            && message.contains("migrated forward by lens `convert` `status` (step to v3), lossy"),
+        "{message}"
+    );
+}
+
 #[test]
 fn the_todo_source_breaks_at_v3_with_diagnostics_in_the_rust_file() {
-    let out = docver_in(&root(), &["check", "examples/todo/src", "--format", "json"]);
+    // Deployed `live`, old apps meet v3 documents as they are: the forward break stays.
+    let (_dir, policy) = policy_file("[families.todo-item]\nstrategy = \"live\"\n");
+    let live = ["--config", policy.as_str()];
+    let args = |format: &'static str| {
+        let mut args = vec!["check", "examples/todo/src", "--format", format];
+        args.extend(live);
+        args
+    };
+    let out = docver_in(&root(), &args("json"));
     assert_eq!(code(&out), 1, "{}", stderr(&out));
     let report: Value = serde_json::from_slice(&out.stdout).unwrap();
     let change = report["changes"]
@@ -50,14 +86,7 @@ fn the_todo_source_breaks_at_v3_with_diagnostics_in_the_rust_file() {
         .unwrap()
         + 1;
     assert_eq!(change["new_span"]["line"], line);
-    let sarif: Value = serde_json::from_slice(
-        &docver_in(
-            &root(),
-            &["check", "examples/todo/src", "--format", "sarif"],
-        )
-        .stdout,
-    )
-    .unwrap();
+    let sarif: Value = serde_json::from_slice(&docver_in(&root(), &args("sarif")).stdout).unwrap();
     let result = sarif["runs"][0]["results"]
         .as_array()
         .unwrap()
@@ -68,10 +97,7 @@ fn the_todo_source_breaks_at_v3_with_diagnostics_in_the_rust_file() {
         result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
         "examples/todo/src/lib.rs"
     );
-    let junit = stdout(&docver_in(
-        &root(),
-        &["check", "examples/todo/src", "--format", "junit"],
-    ));
+    let junit = stdout(&docver_in(&root(), &args("junit")));
     assert!(
         junit.starts_with("<?xml")
             && junit.contains(
@@ -97,17 +123,25 @@ fn the_policy_file_sets_live_versions_mode_and_rule_levels() {
     .unwrap();
     let out = docver_in(dir.path(), &["check", "lib.rs"]);
     assert_eq!(code(&out), 0, "{}{}", stdout(&out), stderr(&out));
-    // Full mode over the same live versions fails on v3 → v4 (old readers miss `status`)…
+    // Full mode passes with per-version documents (the default strategy): old readers get
+    // their copy from `join_status`…
     std::fs::write(
         dir.path().join("docver.toml"),
         "[families.todo-item]\nlive = [3, 4]\n",
+    )
+    .unwrap();
+    assert_eq!(code(&docver_in(dir.path(), &["check", "lib.rs"])), 0);
+    // …and fails deployed `live` on v3 → v4 (old readers miss `status`)…
+    std::fs::write(
+        dir.path().join("docver.toml"),
+        "[families.todo-item]\nlive = [3, 4]\nstrategy = \"live\"\n",
     )
     .unwrap();
     assert_eq!(code(&docver_in(dir.path(), &["check", "lib.rs"])), 1);
     // …unless that rule is only a warning.
     std::fs::write(
         dir.path().join("docver.toml"),
-        "[families.todo-item]\nlive = [3, 4]\n[rules]\nproperty-removed-required = \"warning\"\n",
+        "[families.todo-item]\nlive = [3, 4]\nstrategy = \"live\"\n[rules]\nproperty-removed-required = \"warning\"\n",
     )
     .unwrap();
     assert_eq!(code(&docver_in(dir.path(), &["check", "lib.rs"])), 0);
@@ -122,23 +156,32 @@ fn the_policy_file_sets_live_versions_mode_and_rule_levels() {
 }
 
 #[test]
-fn the_matrix_shows_which_pairs_need_an_adapter() {
-    let out = docver_in(
-        &root(),
-        &["check", "examples/todo/src", "--matrix", "--format", "json"],
-    );
-    assert_eq!(code(&out), 0);
-    let matrix: Value = serde_json::from_slice(&out.stdout).unwrap();
-    let todo = matrix
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|m| m["family"] == "todo-item")
-        .unwrap();
-    // Row = writer, column = reader. A v1 writer read by v2: compatible; by v3: needs adapter.
+fn the_matrix_shows_compatible_migrated_and_breaking_pairs() {
+    let matrix_of = |extra: &[&str]| -> Value {
+        let mut args = vec!["check", "examples/todo/src", "--matrix", "--format", "json"];
+        args.extend(extra);
+        let out = docver_in(&root(), &args);
+        assert_eq!(code(&out), 0, "{}", stderr(&out));
+        let all: Value = serde_json::from_slice(&out.stdout).unwrap();
+        all.as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["family"] == "todo-item")
+            .unwrap()
+            .clone()
+    };
+    let todo = matrix_of(&[]);
+    // Row = writer, column = reader. A v1 writer read by v2: compatible; by v3: through the
+    // `convert` lens; a v3 writer read by v2: through its lossy `down` table.
     assert_eq!(todo["writer_by_reader"][0][1], "compatible");
-    assert_eq!(todo["writer_by_reader"][0][2], "needs adapter");
-    assert_eq!(todo["writer_by_reader"][3][2], "needs adapter");
+    assert_eq!(todo["writer_by_reader"][0][2], "migrated (lossless)");
+    assert_eq!(todo["writer_by_reader"][2][1], "migrated (lossy)");
+    assert_eq!(todo["writer_by_reader"][3][2], "migrated (lossless)");
+    // Deployed `live`, an old reader meets new documents as they are.
+    let (_dir, policy) = policy_file("[families.todo-item]\nstrategy = \"live\"\n");
+    let live = matrix_of(&["--config", &policy]);
+    assert_eq!(live["writer_by_reader"][3][2], "breaking");
+    assert_eq!(live["writer_by_reader"][0][2], "migrated (lossless)");
 }
 
 const V1: &str = r#"
@@ -553,7 +596,7 @@ fn the_matrix_honours_markdown_and_refuses_finding_formats() {
     );
     assert_eq!(code(&md), 0, "{}", stderr(&md));
     assert!(
-        stdout(&md).contains("| **v1** | compatible | compatible | needs adapter |"),
+        stdout(&md).contains("| **v1** | compatible | compatible | migrated (lossless) |"),
         "{}",
         stdout(&md)
     );
@@ -572,4 +615,44 @@ fn the_matrix_honours_markdown_and_refuses_finding_formats() {
             stderr(&out)
         );
     }
+}
+
+#[test]
+fn notes_without_a_decision_and_transitive_repeats_show_with_verbose_only() {
+    let quiet = stdout(&docver_in(&root(), &["check", "examples/todo"]));
+    assert!(!quiet.contains("version-tag-changed"), "{quiet}");
+    // The `convert` of v2 → v3 once, naming the transitive pair it also affects.
+    assert_eq!(quiet.matches("note[type-changed]").count(), 1, "{quiet}");
+    assert!(quiet.contains("also in v1 → v3"), "{quiet}");
+    let verbose = stdout(&docver_in(
+        &root(),
+        &["check", "examples/todo", "--verbose"],
+    ));
+    assert!(verbose.contains("note[version-tag-changed]"), "{verbose}");
+    assert_eq!(
+        verbose.matches("note[type-changed]").count(),
+        2,
+        "{verbose}"
+    );
+    // JSON always has everything.
+    let json = stdout(&docver_in(
+        &root(),
+        &["check", "examples/todo", "--format", "json"],
+    ));
+    assert!(json.contains("\"version-tag-changed\""));
+}
+
+#[test]
+fn check_accepts_and_writes_a_baseline_as_diff_does() {
+    let (dir, policy) = policy_file("[families.todo-item]\nstrategy = \"live\"\n");
+    let baseline = dir.path().join("baseline.json");
+    let baseline = baseline.to_str().unwrap();
+    let with = |extra: &[&str]| {
+        let mut args = vec!["check", "examples/todo/src", "--config", policy.as_str()];
+        args.extend(extra);
+        code(&docver_in(&root(), &args))
+    };
+    assert_eq!(with(&[]), 1);
+    assert_eq!(with(&["--write-baseline", baseline]), 1);
+    assert_eq!(with(&["--baseline", baseline]), 0);
 }

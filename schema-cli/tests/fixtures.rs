@@ -80,6 +80,11 @@ const ALSO_FIRES: &[(&str, &[&str])] = &[
         ],
     ),
     ("variant-changed", &["required-added"]),
+    // A rename is only suggested: the removal and the addition are what readers meet.
+    (
+        "property-renamed",
+        &["property-added-required", "property-removed-required"],
+    ),
     (
         "breaking-without-migration",
         &["nullable-added", "required-removed", "version-tag-changed"],

@@ -6,11 +6,14 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use docver::Contract;
-use docver_check::DiffReport;
+use docver_check::{DiffReport, Schema};
+use serde_json::Value;
 
 use crate::error::SourceError;
 use crate::git::{PastTypes, Repository};
 use crate::history::{FamilyAtHead, history};
+use crate::lens::step_lens;
+use crate::migration::apply_migrations;
 use crate::policy::Policy;
 use crate::precise::{Contracts, VersionModels, locate_findings, precise_diff};
 use crate::sources::Sources;
@@ -105,6 +108,7 @@ impl Check {
     /// (`policies` by family name; default policy otherwise), then checks history.
     pub fn run(&self, policies: &BTreeMap<String, Policy>) -> Result<Checked, SourceError> {
         let Derivations {
+            lensed,
             versions,
             index,
             models,
@@ -114,6 +118,7 @@ impl Check {
         let index = |fi: usize, version: u32| index[&(fi, version)];
         let mut jobs: Vec<(usize, u32, u32)> = Vec::new();
         let mut lives: Vec<Vec<u32>> = Vec::new();
+        let mut family_policies: Vec<Policy> = Vec::new();
         for (fi, (_, family)) in self.head.families.iter().enumerate() {
             let policy = policies
                 .get(&family.schema.value())
@@ -122,13 +127,20 @@ impl Check {
             let declared = family.version_numbers();
             jobs.extend(policy.pairs(&declared).into_iter().map(|(a, b)| (fi, a, b)));
             lives.push(policy.live(&declared));
+            family_policies.push(policy);
         }
         let mut comparisons = Vec::new();
         for ((fi, a, b), mut report) in jobs.iter().copied().zip(compare_all(&jobs, &models)) {
             let (file_index, family) = &self.head.families[fi];
             let file = &self.head.files[*file_index];
             let (old, new) = (&models[&(fi, a)], &models[&(fi, b)]);
+            if let Some(lensed) = lensed.get(&(fi, b))
+                && family.steps_between().contains(&(a, b))
+            {
+                add_lens_disagreements(&mut report, &old.reader, lensed);
+            }
             locate_findings(&mut report, file, family, (a, old), (b, new));
+            apply_migrations(&mut report, family, (a, b), &family_policies[fi]);
             comparisons.push(Compared {
                 old: index(fi, a),
                 new: index(fi, b),
@@ -144,7 +156,7 @@ impl Check {
                     models: &models,
                     family_index: fi,
                 };
-                let checks = history(&at_head, base, &self.past)?;
+                let checks = history(&at_head, base, &self.past, &family_policies[fi])?;
                 if !checks.findings.is_empty() {
                     let last = *family.version_numbers().last().unwrap_or(&0);
                     comparisons.push(Compared {
@@ -198,7 +210,9 @@ impl Check {
                 );
             }
         }
+        let lensed = self.lensed_readers(&models, &mut warnings)?;
         Ok(Derivations {
+            lensed,
             versions,
             index,
             models,
@@ -207,12 +221,64 @@ impl Check {
     }
 }
 
+impl Check {
+    /// Each lens step's newer reader schema with the step's lens on it (`x-docver-lens`, as
+    /// the example's schema files carry it), by (family index, newer version): diffed against
+    /// the older reader, it says whether the lens produces the newer version
+    /// (`lens-disagrees`).
+    fn lensed_readers(
+        &self,
+        models: &BTreeMap<(usize, u32), VersionModels>,
+        warnings: &mut Vec<String>,
+    ) -> Result<BTreeMap<(usize, u32), Schema>, SourceError> {
+        let mut lensed = BTreeMap::new();
+        for (fi, (file_index, family)) in self.head.families.iter().enumerate() {
+            let file = &self.head.files[*file_index];
+            for (previous, next) in family.steps_between() {
+                let schemas = (
+                    &models[&(fi, previous)].reader_derived.schema,
+                    &models[&(fi, next)].reader_derived.schema,
+                );
+                let lens = match step_lens(family, (previous, next), &self.head.items, schemas) {
+                    None => continue,
+                    Some(Ok(lens)) => lens,
+                    Some(Err(why)) => {
+                        let at = family.step_to(next).map_or(family.span, |s| s.span);
+                        warnings.push(file.located(file.span(at), &format!("the lens of the step to v{next} is not checked against v{next}: {why}")));
+                        continue;
+                    }
+                };
+                let mut derived = models[&(fi, next)].reader_derived.clone();
+                if let Value::Object(root) = &mut derived.schema {
+                    root.insert(docver::lens::LENS_KEYWORD.to_owned(), lens);
+                }
+                lensed.insert((fi, next), self.head.read_model(family, next, &derived)?);
+            }
+        }
+        Ok(lensed)
+    }
+}
+
 /// Every version's view and models, keyed by (family index, version).
 struct Derivations {
+    /// Lens steps' newer readers carrying the lens, by (family index, newer version).
+    lensed: BTreeMap<(usize, u32), Schema>,
     versions: Vec<VersionView>,
     index: BTreeMap<(usize, u32), usize>,
     models: BTreeMap<(usize, u32), VersionModels>,
     warnings: Vec<String>,
+}
+
+/// The step's lens checked against its versions' readers: what the lens produces from the
+/// older reader must be the newer one (the writers differ from the readers by design).
+fn add_lens_disagreements(report: &mut DiffReport, older: &Schema, lensed_newer: &Schema) {
+    let id = docver_check::rules::LENS_DISAGREES.info.id;
+    let agreement = docver_check::diff(older, lensed_newer, &docver_check::DiffOptions::default());
+    for f in agreement.findings.into_iter().filter(|f| f.rule == id) {
+        report.backward = report.backward.worst(f.backward);
+        report.forward = report.forward.worst(f.forward);
+        report.findings.push(f);
+    }
 }
 
 /// The precise diff of each `(family, older, newer)` job. The diffs are independent and the

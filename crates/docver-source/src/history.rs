@@ -14,6 +14,8 @@ use docver_check::{DiffOptions, DiffReport, Finding, Location, Verdict, diff};
 
 use crate::error::SourceError;
 use crate::git::PastTypes;
+use crate::migration::apply_migrations;
+use crate::policy::Policy;
 use crate::precise::{VersionModels, precise_diff, rust_location};
 use crate::scan::SourceFile;
 use crate::sources::Sources;
@@ -36,27 +38,19 @@ impl FamilyAtHead<'_> {
     }
 }
 
-/// Whether the step `previous → next` declares a migration: a whole `step(...)`, or a field
-/// function on the boundary (`upgrade` on a field beginning at `next`, `downgrade` on one
-/// ending there).
-fn declares_migration(family: &FamilyDecl, next: u32) -> bool {
-    family.step_to(next).is_some()
-        || family.fields.iter().any(|f| {
-            (f.docver.upgrade.is_some() && f.docver.since.is_some_and(|s| s.value == next))
-                || (f.docver.downgrade.is_some() && f.docver.until.is_some_and(|u| u.value == next))
-        })
-}
-
+/// A history finding at `location`; `about` is the schema change it is about, whose place in
+/// the schema and in documents it names (a finding about a whole version has none).
 fn history_finding(
     rule: &RuleInfo,
     message: String,
     detail: String,
     location: Option<Location>,
+    about: Option<&Finding>,
 ) -> Finding {
     Finding {
         rule: rule.id.to_owned(),
-        pointer: String::new(),
-        instance_path: String::new(),
+        pointer: about.map(|f| f.pointer.clone()).unwrap_or_default(),
+        instance_path: about.map(|f| f.instance_path.clone()).unwrap_or_default(),
         backward: Verdict::Breaking,
         forward: Verdict::Breaking,
         message,
@@ -72,10 +66,11 @@ pub fn history(
     head: &FamilyAtHead<'_>,
     base: &Sources,
     past: &PastTypes,
+    policy: &Policy,
 ) -> Result<DiffReport, SourceError> {
     let mut findings = Vec::new();
     if let Some(old_family) = base.family(&head.family.schema.value()) {
-        breaking_without_migration(head, old_family, &mut findings);
+        breaking_without_migration(head, old_family, policy, &mut findings);
         removed_or_edited(head, base, old_family, &mut findings)?;
         field_name_reused(head, old_family, past, &mut findings);
     }
@@ -92,22 +87,24 @@ pub fn history(
     })
 }
 
-/// New versions (not at the base) whose change from their predecessor breaks a reader while
-/// the family declares no migration for that step.
+/// New versions (not at the base) whose change from their predecessor breaks a reader in a
+/// way no migration the family declares for that step carries (under the policy).
 fn breaking_without_migration(
     head: &FamilyAtHead<'_>,
     old_family: &FamilyDecl,
+    policy: &Policy,
     out: &mut Vec<Finding>,
 ) {
     let (family, name) = (head.family, head.family.schema.value());
     let base_versions = old_family.version_numbers();
     for pair in family.version_numbers().windows(2) {
         let (previous, version) = (pair[0], pair[1]);
-        if base_versions.contains(&version) || declares_migration(family, version) {
+        if base_versions.contains(&version) {
             continue;
         }
         let (old, new) = (head.model(previous), head.model(version));
-        let report = precise_diff(old.contracts(), new.contracts());
+        let mut report = precise_diff(old.contracts(), new.contracts());
+        apply_migrations(&mut report, family, (previous, version), policy);
         for f in report
             .findings
             .iter()
@@ -127,6 +124,7 @@ fn breaking_without_migration(
                 format!("new version {version} of `{name}` breaks v{previous} (backward: {}, forward: {}): {} — declare a migration for the step (`upgrade`/`downgrade` or `step(to = {version}, …)`)", f.backward.label(), f.forward.label(), f.message),
                 format!("v{version}:{}:{}:{}", f.rule, f.pointer, f.detail),
                 at(new).or_else(|| at(old)),
+                Some(f),
             ));
         }
     }
@@ -149,6 +147,7 @@ fn removed_or_edited(
                     format!("version {version} of `{name}` was removed while it is still live"),
                     format!("v{version}"),
                     Some(head.file.location(family.ident.span())),
+                    None,
                 ));
             }
             continue;
@@ -171,9 +170,10 @@ fn removed_or_edited(
             );
             out.push(history_finding(
                 &VERSION_EDITED_IN_PLACE,
-                format!("released version {version} of `{name}` was edited in place: {} (at {}); add a new version instead", f.message, docver::pointer::document_path(&f.instance_path)),
+                format!("released version {version} of `{name}` was edited in place: {}; add a new version instead", f.message),
                 format!("v{version}:{}:{}:{}", f.rule, f.pointer, f.detail),
                 location,
+                Some(f),
             ));
         }
     }
@@ -230,6 +230,7 @@ fn field_name_reused(
                 format!("field `{}` is declared again in v{since} as `{}` after it was removed; v{version} had it as `{ty}` (old documents may still carry that)", field.name(), field.type_text()),
                 format!("{}:{since}", field.name()),
                 Some(head.file.location(field.ident.span())),
+                None,
             ));
         }
     }

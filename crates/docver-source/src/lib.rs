@@ -10,14 +10,16 @@
 //! The check itself, in the order data flows: [`tree`] (the working tree's `.rs` files),
 //! [`sources`] (the families of a set of files and their versions' models), [`git`] (the same
 //! files at a ref, and the history of their declarations), [`policy`] (which pairs to
-//! compare), [`precise`] (reader/writer diff of two versions, located in the `.rs` file),
-//! [`history`] (the history rules), [`check`] (all of it for a set of paths) and [`matrix`].
+//! compare), [`lens`] (a step's lens read from source), [`precise`] (reader/writer diff of two versions, located in the `.rs` file),
+//! [`migration`] (what the declared migrations carry), [`history`] (the history rules), [`check`] (all of it for a set of paths) and [`matrix`].
 
 pub mod check;
 pub mod error;
 pub mod git;
 pub mod history;
+pub mod lens;
 pub mod matrix;
+pub mod migration;
 pub mod policy;
 pub mod precise;
 pub mod scan;
@@ -27,6 +29,6 @@ pub mod tree;
 
 pub use check::{Check, Checked, Compared, VersionView};
 pub use error::SourceError;
-pub use policy::Policy;
+pub use policy::{Policy, Strategy};
 pub use scan::{SourceFamily, SourceFile, scan_file};
 pub use sources::Sources;

@@ -42,9 +42,12 @@ pub fn precise_diff(old: Contracts<'_>, new: Contracts<'_>) -> DiffReport {
     let backward = diff(old.writer, new.reader, &options);
     let forward = diff(old.reader, new.writer, &options);
     let mut warnings = backward.warnings;
+    // Renames come from the family's declared lens operations, never from a guess: a property
+    // removed and another added are a removal and an addition.
+    let guessed = |f: &Finding| f.rule == docver_check::rules::PROPERTY_RENAMED.info.id;
     warnings.extend(forward.warnings);
     let mut merged: Vec<Finding> = Vec::new();
-    for mut f in backward.findings {
+    for mut f in backward.findings.into_iter().filter(|f| !guessed(f)) {
         f.forward = Verdict::Compatible;
         f.witnesses.retain(|w| w.direction == Direction::Backward);
         merged.push(f);
@@ -54,7 +57,7 @@ pub fn precise_diff(old: Contracts<'_>, new: Contracts<'_>) -> DiffReport {
     for f in forward
         .findings
         .into_iter()
-        .filter(|f| f.forward.is_breaking())
+        .filter(|f| f.forward.is_breaking() && !guessed(f))
     {
         match merged
             .iter_mut()
@@ -121,11 +124,12 @@ pub fn rust_location(
 /// `, field `status` declared by `#[docver(since = 3, …)]`` for the field a document path
 /// starts at, in `version`: what a reviewer looks for next to the diagnostic.
 pub fn declaration(family: &FamilyDecl, version: u32, instance_path: &str) -> Option<String> {
-    let first = instance_path.trim_start_matches('/').split('/').next()?;
+    let first = docver::pointer::first_token(instance_path);
+    // Documents name the field by its serde name, which a rename may have changed.
     let field = family
         .fields_in(version)
         .into_iter()
-        .find(|f| f.name() == first)?;
+        .find(|f| family.json_name(f) == first)?;
     let attribute = field
         .attrs_docver
         .as_ref()

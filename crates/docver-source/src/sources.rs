@@ -110,7 +110,18 @@ impl Sources {
         contract: Contract,
     ) -> Result<(Derived, Schema), SourceError> {
         let derived = version_schema(family, version, &self.items, contract);
-        let schema = read_schema(
+        let schema = self.read_model(family, version, &derived)?;
+        Ok((derived, schema))
+    }
+
+    /// The model of a derived schema.
+    pub fn read_model(
+        &self,
+        family: &FamilyDecl,
+        version: u32,
+        derived: &Derived,
+    ) -> Result<Schema, SourceError> {
+        read_schema(
             &format!("{} v{version}", family.schema.value()),
             &derived.schema.to_string(),
         )
@@ -119,8 +130,7 @@ impl Sources {
                 "internal: the schema derived for {} v{version} does not read: {e}",
                 family.schema.value()
             ))
-        })?;
-        Ok((derived, schema))
+        })
     }
 
     /// The family named `schema`, if these sources declare it.

@@ -35,6 +35,7 @@ fn every_history_fixture_fires_its_rule_through_the_library() {
                 Policy {
                     live: Some(vec![1, 2]),
                     transitive: true,
+                    ..Policy::default()
                 },
             );
         }
@@ -69,6 +70,7 @@ fn the_policy_picks_the_pairs() {
     let neighbours = Policy {
         live: Some(vec![2, 3]),
         transitive: false,
+        ..Policy::default()
     };
     // v1 is in no store: not compared.
     assert_eq!(neighbours.pairs(&[1, 2, 3]), [(2, 3)]);

@@ -48,13 +48,13 @@ fn text(all: &[FamilyMatrix], out: &mut dyn Write) -> std::io::Result<()> {
         )?;
         write!(out, "{:>8}", "")?;
         for v in &m.versions {
-            write!(out, " {:>14}", format!("v{v}"))?;
+            write!(out, " {:>20}", format!("v{v}"))?;
         }
         writeln!(out)?;
         for (v, row) in m.versions.iter().zip(&m.cells) {
             write!(out, "{:>8}", format!("v{v}"))?;
             for cell in row {
-                write!(out, " {:>14}", cell.as_str())?;
+                write!(out, " {:>20}", cell.as_str())?;
             }
             writeln!(out)?;
         }

@@ -15,9 +15,11 @@ use crate::model::Schema;
 use docver::lens::{Lens, LensError, LensOp, Way};
 
 /// Rules whose findings never make a lens disagree: annotations (descriptions, titles and
-/// `$ref` names are not the lens's business) and the version tag, which moves by design.
+/// `$ref` names are not the lens's business), the version tag, which moves by design, and
+/// rename suggestions (the removal and the addition they sit under are reported).
 const IGNORED: &[&str] = &[
     "annotation-changed",
+    "property-renamed",
     "ref-target-changed",
     "version-tag-changed",
 ];
@@ -139,7 +141,7 @@ fn versions(lens: &Lens) -> String {
 }
 
 /// The version constant at the root's `field` property.
-fn version(schema: &Schema, field: Option<&str>) -> Option<u64> {
+pub(crate) fn version(schema: &Schema, field: Option<&str>) -> Option<u64> {
     let root = schema.resolve(schema.root()).node;
     let id = *root.object.properties.get(field?)?;
     let node = schema.resolve(id).node;

@@ -137,6 +137,7 @@ macro_rules! example {
 pub(crate) use example;
 
 pub use bounds::counts_properties;
+pub use lens::LENS_DISAGREES;
 pub use properties::{PROPERTY_RENAMED, renamed};
 
 /// Every rule, in the order reports list them.

@@ -11,7 +11,8 @@ use crate::rules::Effect;
 pub struct PropertyDiff {
     pub added: Vec<String>,
     pub removed: Vec<String>,
-    /// `(old name, new name)`: removed and added with an equivalent schema.
+    /// `(old name, new name)`: the one property removed and the one added at this object,
+    /// with an equivalent schema (a suggestion: both are also in `removed` and `added`).
     pub renamed: Vec<(String, String)>,
     pub common: Vec<String>,
     /// Names newly required, other than properties added (and required) in the same step.
@@ -43,36 +44,29 @@ impl PropertyDiff {
                 ..PropertyDiff::default()
             };
         }
-        let mut removed: Vec<String> = op
+        let removed: Vec<String> = op
             .keys()
             .filter(|k| !np.contains_key(*k))
             .cloned()
             .collect();
-        let mut added: Vec<String> = np
+        let added: Vec<String> = np
             .keys()
             .filter(|k| !op.contains_key(*k))
             .cloned()
             .collect();
         let common = op.keys().filter(|k| np.contains_key(*k)).cloned().collect();
-        let mut renamed = Vec::new();
-        // Pair each removed property with the first added one of the same shape, in order.
-        // Bounded: real steps add and remove a handful of properties at one object.
-        if !removed.is_empty() && !added.is_empty() && removed.len() * added.len() <= 4096 {
-            removed.retain(|old_name| {
-                let position = added.iter().position(|new_name| {
-                    let same_requiredness = o.node.object.required.contains(old_name)
-                        == n.node.object.required.contains(new_name);
-                    same_requiredness && equivalent(old, op[old_name], new, np[new_name])
-                });
-                match position {
-                    Some(i) => {
-                        renamed.push((old_name.clone(), added.remove(i)));
-                        false
-                    }
-                    None => true,
-                }
-            });
-        }
+        // A rename is only suggested, never inferred: exactly one property removed and one
+        // added at this object, with the same requiredness and an equivalent schema. Both
+        // stay a removal and an addition (what a reader meets unless a migration renames).
+        let renamed = match (removed.as_slice(), added.as_slice()) {
+            ([old_name], [new_name])
+                if or.contains(old_name) == nr.contains(new_name)
+                    && equivalent(old, op[old_name], new, np[new_name]) =>
+            {
+                vec![(old_name.clone(), new_name.clone())]
+            }
+            _ => Vec::new(),
+        };
         PropertyDiff {
             added,
             removed,
@@ -388,15 +382,20 @@ pub static PROPERTY_RENAMED: Rule = Rule {
     info: RuleInfo {
         id: "property-renamed",
         category: super::Category::Property,
-        summary: "A property was removed and another with the same schema added: likely a rename.",
+        summary: "The one property removed and the one added at an object have the same schema: maybe a rename.",
         effect: Effect {
-            backward: "breaking",
-            forward: "breaking",
+            backward: "compatible",
+            forward: "compatible",
         },
-        explanation: "A new reader looks for the new name in old documents and an old reader for \
-            the old name in new ones; either rejects the document when the name is required or \
-            the object is closed, and otherwise silently loses the value. Keep the old name \
-            (serde `alias`) or migrate.",
+        explanation: "A suggestion, never a verdict of its own: the removal and the addition are \
+            reported as what they are (a new reader looks for the new name in old documents, an \
+            old reader for the old name in new ones). When exactly one property is removed and \
+            one added at the same object with an equivalent schema and the same requiredness, \
+            this note suggests declaring the rename: a lens `rename(from = old, to = new)` on the \
+            step (`x-docver-lens` on NEW for `docver diff`), or serde `alias`. Nothing is \
+            suggested when NEW carries a lens (renames come from it), between two variants of a \
+            union, or between versions more than one step apart; `docver check` never guesses, \
+            it reads the family's declared lens operations.",
         example_old: example!("property-renamed").0,
         example_new: example!("property-renamed").1,
         example_policy: None,
@@ -405,27 +404,52 @@ pub static PROPERTY_RENAMED: Rule = Rule {
         closed_object: false,
     },
     check: |pair, out| {
+        // A declared lens says what was renamed (and `lens-disagrees` what it misses); two
+        // variants of a union are not one object; across a skipped step, a rename may be two.
+        if pair.new.lens.is_some() || across_variants(pair) || across_skipped_steps(pair) {
+            return;
+        }
         for (old_name, new_name) in &pair.properties.renamed {
             let old_prop = pair.o.node.object.properties[old_name];
             let new_prop = pair.n.node.object.properties[new_name];
-            let mut change = Change::new(
+            let change = Change::new(
                 &PROPERTY_RENAMED,
                 pair,
-                format!("property `{old_name}` was renamed to `{new_name}` (removed and added with the same schema)"),
+                format!("help: `{old_name}` (removed) and `{new_name}` (added) have the same schema; if it is a rename, declare it: lens `rename(from = {old_name}, to = {new_name})`"),
             )
             .detail(format!("{old_name}->{new_name}"))
             .property(new_name)
             .at(Some(old_prop), Some(new_prop));
-            change.breaking_without_witness = true;
-            let backward = minimal(pair.old, old_prop).map(|v| Probe::Member(old_name.clone(), v));
-            let forward = minimal(pair.new, new_prop).map(|v| Probe::Member(new_name.clone(), v));
-            change = change
-                .breaks_backward(backward.unwrap_or(Probe::None))
-                .breaks_forward(forward.unwrap_or(Probe::None));
             out.push(change);
         }
     },
 };
+
+/// Whether OLD's and NEW's objects sit in different branches of a union (`anyOf`/`oneOf`).
+fn across_variants(pair: &super::Pair<'_>) -> bool {
+    let branches = |schema: &Schema, id: crate::model::NodeId| -> Vec<String> {
+        let pointer = &schema.nodes[id.0 as usize].pointer;
+        let tokens: Vec<&str> = pointer.split('/').collect();
+        tokens
+            .windows(2)
+            .filter(|w| matches!(w[0], "anyOf" | "oneOf"))
+            .map(|w| w.join("/"))
+            .collect()
+    };
+    branches(pair.old, pair.old_origin) != branches(pair.new, pair.new_origin)
+}
+
+/// Whether the schemas' version tags are known and more than one step apart.
+fn across_skipped_steps(pair: &super::Pair<'_>) -> bool {
+    use crate::check::lens_agreement::version;
+    match (
+        version(pair.old, pair.version_field),
+        version(pair.new, pair.version_field),
+    ) {
+        (Some(old), Some(new)) => new.abs_diff(old) > 1,
+        _ => false,
+    }
+}
 
 pub static REQUIRED_ADDED: Rule = Rule {
     info: RuleInfo {
