@@ -29,7 +29,7 @@ fn config(default: u32) -> Config {
     let env = |name: &str| std::env::var(name).ok()?.parse::<u64>().ok();
     Config {
         cases: env("DOCVER_FUZZ_CASES").map_or(default, |n| n.min(u64::from(u32::MAX)) as u32),
-        rng_seed: RngSeed::Fixed(env("DOCVER_FUZZ_SEED").unwrap_or(0x0b5e_12)),
+        rng_seed: RngSeed::Fixed(env("DOCVER_FUZZ_SEED").unwrap_or(0x000b_5e12)),
         failure_persistence: None,
         ..Config::default()
     }
@@ -466,7 +466,7 @@ fn run_law(depths: std::ops::RangeInclusive<usize>, check_nested: bool) {
     for family in families() {
         for &n in family.versions {
             for &m in family.versions.iter().filter(|&&m| m < n) {
-                let mut runner = TestRunner::new(config(24));
+                let mut runner = TestRunner::new(config(64));
                 let strategy = case(&family, m, n, depths.clone());
                 if let Err(e) = runner.run(&strategy, |case| {
                     check_case(&family, m, n, &case, check_nested)

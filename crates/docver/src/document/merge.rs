@@ -1,5 +1,6 @@
 //! Write-back: an edit made by an app that knows an older version, merged into the newer
-//! document it read so that nothing the app does not know is lost.
+//! document it read so that nothing the app does not know is lost (the law in the README's
+//! "Write-back" section), and [`merge_edit`], the older key-level merge the strategies call.
 
 use serde_json::Value;
 
@@ -122,6 +123,10 @@ fn check_read_back<A: AnyVersion, T: Versioned>(
 /// Every top-level field the app changed takes its value from `after_upgraded` (so a field whose
 /// type changed between versions is converted, not copied, and one the newer version keeps
 /// elsewhere is not copied at all); everything else is kept from `original`.
+///
+/// Without the upgraded *unedited* view this merge cannot tell where a renamed or moved field
+/// went, so such an edit is not carried: generated types' `write_back` (the law-keeping path,
+/// with `merge3`) is what apps call; this stays for callers that hold only these four values.
 pub fn merge_edit(
     original: &Value,
     before: &Value,
