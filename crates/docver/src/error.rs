@@ -68,6 +68,30 @@ pub enum DocError {
         /// Why the step failed.
         message: String,
     },
+    /// An old app's edit cannot be written back into the newer document it read without
+    /// losing part of it: reading the written document back at the app's version would not
+    /// give what the app wrote (a value a declared migration cannot carry, such as a second
+    /// element where the newer version keeps one, or an edit the newer version has no place
+    /// for). Nothing was written.
+    #[error("document {id}: `{schema}` version {edited} edit cannot be written back into version {stored} without losing {lost}", id = id_or_unnamed(.id), lost = paths_list(.paths))]
+    EditLost {
+        /// The document's id (`_id` or `id`), if it has one.
+        id: Option<String>,
+        /// The family's schema name.
+        schema: String,
+        /// The version the app edited.
+        edited: u32,
+        /// The version the document is stored at.
+        stored: u32,
+        /// JSON pointers, in the edited version's document, of the values that would not
+        /// survive (`""`: the whole document).
+        paths: Vec<String>,
+    },
+}
+
+fn paths_list(paths: &[String]) -> String {
+    let quoted: Vec<String> = paths.iter().map(|p| format!("`{p}`")).collect();
+    quoted.join(", ")
 }
 
 fn id_or_unnamed(id: &Option<String>) -> &str {

@@ -7,6 +7,7 @@
 //! - v4: `status` moves out of the todo into its own `todo-status` document.
 
 pub mod contact;
+pub mod notes;
 
 use docver::versioned;
 use schemars::JsonSchema;
@@ -107,7 +108,8 @@ pub mod migrate {
 pub const SCHEMA_DIR: &str = "schemas";
 
 /// Each version's reader schema, as `examples/todo/schemas/v{N}.json` holds it, and the writer
-/// schema where it differs (`v{N}.writer.json`); the `contact` family's under `contact/`.
+/// schema where it differs (`v{N}.writer.json`); the `contact` family's under `contact/`, the
+/// `note` family's under `notes/`.
 ///
 /// A version reached by a lens step carries that lens at its root (`x-docver-lens`), so that
 /// `docver diff v2.json v3.json` also checks that the declared lens produces v3 from v2.
@@ -129,6 +131,12 @@ pub fn schema_files() -> Vec<(String, String)> {
             (4, ContactV4::lens),
             (5, ContactV5::lens),
         ],
+    ));
+    files.extend(family_files(
+        "notes/",
+        notes::AnyNote::VERSIONS,
+        notes::AnyNote::json_schema,
+        &[(2, notes::NoteV2::lens)],
     ));
     files
 }

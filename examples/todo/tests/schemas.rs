@@ -14,7 +14,7 @@ fn checked_in_schemas_match_the_code() {
         );
     }
     let mut names = Vec::new();
-    for sub in ["", "contact/"] {
+    for sub in ["", "contact/", "notes/"] {
         for entry in std::fs::read_dir(dir.join(sub)).unwrap() {
             let entry = entry.unwrap();
             if entry.file_type().unwrap().is_file() {

@@ -26,9 +26,13 @@ pub(super) fn read_as(family: &FamilyDecl) -> TokenStream {
                 }
 
                 /// Writes this (possibly edited) document back over `original`, the document it
-                /// was read from. When `original` is newer, every field this version does not
-                /// know survives unchanged and the document keeps its newer version; otherwise
-                /// the document is written at this version.
+                /// was read from, and `parts` (holding `original`'s companion documents) over
+                /// its companions. When `original` is newer, the edit reaches it through the
+                /// declared migrations, everything else of `original` is kept, the document
+                /// keeps its newer version, and reading it back at this version gives exactly
+                /// this document; an edit the migrations cannot carry is
+                /// `DocError::EditLost` naming the paths. Otherwise the document is written at
+                /// this version.
                 #[inline]
                 pub fn write_back(&self, original: &::docver::__private::serde_json::Value, parts: &mut ::docver::Parts) -> ::core::result::Result<::docver::__private::serde_json::Value, ::docver::DocError> {
                     ::docver::__private::write_back::<#any, Self>(self, #any::#var, original, parts)

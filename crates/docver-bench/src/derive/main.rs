@@ -5,17 +5,21 @@
 //!     [--write-doc FILE]
 //! cargo run --release -p docver-bench --bin bench-derive -- compile [--families N] [--runs N]
 //!     [--release] [--write-doc FILE]
+//! cargo run --release -p docver-bench --bin bench-derive -- write-back [--docs N] [--runs N]
+//!     [--write-doc FILE]
 //! ```
 //!
 //! `runtime` upgrades v1 todo documents (JSON text) to v4 through the generated types and
 //! through a hand-written serde adapter; `compile` times clean builds of a generated crate of
-//! versioned families against the same structs as plain serde derives.
+//! versioned families against the same structs as plain serde derives; `write-back` has a v2 app
+//! edit v4 documents and write them back, next to a plain read + write of the same documents.
 
 #[allow(dead_code)]
 #[path = "../common.rs"]
 mod common;
 mod compile;
 mod runtime;
+mod write_back;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -24,7 +28,9 @@ const USAGE: &str = "\
 usage: bench-derive runtime [--docs N (1000000)] [--runs N (5)] [--write-doc FILE]
        bench-derive runtime-only generated|hand [--docs N] [--runs N]   # for a profiler
        bench-derive compile [--families N (50)] [--runs N (3)] [--release] [--write-doc FILE]
---write-doc FILE rewrites only the bench-derive-runtime / bench-derive-compile section of FILE.";
+       bench-derive write-back [--docs N (100000)] [--runs N (5)] [--write-doc FILE]
+--write-doc FILE rewrites only the bench-derive-runtime / bench-derive-compile /
+bench-derive-write-back section of FILE.";
 
 #[derive(Debug)]
 struct Options {
@@ -84,6 +90,20 @@ fn main() -> ExitCode {
             parse(args.get(2..).unwrap_or_default())
                 .and_then(|o| runtime::run_only(&path, o.docs, o.runs.unwrap_or(5)))
         }
+        Some("write-back") => parse(&args[1..]).and_then(|o| {
+            // 100k unless told: the issue's figure, and a write-back is several migrations.
+            let docs = if args.iter().any(|a| a == "--docs") {
+                o.docs
+            } else {
+                100_000
+            };
+            let r = write_back::run(docs, o.runs.unwrap_or(5))?;
+            emit(
+                &o,
+                "bench-derive-write-back",
+                &write_back::markdown(&r, &command),
+            )
+        }),
         Some("compile") => parse(&args[1..]).and_then(|o| {
             let workspace = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
             let workspace = workspace.canonicalize().unwrap_or(workspace);

@@ -367,7 +367,7 @@ pub fn markdown(r: &RuntimeResult, command: &str) -> String {
     s
 }
 
-fn thousands(n: usize) -> String {
+pub fn thousands(n: usize) -> String {
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {

@@ -29,7 +29,7 @@ pub use id::VersionedId;
 pub use merge::merge_edit;
 pub use migration_error::MigrationError;
 pub use parts::{Part, PartDocs, Parts};
-pub use three_way::{Conflict, Merged, Prefer, merge3};
+pub use three_way::{Conflict, Merged, Prefer, differences, merge3};
 pub use unknown::UnknownFields;
 pub use versioned::Versioned;
 pub use write::Tagged;

@@ -130,6 +130,41 @@ fn merge_objects(
     merged
 }
 
+/// The JSON pointers at which `a` and `b` differ, in document order: where both hold objects
+/// (or arrays of one length) each key (or element) is compared on its own, anywhere else the
+/// value as a whole. What a merge is checked against: the places it did not keep.
+pub fn differences(a: &Value, b: &Value) -> Vec<String> {
+    let mut found = Vec::new();
+    differences_at("", a, b, &mut found);
+    found
+}
+
+fn differences_at(path: &str, a: &Value, b: &Value, found: &mut Vec<String>) {
+    if a == b {
+        return;
+    }
+    match (a, b) {
+        (Value::Object(a_map), Value::Object(b_map)) => {
+            let keys = a_map
+                .keys()
+                .chain(b_map.keys().filter(|key| !a_map.contains_key(*key)));
+            for key in keys {
+                let at = pointer::push(path, key);
+                match (a_map.get(key), b_map.get(key)) {
+                    (Some(a), Some(b)) => differences_at(&at, a, b, found),
+                    _ => found.push(at),
+                }
+            }
+        }
+        (Value::Array(a_items), Value::Array(b_items)) if a_items.len() == b_items.len() => {
+            for (index, (a, b)) in a_items.iter().zip(b_items).enumerate() {
+                differences_at(&pointer::push(path, &index.to_string()), a, b, found);
+            }
+        }
+        _ => found.push(path.to_owned()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -227,5 +262,17 @@ mod tests {
             json!({"a/b": {"~": 2}}),
         );
         assert_eq!(merged.conflicts[0].path, "/a~1b/~0");
+    }
+
+    #[test]
+    fn differences_name_the_innermost_places() {
+        let a = json!({"a": 1, "o": {"x": 1, "y": [1, {"z": 2}]}, "l": [1], "gone": 0});
+        let b = json!({"a": 1, "o": {"x": 2, "y": [1, {"z": 3}]}, "l": [1, 2], "new": 0});
+        assert_eq!(
+            differences(&a, &b),
+            vec!["/o/x", "/o/y/1/z", "/l", "/gone", "/new"]
+        );
+        assert!(differences(&a, &a).is_empty());
+        assert_eq!(differences(&json!(1), &json!("1")), vec![""]);
     }
 }
