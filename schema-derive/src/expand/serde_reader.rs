@@ -5,7 +5,7 @@ use docver_attr::{FamilyDecl, Field};
 use proc_macro2::TokenStream;
 use quote::quote;
 
-use super::version::serde_default;
+use super::version::{serde_attrs, serde_default};
 
 /// The generated reader of a version read through serde's derive (`Reader::SerdeFields`): the
 /// fields alone (the user's serde attributes, no `flatten`), the unknown entries kept by
@@ -16,14 +16,7 @@ pub(super) fn serde_fields_reader(
     fields: &[&Field],
     versioned_impl: &TokenStream,
 ) -> TokenStream {
-    let serde_only = |attrs: &[syn::Attribute]| -> Vec<syn::Attribute> {
-        attrs
-            .iter()
-            .filter(|a| a.path().is_ident("serde") || a.path().is_ident("cfg"))
-            .cloned()
-            .collect()
-    };
-    let container_serde = serde_only(&family.attrs);
+    let container_serde = serde_attrs(&family.attrs);
     // serde's errors name the version ("expected struct TodoV2"), not the private struct.
     let rename = family.serde_rename().is_none().then(|| {
         let name = ident.to_string();
@@ -32,7 +25,7 @@ pub(super) fn serde_fields_reader(
     let names: Vec<&syn::Ident> = fields.iter().map(|f| &f.ident).collect();
     let read_fields = fields.iter().map(|f| {
         let (name, ty) = (&f.ident, &f.ty);
-        let attrs = serde_only(&f.attrs);
+        let attrs = serde_attrs(&f.attrs);
         let default = serde_default(f);
         quote! { #(#attrs)* #default #name: #ty, }
     });
@@ -54,7 +47,8 @@ pub(super) fn serde_fields_reader(
             impl<'de> ::docver::__private::serde::Deserialize<'de> for #ident {
                 #[inline]
                 fn deserialize<D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                    let (fields, unknown) = ::docver::__private::with_unknown::<__Fields, D>(deserializer)?;
+                    let (fields, unknown, seen) = ::docver::__private::with_unknown_tagged::<__Fields, D>(deserializer, ::docver::__private::tag_names::<Self>())?;
+                    ::docver::__private::refuse_other_tag::<Self, D::Error>(seen)?;
                     ::core::result::Result::Ok(__build(fields, unknown))
                 }
             }
