@@ -48,7 +48,7 @@ pub mod __private {
     pub use crate::document::merge::write_back;
     pub use crate::document::migrate::{any_migrate, family_migrate, family_version_of, read_as};
     pub use crate::document::nested::{
-        fill_slot_keeping, has_nested, write_unknown_outside, write_with_nested,
+        Kept, fill_slot_keeping, has_nested, write_unknown_outside, write_with_nested,
     };
     pub use crate::document::read::{with_unknown, with_unknown_tagged};
     pub use crate::document::tag::{TagNames, TagSeen, read_json_tagged, tag_names};

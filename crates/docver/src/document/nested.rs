@@ -173,6 +173,43 @@ impl<'de, T: DeserializeOwned + Serialize> DeserializeSeed<'de> for Keeping<'_, 
     }
 }
 
+/// A field of a version read through serde's derive (`Reader::SerdeFields`) whose value may
+/// hold unknown fields: the value, and its overlay (what its type does not write back).
+#[derive(Debug, Default)]
+pub struct Kept<T> {
+    /// The field's value.
+    pub value: T,
+    /// What its type does not write back, if anything.
+    pub overlay: Option<Value>,
+}
+
+impl<'de, T: DeserializeOwned + Serialize> Deserialize<'de> for Kept<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let mut nested = UnknownFields::new();
+        let value = Keeping {
+            nested: &mut nested,
+            name: "",
+            value: PhantomData,
+        }
+        .deserialize(d)?;
+        Ok(Kept {
+            value,
+            overlay: nested.shift_remove(""),
+        })
+    }
+}
+
+impl<T> Kept<T> {
+    /// The value, its overlay kept in `unknown` under `name`.
+    #[inline]
+    pub fn keep(self, unknown: &mut UnknownFields, name: &str) -> T {
+        if let Some(overlay) = self.overlay {
+            unknown.insert(name.to_owned(), overlay);
+        }
+        self.value
+    }
+}
+
 /// How an error inside a field read through JSON carries its path inside the field, which
 /// `decode` joins to the path of the field (serde's path tracking stops at the field).
 const INSIDE: &str = " (inside the field at `";
