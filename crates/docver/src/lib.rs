@@ -42,12 +42,17 @@ pub mod __private {
     };
     pub use crate::document::arms::{decode_as, parse_as, stepped, stepped_down, upgraded};
     pub use crate::document::contract::version_schema;
-    pub use crate::document::fields::{FieldSlots, fill_slot, read_fields, required_slot};
+    pub use crate::document::fields::{
+        FieldSlots, fill_slot, read_fields, refuse_other_tag, required_slot,
+    };
     pub use crate::document::merge::write_back;
     pub use crate::document::migrate::{any_migrate, family_migrate, family_version_of, read_as};
+    pub use crate::document::nested::{
+        Kept, fill_slot_keeping, has_nested, write_unknown_outside, write_with_nested,
+    };
     pub use crate::document::read::{with_unknown, with_unknown_tagged};
     pub use crate::document::tag::{TagNames, TagSeen, read_json_tagged, tag_names};
-    pub use crate::document::unknown::{stash, take_unknown};
+    pub use crate::document::unknown::{forget_flattened, stash, take_unknown};
 
     use crate::document::{MigrationError, Parts};
 

@@ -1,6 +1,6 @@
 //! Which reader a version's generated `Deserialize` uses, from the serde attributes it carries.
 
-use docver_attr::serde_attr::{SerdeValue, Written};
+use docver_attr::serde_attr::{Direction, SerdeValue, Written};
 use docver_attr::{FamilyDecl, Field};
 
 /// Whether every serde key read is either in `assigned` and written `key = "..."` (the form
@@ -63,4 +63,47 @@ pub(super) fn reader(family: &FamilyDecl, fields: &[&Field]) -> Reader {
     } else {
         Reader::Flatten
     }
+}
+
+/// Whether a field's value may hold unknown fields of its own (an object, or objects inside an
+/// array): any type but the scalars, strings and `serde_json::Value` (which keeps everything
+/// itself), and `Option`s, `Vec`s and `Box`es of them. Those fields are read through JSON so
+/// that what their type drops is kept (`docver::__private::fill_slot_keeping`); the others are
+/// read straight, at full speed.
+pub(super) fn may_hold_unknown(ty: &syn::Type) -> bool {
+    const LEAVES: &[&str] = &[
+        "String", "str", "bool", "char", "i8", "i16", "i32", "i64", "i128", "isize", "u8", "u16",
+        "u32", "u64", "u128", "usize", "f32", "f64", "Value",
+    ];
+    const WRAPPERS: &[&str] = &["Option", "Vec", "Box"];
+    let syn::Type::Path(path) = ty else {
+        return !matches!(ty, syn::Type::Reference(_));
+    };
+    let Some(last) = path.path.segments.last() else {
+        return true;
+    };
+    let name = last.ident.to_string();
+    if LEAVES.contains(&name.as_str()) {
+        return false;
+    }
+    match &last.arguments {
+        syn::PathArguments::AngleBracketed(args) if WRAPPERS.contains(&name.as_str()) => {
+            args.args.iter().any(|arg| match arg {
+                syn::GenericArgument::Type(inner) => may_hold_unknown(inner),
+                _ => false,
+            })
+        }
+        _ => true,
+    }
+}
+
+/// The names the fields whose values may hold unknown fields ([`may_hold_unknown`]) are
+/// written under: their overlays are kept among the unknown fields under these names.
+pub(super) fn nested_names(family: &FamilyDecl, fields: &[&Field]) -> Vec<String> {
+    let rules = &family.serde().rename_all;
+    fields
+        .iter()
+        .filter(|f| may_hold_unknown(&f.ty))
+        .map(|f| f.serde().name(&f.name(), rules, Direction::Serialize))
+        .collect()
 }

@@ -7,6 +7,8 @@ use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 
+use super::reader::may_hold_unknown;
+
 /// The generated reader of a version whose fields fill slots (`Reader::Slots`): the slots, the
 /// `Deserialize` impl and the `Versioned` impl, in one anonymous const.
 pub(super) fn slots_reader(
@@ -33,6 +35,16 @@ pub(super) fn slots_reader(
         let p = p.iter().map(|&i| proc_macro2::Literal::usize_unsuffixed(i));
         quote!(#(#p)|*)
     });
+    // A field whose value may hold unknown fields keeps them (its overlay) in `__nested`,
+    // which joins the unknown fields once the document is read.
+    let fills = fields.iter().zip(&json).map(|(f, json)| {
+        let name = &f.ident;
+        if may_hold_unknown(&f.ty) {
+            quote!(::docver::__private::fill_slot_keeping(&mut self.#name, &mut self.__nested, map, #json))
+        } else {
+            quote!(::docver::__private::fill_slot(&mut self.#name, map, #json))
+        }
+    });
     let values = fields.iter().zip(&json).map(|(f, json)| {
         let name = &f.ident;
         match f.default() {
@@ -47,6 +59,7 @@ pub(super) fn slots_reader(
         const _: () = {
             struct __Slots {
                 #(#names: ::core::option::Option<#types>,)*
+                __nested: ::docver::UnknownFields,
             }
 
             impl<'de> ::docver::__private::FieldSlots<'de> for __Slots {
@@ -56,20 +69,21 @@ pub(super) fn slots_reader(
 
                 #[inline]
                 fn empty() -> Self {
-                    __Slots { #(#names: ::core::option::Option::None,)* }
+                    __Slots { #(#names: ::core::option::Option::None,)* __nested: ::docver::UnknownFields::new() }
                 }
 
                 #[inline]
                 #[allow(unused_variables)]
                 fn fill<A: ::docver::__private::serde::de::MapAccess<'de>>(&mut self, index: usize, map: &mut A) -> ::core::result::Result<(), A::Error> {
                     match index {
-                        #(#patterns => ::docver::__private::fill_slot(&mut self.#names, map, #json),)*
+                        #(#patterns => #fills,)*
                         _ => ::core::result::Result::Ok(()),
                     }
                 }
 
                 #[inline]
-                fn finish<E: ::docver::__private::serde::de::Error>(self, unknown: ::docver::UnknownFields) -> ::core::result::Result<#ident, E> {
+                fn finish<E: ::docver::__private::serde::de::Error>(self, mut unknown: ::docver::UnknownFields) -> ::core::result::Result<#ident, E> {
+                    unknown.extend(self.__nested);
                     ::core::result::Result::Ok(#ident { #(#names: #values,)* unknown })
                 }
             }
@@ -77,7 +91,9 @@ pub(super) fn slots_reader(
             impl<'de> ::docver::__private::serde::Deserialize<'de> for #ident {
                 #[inline]
                 fn deserialize<D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
-                    ::core::result::Result::Ok(::docver::__private::read_fields::<__Slots, D>(deserializer, ::core::option::Option::None)?.0)
+                    let (value, seen) = ::docver::__private::read_fields::<__Slots, D>(deserializer, ::core::option::Option::Some(::docver::__private::tag_names::<Self>()))?;
+                    ::docver::__private::refuse_other_tag::<Self, D::Error>(seen)?;
+                    ::core::result::Result::Ok(value)
                 }
             }
 

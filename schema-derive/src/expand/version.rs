@@ -8,7 +8,7 @@ use quote::quote;
 use syn::spanned::Spanned;
 
 use super::base_version;
-use super::reader::{Reader, reader};
+use super::reader::{Reader, nested_names, reader};
 use super::serde_reader::serde_fields_reader;
 use super::slots_reader::slots_reader;
 
@@ -53,8 +53,15 @@ pub(super) fn version_struct(family: &FamilyDecl, version: u32) -> TokenStream {
                 ::core::result::Result::Ok((__build(fields, unknown), seen))
             }
         },
-        Reader::Flatten => TokenStream::new(),
+        Reader::Flatten => quote! {
+            #[inline]
+            fn read_tagged<'de, D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<(Self, ::docver::__private::TagSeen), D::Error> {
+                __read(deserializer)
+            }
+        },
     };
+    let nested = nested_names(family, &version_fields);
+    let serialize_fields = serialize_fields(&ident, &nested);
     let versioned_impl = quote! {
         impl ::docver::Versioned for #ident {
             const SCHEMA_NAME: &'static str = #schema;
@@ -73,6 +80,8 @@ pub(super) fn version_struct(family: &FamilyDecl, version: u32) -> TokenStream {
                 &mut self.unknown
             }
 
+            #serialize_fields
+
             #read_tagged
         }
     };
@@ -83,20 +92,27 @@ pub(super) fn version_struct(family: &FamilyDecl, version: u32) -> TokenStream {
         #[schemars(skip)]
         pub unknown: ::docver::UnknownFields,
     };
-    // serde's `Deserialize` derive only when it reads the version itself, through `flatten`.
-    let deserialize =
-        (reader == Reader::Flatten).then(|| quote!(::docver::__private::serde::Deserialize,));
     let read = match reader {
         Reader::Slots => slots_reader(family, &ident, &version_fields, &versioned_impl),
         Reader::SerdeFields => {
             serde_fields_reader(family, &ident, &version_fields, &versioned_impl)
         }
-        Reader::Flatten => versioned_impl,
+        Reader::Flatten => {
+            let deserialize = flatten_deserialize(&ident, &version_fields);
+            quote!(#deserialize #versioned_impl)
+        }
     };
-    // The serde and schemars derives come first: the user's `#[serde(...)]` container
-    // attributes are helpers of those derives and must follow them.
+    let write = write_double(
+        family,
+        &ident,
+        &version_fields,
+        &nested,
+        reader == Reader::Flatten,
+    );
+    // serde's derives run on the private double (`write_double`); the version itself derives
+    // only the schema, whose derive reads the same `#[serde(...)]` attributes.
     quote! {
-        #[derive(::docver::__private::serde::Serialize, #deserialize ::docver::__private::schemars::JsonSchema)]
+        #[derive(::docver::__private::schemars::JsonSchema)]
         #(#attrs)*
         #[serde(crate = "::docver::__private::serde")]
         #[schemars(crate = "::docver::__private::schemars")]
@@ -105,6 +121,138 @@ pub(super) fn version_struct(family: &FamilyDecl, version: u32) -> TokenStream {
             #unknown_field
         }
 
-        #read
+        const _: () = {
+            #write
+
+            impl ::docver::__private::serde::Serialize for #ident {
+                /// The document as stored, its type and version tag first, so that a document
+                /// serialized by any means says what it is.
+                #[inline]
+                fn serialize<S: ::docver::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                    ::docver::__private::serde::Serialize::serialize(&::docver::Tagged(self), serializer)
+                }
+            }
+
+            #read
+        };
+    }
+}
+
+/// `__Write`: a private double of the version with serde's derives under `remote`, so that
+/// serde's code for the user's attributes writes the version's fields (and, for
+/// `Reader::Flatten`, reads them) while the version's own `Serialize` adds the tag around it.
+fn write_double(
+    family: &FamilyDecl,
+    ident: &syn::Ident,
+    fields: &[&Field],
+    nested: &[String],
+    deserialize: bool,
+) -> TokenStream {
+    let container_serde = serde_attrs(&family.attrs);
+    // serde names the struct after the double unless told otherwise ("expected struct TodoV2").
+    let rename = family.serde_rename().is_none().then(|| {
+        let name = ident.to_string();
+        quote!(#[serde(rename = #name)])
+    });
+    let remote = ident.to_string();
+    let double_fields = fields.iter().map(|f| {
+        let (name, ty) = (&f.ident, &f.ty);
+        let attrs = serde_attrs(&f.attrs);
+        let default = serde_default(f);
+        quote! { #(#attrs)* #default #name: #ty, }
+    });
+    let deserialize = deserialize.then(|| quote!(::docver::__private::serde::Deserialize,));
+    // Overlays of nested unknown fields are written inside their fields, never as entries.
+    let write_unknown = (!nested.is_empty()).then(|| {
+        quote! {
+            fn __write_unknown<S: ::docver::__private::serde::Serializer>(unknown: &::docver::UnknownFields, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                ::docver::__private::write_unknown_outside(unknown, &[#(#nested),*], serializer)
+            }
+        }
+    });
+    let unknown_attr = write_unknown
+        .is_some()
+        .then(|| quote!(#[serde(serialize_with = "__write_unknown")]));
+    quote! {
+        #[derive(::docver::__private::serde::Serialize, #deserialize)]
+        #(#container_serde)*
+        #rename
+        #[serde(crate = "::docver::__private::serde", remote = #remote)]
+        #[allow(dead_code)]
+        struct __Write {
+            #(#double_fields)*
+            #[serde(flatten)]
+            #unknown_attr
+            unknown: ::docver::UnknownFields,
+        }
+
+        #write_unknown
+    }
+}
+
+/// `Versioned::serialize_fields`: the double's fields and unknown fields, with the overlays of
+/// nested unknown fields laid over their fields when there are any.
+fn serialize_fields(ident: &syn::Ident, nested: &[String]) -> TokenStream {
+    let with_nested = (!nested.is_empty()).then(|| {
+        quote! {
+            if ::docver::__private::has_nested(&self.unknown, &[#(#nested),*]) {
+                struct __Body<'a>(&'a #ident);
+                impl ::docver::__private::serde::Serialize for __Body<'_> {
+                    fn serialize<S: ::docver::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+                        __Write::serialize(self.0, serializer)
+                    }
+                }
+                return ::docver::__private::write_with_nested(&__Body(self), &self.unknown, &[#(#nested),*], serializer);
+            }
+        }
+    });
+    quote! {
+        #[inline]
+        fn serialize_fields<S: ::docver::__private::serde::Serializer>(&self, serializer: S) -> ::core::result::Result<S::Ok, S::Error> {
+            #with_nested
+            __Write::serialize(self, serializer)
+        }
+    }
+}
+
+/// The attributes serde's derives read: `#[serde]`, `#[cfg]`, and `#[cfg_attr]` that may
+/// hold a `#[serde]`.
+pub(super) fn serde_attrs(attrs: &[syn::Attribute]) -> Vec<syn::Attribute> {
+    let may_hold_serde = |a: &syn::Attribute| {
+        a.path().is_ident("cfg_attr") && quote!(#a).to_string().contains("serde")
+    };
+    attrs
+        .iter()
+        .filter(|a| a.path().is_ident("serde") || a.path().is_ident("cfg") || may_hold_serde(a))
+        .cloned()
+        .collect()
+}
+
+/// `Deserialize` and `read_tagged` of a `Reader::Flatten` version, through the double: the
+/// tag is read aside, and the keys a flattened field reads are taken out of the unknown fields
+/// (serde hands every entry to every flattened field, the unknown fields included), so that
+/// they are written once, by the field.
+fn flatten_deserialize(ident: &syn::Ident, fields: &[&Field]) -> TokenStream {
+    let flattened = fields
+        .iter()
+        .filter(|f| f.serde().flatten)
+        .map(|f| &f.ident);
+    quote! {
+        #[inline]
+        fn __read<'de, D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<(#ident, ::docver::__private::TagSeen), D::Error> {
+            let mut value = __Write::deserialize(deserializer)?;
+            let seen = ::docver::__private::TagSeen::take_from(&mut value.unknown, ::docver::__private::tag_names::<#ident>());
+            #(::docver::__private::forget_flattened(&mut value.unknown, &value.#flattened);)*
+            ::core::result::Result::Ok((value, seen))
+        }
+
+        impl<'de> ::docver::__private::serde::Deserialize<'de> for #ident {
+            #[inline]
+            fn deserialize<D: ::docver::__private::serde::Deserializer<'de>>(deserializer: D) -> ::core::result::Result<Self, D::Error> {
+                let (value, seen) = __read(deserializer)?;
+                ::docver::__private::refuse_other_tag::<Self, D::Error>(seen)?;
+                ::core::result::Result::Ok(value)
+            }
+        }
     }
 }

@@ -7,6 +7,7 @@ use serde::de::DeserializeOwned;
 use serde_json::Value;
 
 use super::id::document_id;
+use super::nested::path_inside;
 use crate::error::DocError;
 
 pub(super) fn not_json(schema: &str, e: &dyn fmt::Display) -> DocError {
@@ -33,17 +34,28 @@ pub(super) fn decode<T: DeserializeOwned>(
     if let Ok(value) = T::deserialize(doc) {
         return Ok(value);
     }
-    serde_path_to_error::deserialize(doc).map_err(|e| DocError::Invalid {
-        id: document_id(doc),
-        schema: schema.to_owned(),
-        version,
-        path: pointer_of(e.path()),
-        message: e.inner().to_string(),
+    serde_path_to_error::deserialize(doc).map_err(|e| {
+        let message = e.inner().to_string();
+        // A field read through JSON (to keep its nested unknown fields) names the path inside it.
+        let (message, inside) = path_inside(&message);
+        let mut path = e.path().to_string();
+        if let Some(inside) = inside {
+            if !inside.starts_with('[') {
+                path.push('.');
+            }
+            path.push_str(inside);
+        }
+        DocError::Invalid {
+            id: document_id(doc),
+            schema: schema.to_owned(),
+            version,
+            path: pointer_of(&path),
+            message: message.to_owned(),
+        }
     })
 }
 
-fn pointer_of(path: &serde_path_to_error::Path) -> String {
-    let text = path.to_string();
+fn pointer_of(text: &str) -> String {
     if text == "." {
         String::new()
     } else {

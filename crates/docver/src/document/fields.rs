@@ -18,6 +18,7 @@ use serde_json::Value;
 
 use super::tag::{TagNames, TagSeen};
 use super::unknown::UnknownFields;
+use super::versioned::Versioned;
 
 use serde::de::{DeserializeSeed, MapAccess, Visitor};
 
@@ -61,6 +62,34 @@ where
             slots: std::marker::PhantomData,
         },
     )
+}
+
+/// Refuses a document whose tag names another family or another version of this one (a
+/// version's `Deserialize` reads the tag aside, so `serde_json::from_str::<NoteV1>` of a v2
+/// document is an error rather than a v1 note with a stray tag). An untagged document is read
+/// as the version asked for, as serde would.
+#[inline]
+pub fn refuse_other_tag<T: Versioned, E: serde::de::Error>(seen: TagSeen) -> Result<(), E> {
+    if seen.schema == Some(false) {
+        return Err(E::custom(format_args!(
+            "not a `{}` document (its `{}` names another type)",
+            T::SCHEMA_NAME,
+            T::SCHEMA_FIELD
+        )));
+    }
+    match seen.version {
+        None => Ok(()),
+        Some(Some(found)) if found == u64::from(T::VERSION) => Ok(()),
+        Some(Some(found)) => Err(E::custom(format_args!(
+            "a `{}` document of version {found}, not {}",
+            T::SCHEMA_NAME,
+            T::VERSION
+        ))),
+        Some(None) => Err(E::custom(format_args!(
+            "the version tag `{}` must be a non-negative integer",
+            T::VERSION_FIELD
+        ))),
+    }
 }
 
 /// Fills a slot, unless the document names the field twice (serde's derive refuses that too).

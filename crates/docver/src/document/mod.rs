@@ -16,6 +16,7 @@ mod id;
 pub(crate) mod merge;
 pub(crate) mod migrate;
 pub(crate) mod migration_error;
+pub(crate) mod nested;
 mod parts;
 pub(crate) mod read;
 pub(crate) mod tag;

@@ -79,6 +79,14 @@ pub trait Versioned: Serialize + DeserializeOwned {
         Self::from_document(&parse_value(text, Self::SCHEMA_NAME)?)
     }
 
+    /// Serializes this version's fields and unknown fields without the tag: the body
+    /// [`Tagged`] writes after the tag. The derive overrides it (its `Serialize` writes the tag
+    /// itself, through [`Tagged`]).
+    #[doc(hidden)]
+    fn serialize_fields<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        self.serialize(serializer)
+    }
+
     /// Deserializes this version with its tag fields read aside (not among the unknown
     /// fields). The derive overrides it to read them in the same pass.
     #[doc(hidden)]

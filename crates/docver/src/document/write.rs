@@ -32,7 +32,7 @@ fn write_tagged<T: Versioned, M: SerializeMap>(doc: &T, map: &mut M) -> Result<(
         .unknown_fields()
         .keys()
         .any(|k| skip.contains(&k.as_str()));
-    doc.serialize(Flatten {
+    doc.serialize_fields(Flatten {
         map,
         skip: clash.then_some(skip),
     })
@@ -64,7 +64,7 @@ pub(super) fn append_tagged<T: Versioned>(
     out.push(b':');
     serde_json::to_writer(&mut *out, &T::VERSION)?;
     let body = out.len();
-    let written = serde_json::to_writer(&mut *out, doc);
+    let written = doc.serialize_fields(&mut serde_json::Serializer::new(&mut *out));
     match (written, &out[body..]) {
         (Ok(()), b"{}") => {
             out.truncate(body);
