@@ -4,8 +4,8 @@
 //!
 //! 1. `down(d') == v'`;
 //! 2. `d'` stays at n, and what of `d` is not derived from a changed field is kept: values,
-//!    unknown fields (top level here; nested depths in the ignored test below until the
-//!    generated readers keep them), companion documents (and their own unknown fields);
+//!    unknown fields at every depth (objects inside objects, objects inside arrays), companion
+//!    documents (and their own unknown fields);
 //! 3. or, when the edit cannot be carried by the declared migrations, the write-back is a
 //!    `DocError::EditLost` naming the paths, and indeed `down(up(v')) != v'`.
 //!
@@ -484,10 +484,9 @@ fn the_law_holds_for_every_pair_with_top_level_unknown_fields() {
 }
 
 /// Unknown fields nested in objects (`address.zip`) and in array elements (a key in one of
-/// `phones`) survive an edit next to them only once the generated readers keep them in the
-/// old app's view: until then an edit of one phone replaces the array and drops the key.
+/// `phones`) survive an edit next to them: the generated readers keep them in the old app's
+/// view, so an edit of one phone carries the others' unknown keys back.
 #[test]
-#[ignore = "needs the `readers` work of issue 12: generated readers keeping unknown fields at every depth"]
 fn the_law_holds_for_every_pair_with_unknown_fields_at_every_depth() {
     run_law(1..=2, true);
 }
