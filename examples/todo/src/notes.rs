@@ -27,7 +27,7 @@ pub enum Priority {
     schema = "note",
     versions = 1..=4,
     base = 1,
-    step(to = 2, lens(rename(from = tags, to = tag), head(tag))),
+    step(to = 2, lens(rename(from = tags, to = tag), head(tag, default = ""))),
     step(to = 3, upgrade = migrate::prioritize, downgrade = migrate::pin),
     step(to = 4, upgrade = migrate::split_priority, downgrade = migrate::join_priority,
          fallible, lossless, parts = ["note-priority"]),
