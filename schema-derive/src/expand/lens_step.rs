@@ -194,9 +194,21 @@ impl Walk<'_> {
     /// The default for `name` in `version`: the op's `default = value`, else the field's
     /// `#[docver(default)]`, else `Default::default()` (`None` for an `Option`).
     fn default_of(&self, version: u32, name: &Ident, default: Option<&syn::Expr>) -> TokenStream {
-        // Through `Into`, so that `default = ""` fills a `String` as the checker reads it.
         if let Some(expr) = default {
-            return quote_spanned!(expr.span()=> ::core::convert::Into::into(#expr));
+            // A string literal through `Into`, so that `default = ""` fills a `String` (the
+            // spelling the checker reads from source); other literals keep their inference.
+            let is_str = matches!(
+                expr,
+                syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(_),
+                    ..
+                })
+            );
+            return if is_str {
+                quote_spanned!(expr.span()=> ::core::convert::Into::into(#expr))
+            } else {
+                quote_spanned!(expr.span()=> #expr)
+            };
         }
         match self.field(version, name).and_then(Field::default) {
             Some(DefaultValue::Path(path)) => quote_spanned!(path.span()=> #path()),
