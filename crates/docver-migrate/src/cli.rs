@@ -31,7 +31,7 @@ use crate::strategy::{
 
 mod summary;
 pub use summary::Format;
-use summary::{Summary, fields};
+use summary::{Propagated, Summary, fields};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -239,26 +239,14 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
         Command::Stats(args) => stats(args, family),
         Command::Worker(args) => with_worker(args, family, |worker| {
             let r = worker.run()?;
-            let mut summary = Summary {
-                headline: format!(
-                    "{} changes, {} documents written, {} deleted, {} conflicts resolved, {} waiting for companions, {} failed",
-                    r.changes_seen,
-                    r.written,
-                    r.deleted,
-                    r.conflicts.len(),
-                    r.waiting.len(),
-                    r.failed.len()
-                ),
-                fields: fields([
-                    ("changes", r.changes_seen.into()),
-                    ("written", r.written.into()),
-                    ("deleted", r.deleted.into()),
-                    ("conflicts", r.conflicts.len().into()),
-                ]),
+            let mut summary = Summary::propagated(Propagated {
+                changes_seen: r.changes_seen,
+                written: r.written,
+                deleted: r.deleted,
+                conflicts: r.conflicts.len(),
                 waiting: r.waiting,
                 failed: r.failed,
-                ..Summary::default()
-            };
+            });
             summary.skipped = not_live(worker)?;
             Ok(summary)
         }),
@@ -630,26 +618,14 @@ fn sync(args: &SyncArgs, family: &dyn Family) -> i32 {
     };
     match databases.sync_until_quiet(20, Duration::from_millis(50)) {
         Err(e) => fail(e),
-        Ok(r) => Summary {
-            headline: format!(
-                "{} changes, {} documents written, {} deleted, {} conflicts resolved, {} waiting for companions, {} failed",
-                r.changes_seen,
-                r.written,
-                r.deleted,
-                r.conflicts.len(),
-                r.waiting.len(),
-                r.failed.len()
-            ),
-            fields: fields([
-                ("changes", r.changes_seen.into()),
-                ("written", r.written.into()),
-                ("deleted", r.deleted.into()),
-                ("conflicts", r.conflicts.len().into()),
-            ]),
+        Ok(r) => Summary::propagated(Propagated {
+            changes_seen: r.changes_seen,
+            written: r.written,
+            deleted: r.deleted,
+            conflicts: r.conflicts.len(),
             waiting: r.waiting,
             failed: r.failed,
-            ..Summary::default()
-        }
+        })
         .print(args.format),
     }
 }

@@ -71,6 +71,42 @@ impl Summary {
     }
 }
 
+/// What `worker` and `sync` report alike: the changes they read and what they propagated.
+pub(super) struct Propagated {
+    pub(super) changes_seen: usize,
+    pub(super) written: usize,
+    pub(super) deleted: usize,
+    pub(super) conflicts: usize,
+    pub(super) waiting: Vec<MigrationFailure>,
+    pub(super) failed: Vec<MigrationFailure>,
+}
+
+impl Summary {
+    /// The summary of a `worker` or `sync` run.
+    pub(super) fn propagated(run: Propagated) -> Summary {
+        Summary {
+            headline: format!(
+                "{} changes, {} documents written, {} deleted, {} conflicts resolved, {} waiting for companions, {} failed",
+                run.changes_seen,
+                run.written,
+                run.deleted,
+                run.conflicts,
+                run.waiting.len(),
+                run.failed.len()
+            ),
+            fields: fields([
+                ("changes", run.changes_seen.into()),
+                ("written", run.written.into()),
+                ("deleted", run.deleted.into()),
+                ("conflicts", run.conflicts.into()),
+            ]),
+            waiting: run.waiting,
+            failed: run.failed,
+            ..Summary::default()
+        }
+    }
+}
+
 /// Fields of a JSON summary from `(name, value)` pairs.
 pub(super) fn fields<const N: usize>(pairs: [(&str, Value); N]) -> serde_json::Map<String, Value> {
     pairs
