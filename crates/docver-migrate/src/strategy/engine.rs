@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use docver::document::{Prefer, merge3};
 use docver::{DocError, DocumentSet, Family, Loss, Parts};
 use serde_json::Value;
 
@@ -222,9 +223,12 @@ fn round_trips(
 /// given what is stored at `target` now.
 ///
 /// Deterministic (same inputs, byte-identical output), so two workers or a re-run agree, and
-/// built so that propagating the result back reproduces what is stored: an older source is
-/// merged into the newer stored form (fields the older version does not know survive, as when
-/// an old app writes back a document it read), a newer source is downgraded.
+/// built so that propagating the result back reproduces what is stored: a newer source is
+/// downgraded; an older source is an edit of the stored form's older view, carried up as
+/// write-back carries an old app's edit (`docver::document::merge3` with the stored form's
+/// round trip through the source's version as the ancestor). So an edit of a field a later
+/// version renamed, moved or converted lands in that field, and everything the edit did not
+/// change (fields the older version does not know, companions) stays as stored.
 pub fn propagate(
     family: &dyn Family,
     source: &DocumentSet,
@@ -245,24 +249,23 @@ pub fn propagate(
         // Nothing was edited: this is the stored form coming back (an echo).
         return Ok(stored.clone());
     }
-    let main =
-        docver::document::merge_edit(&stored.main, &before.main, &source.main, &migrated.main);
-    // What the stored form becomes after a round trip through the source's version: a
-    // companion the edit did not affect comes out the same, and the stored one is kept.
-    let round_trip = family.migrate(before.clone(), target)?.docs;
-    let mut parts = stored.parts.clone();
-    for (schema, part) in &migrated.parts {
-        let merged = match (stored.parts.get(schema), source.parts.get(schema)) {
-            (Some(stored_part), Some(source_part)) => {
-                let before_part = before.parts.get(schema).cloned().unwrap_or(Value::Null);
-                docver::document::merge_edit(stored_part, &before_part, source_part, part)
-            }
-            (Some(stored_part), None) if round_trip.parts.get(schema) == Some(part) => {
-                stored_part.clone()
-            }
-            _ => part.clone(),
-        };
-        parts.insert(schema.clone(), merged);
+    // What the unedited view means at `target`: the ancestor of the stored form and the edit.
+    let ancestor = family.migrate(before, target)?.docs;
+    let merge = |base: Option<&Value>, stored: Option<&Value>, edited: Option<&Value>| {
+        merge3(base, stored, edited, Prefer::Theirs).value
+    };
+    let main = merge(
+        Some(&ancestor.main),
+        Some(&stored.main),
+        Some(&migrated.main),
+    )
+    .unwrap_or_else(|| stored.main.clone());
+    let mut parts = BTreeMap::new();
+    for schema in stored.parts.keys().chain(migrated.parts.keys()) {
+        let (base, ours) = (ancestor.parts.get(schema), stored.parts.get(schema));
+        if let Some(merged) = merge(base, ours, migrated.parts.get(schema)) {
+            parts.insert(schema.clone(), merged);
+        }
     }
     Ok(DocumentSet {
         id: source.id.clone(),
@@ -270,6 +273,7 @@ pub fn propagate(
         parts,
     })
 }
+
 #[cfg(test)]
 mod tests {
     use docver::{DocError, DocumentSet, Family, Migrated};
@@ -310,6 +314,66 @@ mod tests {
                 loss: docver::Loss::Lossless,
             })
         }
+    }
+
+    /// Two versions: v2 renames v1's `name` to `full_name`.
+    struct Renamed;
+
+    impl Family for Renamed {
+        fn schema_name(&self) -> &str {
+            "person"
+        }
+        fn versions(&self) -> &[u32] {
+            &[1, 2]
+        }
+        fn part_schemas(&self, _: u32) -> Vec<String> {
+            Vec::new()
+        }
+        fn version_of(&self, doc: &Value) -> Result<u32, DocError> {
+            Ok(doc["version"].as_u64().unwrap_or(1) as u32)
+        }
+        fn migrate(&self, mut docs: DocumentSet, target: u32) -> Result<Migrated, DocError> {
+            let (from, to) = if target == 2 {
+                ("name", "full_name")
+            } else {
+                ("full_name", "name")
+            };
+            let main = docs.main.as_object_mut().expect("an object");
+            if let Some(value) = main.shift_remove(from) {
+                main.insert(to.to_owned(), value);
+            }
+            main.insert("version".to_owned(), json!(target));
+            Ok(Migrated {
+                version: target,
+                docs,
+                loss: docver::Loss::Lossless,
+            })
+        }
+    }
+
+    #[test]
+    fn an_older_copys_edit_of_a_renamed_field_lands_in_the_newer_field() {
+        let stored = DocumentSet::single(
+            Some("p1".into()),
+            json!({"version": 2, "full_name": "Ana", "x_crm": 7}),
+        );
+        let edited = DocumentSet::single(
+            Some("p1".into()),
+            json!({"version": 1, "name": "Ana L.", "x_crm": 7}),
+        );
+        let propagated = super::propagate(&Renamed, &edited, 2, Some(&stored)).unwrap();
+        assert_eq!(
+            propagated.main,
+            json!({"version": 2, "full_name": "Ana L.", "x_crm": 7})
+        );
+        let echo = DocumentSet::single(
+            Some("p1".into()),
+            json!({"version": 1, "name": "Ana", "x_crm": 7}),
+        );
+        assert_eq!(
+            super::propagate(&Renamed, &echo, 2, Some(&stored)).unwrap(),
+            stored
+        );
     }
 
     #[test]

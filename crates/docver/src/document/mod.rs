@@ -27,7 +27,6 @@ mod write;
 
 pub use contract::Contract;
 pub use id::VersionedId;
-pub use merge::merge_edit;
 pub use migration_error::MigrationError;
 pub use parts::{Part, PartDocs, Parts};
 pub use three_way::{Conflict, Merged, Prefer, differences, merge3};
