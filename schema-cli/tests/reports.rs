@@ -6,7 +6,8 @@ use std::path::Path;
 
 use docver_cli::input::SchemaFile;
 use docver_cli::report::{self, Color, DiffOutput, Format};
-use serde_json::{Map, Value, json};
+use docver_testkit::hostile_schemas::diamond_chain;
+use serde_json::{Value, json};
 
 /// A property name with a backtick, a line break, `%`, `::`, `,`, `<`, `|` and `]]>`.
 const HOSTILE: &str = "a`b\n50%::x,<y>|]]>";
@@ -27,31 +28,6 @@ fn rendered(output: &DiffOutput<'_>, format: Format) -> String {
     let mut out = Vec::new();
     report::render(output, format, Color::Never, &mut out).unwrap();
     String::from_utf8(out).unwrap()
-}
-
-/// A union whose every branch leads through `depth` `ways`-way unions back to itself: building
-/// an OLD document runs out of the witness search budget (as in docver-check's `bounded.rs`).
-fn diamond_chain(depth: usize, ways: usize) -> Value {
-    let union = |target: &str| {
-        let branches: Vec<Value> = (0..ways)
-            .map(|i| {
-                let name = format!("m{i}");
-                json!({"type": "object", "properties": {&name: {"$ref": target}}, "required": [name]})
-            })
-            .collect();
-        json!({"anyOf": branches})
-    };
-    let mut defs = Map::new();
-    defs.insert("T".to_owned(), union("#/$defs/A0"));
-    for i in 0..depth {
-        let next = if i + 1 == depth {
-            "#/$defs/T".to_owned()
-        } else {
-            format!("#/$defs/A{}", i + 1)
-        };
-        defs.insert(format!("A{i}"), union(&next));
-    }
-    json!({"$ref": "#/$defs/T", "$defs": defs})
 }
 
 fn budget_files() -> [SchemaFile; 2] {

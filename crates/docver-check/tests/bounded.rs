@@ -7,6 +7,7 @@
 
 use docver_check::check::budget::{Budget, WITNESS_BYTES};
 use docver_check::{DiffOptions, DiffReport, Direction, Verdict, diff, read_schema};
+use docver_testkit::hostile_schemas::diamond_chain;
 use serde_json::{Map, Value, json};
 
 fn run(old: &Value, new: &Value) -> DiffReport {
@@ -81,32 +82,6 @@ fn a_recursive_any_of_of_six_object_branches_is_diffed_without_exponential_searc
     let reverse = run(&object, &recursive);
     assert_eq!(reverse.backward, Verdict::Breaking);
     assert!(reverse.forward.is_breaking());
-}
-
-/// A union whose every branch leads, through a chain of `depth` `ways`-way unions, back to the
-/// union being built: every path is cut, but only after ways^depth of them were tried (the
-/// search cannot remember a cut path: another path might not pass through the union).
-fn diamond_chain(depth: usize, ways: usize) -> Value {
-    let union = |target: &str| {
-        let branches: Vec<Value> = (0..ways)
-            .map(|i| {
-                let name = format!("m{i}");
-                json!({"type": "object", "properties": {&name: {"$ref": target}}, "required": [name]})
-            })
-            .collect();
-        json!({"anyOf": branches})
-    };
-    let mut defs = Map::new();
-    defs.insert("T".to_owned(), union("#/$defs/A0"));
-    for i in 0..depth {
-        let next = if i + 1 == depth {
-            "#/$defs/T".to_owned()
-        } else {
-            format!("#/$defs/A{}", i + 1)
-        };
-        defs.insert(format!("A{i}"), union(&next));
-    }
-    json!({"$ref": "#/$defs/T", "$defs": defs})
 }
 
 #[test]

@@ -5,9 +5,14 @@
 //! installed with npm into the git-ignored `<workspace>/.tools/pouchdb-server`
 //! folder on first use and killed when the handle is dropped.
 //!
+//! [`hostile_schemas`] holds the adversarial schemas that tests and the hostile-input bench
+//! share.
+//!
 //! Failures are returned as `Err(String)` with everything needed to diagnose
 //! them (npm output, the server's stderr); tests are expected to fail on them,
 //! never to skip.
+
+pub mod hostile_schemas;
 
 use std::fs::{self, File, OpenOptions};
 use std::io::{ErrorKind, Read};

@@ -1,6 +1,7 @@
 //! The hostile pairs of issue 15 (the same shapes as `crates/docver-check/tests/bounded.rs`),
 //! and a benign pair of the same size for each.
 
+use docver_testkit::hostile_schemas::diamond_chain;
 use serde_json::{Map, Value, json};
 
 /// One pair to diff.
@@ -91,29 +92,6 @@ pub fn benign(bytes: usize) -> (String, String) {
         json!({"type": "object", "properties": properties("string")}).to_string(),
         json!({"type": "object", "properties": properties("integer")}).to_string(),
     )
-}
-
-fn diamond_chain(depth: usize, ways: usize) -> Value {
-    let union = |target: &str| {
-        let branches: Vec<Value> = (0..ways)
-            .map(|i| {
-                let name = format!("m{i}");
-                json!({"type": "object", "properties": {&name: {"$ref": target}}, "required": [name]})
-            })
-            .collect();
-        json!({"anyOf": branches})
-    };
-    let mut defs = Map::new();
-    defs.insert("T".into(), union("#/$defs/A0"));
-    for i in 0..depth {
-        let next = if i + 1 == depth {
-            "#/$defs/T".to_owned()
-        } else {
-            format!("#/$defs/A{}", i + 1)
-        };
-        defs.insert(format!("A{i}"), union(&next));
-    }
-    json!({"$ref": "#/$defs/T", "$defs": defs})
 }
 
 fn enum_property(range: std::ops::Range<usize>) -> Value {
