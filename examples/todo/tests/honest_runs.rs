@@ -2,7 +2,9 @@
 //! its checkpoint, two runs with different targets cannot both succeed, and a mistyped store URL
 //! is an error rather than a new empty database.
 
-use std::path::Path;
+mod common;
+
+use common::{sqlite_url, text, todo};
 use std::process::{Command, Output};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -22,26 +24,6 @@ fn seed(store: &dyn Store) {
         })
         .collect();
     store.bulk_write(&docs).unwrap();
-}
-
-fn sqlite_url(dir: &Path, name: &str) -> String {
-    format!("sqlite:{}", dir.join(name).display())
-}
-
-fn todo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_todo"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 fn migrate_to(url: &str, target: &str) -> Output {

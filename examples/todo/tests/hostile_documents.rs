@@ -3,7 +3,9 @@
 //! by id and exit 1, and every other document is migrated — on a CouchDB-compatible server and
 //! on SQLite (which can hold the deep one).
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{text, todo};
 
 use docver_migrate::store::{Doc, Store, open};
 use docver_testkit::PouchServer;
@@ -30,22 +32,6 @@ fn deeply_nested(depth: usize) -> Value {
         nest = json!([nest]);
     }
     json!({"title": "deep", "nest": nest})
-}
-
-fn todo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_todo"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
 }
 
 /// `migrate`, `stats` and `worker` on `url`, where `poisoned` are the unreadable documents.

@@ -4,42 +4,15 @@
 //! `--fail-fast` writes what it read before the failure. On SQLite, and where the server
 //! behaves differently (checkpoints, base) on the CouchDB-compatible test server too.
 
-use std::path::Path;
-use std::process::{Command, Output};
+mod common;
+
+use common::{json_of, sqlite_url, stdout, text, todo};
 
 use docver_migrate::store::{Doc, Store, open};
 use docver_migrate::strategy::transactional;
 use docver_testkit::PouchServer;
 use serde_json::{Value, json};
 use todo::TodoFamily;
-
-fn todo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_todo"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn json_of(output: &Output) -> Value {
-    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| panic!("{e}: {}", text(output)))
-}
-
-fn sqlite_url(dir: &Path, name: &str) -> String {
-    format!("sqlite:{}", dir.join(name).display())
-}
 
 /// Untagged v1 todos (written before versioning), half ana's and half bob's.
 fn seed_owners(store: &dyn Store, n: usize) {

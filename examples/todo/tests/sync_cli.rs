@@ -2,26 +2,12 @@
 //! counted in its summary and listed by `conflicts`; a document left waiting for its companion
 //! is listed and the run exits 1 until it completes.
 
-use std::process::{Command, Output};
+mod common;
+
+use common::{text, todo};
 
 use docver_migrate::store::{Doc, Store, open};
 use serde_json::json;
-
-fn todo(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_todo"))
-        .args(args)
-        .output()
-        .unwrap()
-}
-
-fn text(output: &Output) -> String {
-    format!(
-        "exit {:?}\nstdout: {}\nstderr: {}",
-        output.status.code(),
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    )
-}
 
 fn retitle(store: &dyn Store, id: &str, title: &str) {
     let doc = store.get(id).unwrap().unwrap();
