@@ -31,7 +31,7 @@ use crate::strategy::{
 
 mod summary;
 pub use summary::Format;
-use summary::{Propagated, Summary, fields};
+use summary::{Propagated, Summary, conflicted_json, fields};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -501,6 +501,23 @@ fn migrate_summary(args: &MigrateArgs, report: transactional::Report) -> Summary
     {
         details.push(format!("loses data: … and {more} more documents"));
     }
+    if report.merged_revisions > 0 {
+        details.push(format!(
+            "merged the conflicting revisions of {} documents ({} values both sides changed \
+             kept from the winning revision; `conflicts` lists them)",
+            report.merged_revisions,
+            report.conflicts.len()
+        ));
+    }
+    if args.dry_run {
+        for doc in &report.conflicted {
+            details.push(format!(
+                "would merge conflicting revisions: {}: {}",
+                doc.id,
+                doc.revisions.join(", ")
+            ));
+        }
+    }
     if let Some(id) = &report.stopped_after {
         details.push(format!(
             "stopped after the batch ending at `{id}` (--fail-fast): later documents were not read"
@@ -531,10 +548,13 @@ fn migrate_summary(args: &MigrateArgs, report: transactional::Report) -> Summary
             ("below_checkpoint", report.below_checkpoint.into()),
             ("losses", Value::Array(losses.collect())),
             ("stopped_after", report.stopped_after.clone().into()),
+            ("conflicted", conflicted_json(&report.conflicted)),
+            ("merged_revisions", report.merged_revisions.into()),
+            ("conflicts", report.conflicts.len().into()),
         ]),
         skipped: report.skipped,
         failed: report.failed,
-        waiting: Vec::new(),
+        ..Summary::default()
     }
 }
 
@@ -560,13 +580,33 @@ fn stats(args: &StoreArgs, family: &dyn Family) -> i32 {
     let counts: serde_json::Map<String, Value> =
         counts.map(|(v, n)| (v, Value::from(*n))).collect();
     let mut lines = lines.into_iter();
+    let losing = census
+        .conflicting_versions
+        .iter()
+        .map(|(version, n)| match version {
+            Some(v) => format!("conflicting revisions at version {v}: {n} (not merged yet)"),
+            None => format!("conflicting revisions with an unreadable tag: {n} (not merged yet)"),
+        });
+    let losing_counts = census.conflicting_versions.iter();
+    let losing_counts: serde_json::Map<String, Value> = losing_counts
+        .map(|(v, n)| {
+            (
+                v.map_or("unreadable-tag".to_owned(), |v| v.to_string()),
+                (*n).into(),
+            )
+        })
+        .collect();
     Summary {
         headline: lines
             .next()
             .unwrap_or_else(|| "no documents of the family".to_owned()),
-        details: lines.collect(),
-        fields: fields([("versions", Value::Object(counts))]),
+        details: lines.chain(losing).collect(),
+        fields: fields([
+            ("versions", Value::Object(counts)),
+            ("conflicting_versions", Value::Object(losing_counts)),
+        ]),
         skipped: census.skipped,
+        conflicted: census.conflicted,
         failed: census
             .unreadable
             .into_iter()
@@ -575,7 +615,7 @@ fn stats(args: &StoreArgs, family: &dyn Family) -> i32 {
                 error: bad.reason,
             })
             .collect(),
-        waiting: Vec::new(),
+        ..Summary::default()
     }
     .print(args.format)
 }

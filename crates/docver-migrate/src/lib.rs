@@ -12,6 +12,6 @@ pub mod store;
 pub mod strategy;
 
 pub use store::{
-    ChangesPage, Doc, DocsPage, FeedEntry, Store, StoreError, Unreadable, WriteOutcome, follow,
-    open, open_existing, open_read_only,
+    ChangesPage, Conflicted, Doc, DocsPage, FeedEntry, Store, StoreError, Unreadable, WriteOutcome,
+    follow, open, open_existing, open_read_only,
 };

@@ -170,6 +170,54 @@ impl PouchServer {
         }
     }
 
+    /// Store `docs` in database `db` as replication does (`_bulk_docs` with `new_edits=false`):
+    /// each keeps the `_rev` (and `_revisions` history) it names, so a revision branching off
+    /// an older one becomes a conflicting revision, as an offline client's late edit does.
+    pub fn replicate_in(&self, db: &str, docs: &[serde_json::Value]) -> Result<(), String> {
+        let body = serde_json::json!({ "docs": docs, "new_edits": false });
+        self.post(&format!("{db}/_bulk_docs"), &body.to_string())
+    }
+
+    /// Compacts database `db`: the bodies of revisions that are no longer leaves are dropped
+    /// (as a CouchDB in production does from time to time). Returns once compaction is done.
+    pub fn compact(&self, db: &str) -> Result<(), String> {
+        self.post(&format!("{db}/_compact"), "{}")?;
+        let url = format!("{}/{db}", self.base_url);
+        let started = Instant::now();
+        loop {
+            let mut resp = self
+                .agent
+                .get(&url)
+                .call()
+                .map_err(|e| format!("GET {url} failed: {e}"))?;
+            let info = resp.body_mut().read_to_string().unwrap_or_default();
+            if !info.contains("\"compact_running\":true") {
+                return Ok(());
+            }
+            if started.elapsed() > START_TIMEOUT {
+                return Err(format!("{db}: compaction still running: {info}"));
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// `POST <base>/<path>` with a JSON body; any 2xx is success.
+    fn post(&self, path: &str, json_text: &str) -> Result<(), String> {
+        let url = format!("{}/{path}", self.base_url);
+        let mut resp = self
+            .agent
+            .post(&url)
+            .header("Content-Type", "application/json")
+            .send(json_text)
+            .map_err(|e| format!("POST {url} failed: {e}"))?;
+        let status = resp.status().as_u16();
+        let body = resp.body_mut().read_to_string().unwrap_or_default();
+        match status {
+            200..=299 => Ok(()),
+            _ => Err(format!("POST {url} answered {status}: {body}")),
+        }
+    }
+
     /// The server's captured stdout/stderr so far (for failure messages).
     pub fn output(&self) -> String {
         let read = |name: &str| {

@@ -3,6 +3,7 @@
 
 use serde_json::Value;
 
+use crate::store::Conflicted;
 use crate::strategy::engine::MigrationFailure;
 use crate::strategy::skipped::Skipped;
 
@@ -30,13 +31,17 @@ pub(super) struct Summary {
     /// on the next run, and the run is not done while any wait.
     pub(super) waiting: Vec<MigrationFailure>,
     pub(super) failed: Vec<MigrationFailure>,
+    /// Documents with conflicting revisions nobody merged yet (CouchDB `_conflicts`): what the
+    /// store says of them is undecided until they are.
+    pub(super) conflicted: Vec<Conflicted>,
 }
 
 impl Summary {
-    /// 0 when the work asked for was done, 1 when a document failed or was left alone for a
-    /// reason that is the command's business.
+    /// 0 when the work asked for was done, 1 when a document failed, was left alone for a
+    /// reason that is the command's business, or has conflicting revisions nobody merged.
     fn exit_code(&self) -> i32 {
-        let unfinished = !self.failed.is_empty() || !self.waiting.is_empty();
+        let unfinished =
+            !self.failed.is_empty() || !self.waiting.is_empty() || !self.conflicted.is_empty();
         i32::from(unfinished || self.skipped.leaves_work_undone())
     }
 
@@ -47,6 +52,13 @@ impl Summary {
                 say!("{}", self.headline);
                 for line in self.details.iter().chain(&self.skipped.lines()) {
                     say!("{line}");
+                }
+                for doc in &self.conflicted {
+                    say!(
+                        "conflicting revisions: {}: {} (not merged yet)",
+                        doc.id,
+                        doc.revisions.join(", ")
+                    );
                 }
                 for waiting in &self.waiting {
                     eprintln!(
@@ -63,6 +75,10 @@ impl Summary {
                 object.insert("skipped".to_owned(), self.skipped.to_json());
                 object.insert("waiting".to_owned(), failures_json(&self.waiting));
                 object.insert("failed".to_owned(), failures_json(&self.failed));
+                object.insert(
+                    "conflicting_revisions".to_owned(),
+                    conflicted_json(&self.conflicted),
+                );
                 object.insert("exit_code".to_owned(), Value::from(code));
                 say!("{}", Value::Object(object));
             }
@@ -113,6 +129,13 @@ pub(super) fn fields<const N: usize>(pairs: [(&str, Value); N]) -> serde_json::M
         .into_iter()
         .map(|(name, value)| (name.to_owned(), value))
         .collect()
+}
+
+/// `[{"id": …, "revisions": [...]}]`.
+pub(super) fn conflicted_json(docs: &[Conflicted]) -> Value {
+    let entries = docs.iter();
+    let entries = entries.map(|c| serde_json::json!({ "id": c.id, "revisions": c.revisions }));
+    Value::Array(entries.collect())
 }
 
 /// `[{"id": …, "error": …}]`.

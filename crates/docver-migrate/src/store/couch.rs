@@ -11,8 +11,8 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
 use super::{
-    ChangesPage, Doc, DocsPage, FeedEntry, Store, StoreError, Unreadable, WriteOutcome, design_id,
-    json_kind, local_name, redact_url, special_body, validate_docs,
+    ChangesPage, Conflicted, Doc, DocsPage, FeedEntry, Store, StoreError, Unreadable, WriteOutcome,
+    design_id, json_kind, local_name, redact_url, special_body, validate_docs,
 };
 
 /// Timeout for ordinary requests.
@@ -281,6 +281,9 @@ impl CouchStore {
             _ => None,
         };
         let deleted = matches!(map.remove("_deleted"), Some(Value::Bool(true)));
+        // Revision metadata asked for by some reads, never part of the body.
+        map.remove("_conflicts");
+        map.remove("_revisions");
         Ok(Doc {
             id,
             rev,
@@ -355,6 +358,25 @@ impl CouchStore {
             Some(rev) => self.local_revs().insert(id.to_owned(), rev),
             None => self.local_revs().remove(id),
         };
+    }
+
+    /// The revisions `rev` of `id` descends from, itself first (`?revs=true`: `_revisions`).
+    fn rev_history(&self, id: &str, rev: &str) -> Result<Vec<String>, StoreError> {
+        let query = [("rev", rev.to_owned()), ("revs", "true".to_owned())];
+        let reply = self.send(Method::Get, &doc_path(id), &query, None, Some(id), None)?;
+        match reply.status {
+            200 => {}
+            404 => return Ok(Vec::new()),
+            _ => return Err(self.http_error(Some(id), &reply)),
+        }
+        let revisions = &reply.json["_revisions"];
+        let start = revisions["start"].as_u64().unwrap_or(0);
+        let ids = revisions["ids"].as_array().map_or(&[][..], Vec::as_slice);
+        Ok(ids
+            .iter()
+            .zip((1..=start).rev())
+            .filter_map(|(hash, generation)| Some(format!("{generation}-{}", hash.as_str()?)))
+            .collect())
     }
 
     /// One `_changes` request; with `wait`, a long-poll bounded by `wait` on
@@ -575,6 +597,32 @@ impl Store for CouchStore {
         Ok(losers)
     }
 
+    fn common_ancestor(&self, id: &str, a: &str, b: &str) -> Result<Option<Doc>, StoreError> {
+        let a_history = self.rev_history(id, a)?;
+        let b_history = self.rev_history(id, b)?;
+        let Some(common) = a_history.iter().find(|rev| b_history.contains(rev)) else {
+            return Ok(None);
+        };
+        let path = doc_path(id);
+        let reply = self.send(
+            Method::Get,
+            &path,
+            &[("rev", common.clone())],
+            None,
+            Some(id),
+            None,
+        )?;
+        match reply.status {
+            200 => {
+                let doc = self.doc_from_json(reply.json)?;
+                Ok((!doc.deleted).then_some(doc))
+            }
+            // Compacted away: its body is gone.
+            404 => Ok(None),
+            _ => Err(self.http_error(Some(id), &reply)),
+        }
+    }
+
     fn all_docs(&self, start_after: Option<&str>, limit: usize) -> Result<Vec<Doc>, StoreError> {
         self.all_docs_page(start_after, limit)?
             .into_docs(&self.url())
@@ -592,8 +640,11 @@ impl Store for CouchStore {
         loop {
             // One extra row covers the inclusive start key.
             let want = limit - page.docs.len() - page.unreadable.len() + 1;
+            // `conflicts`: each body then lists its losing revisions (`_conflicts`), so that a
+            // document with concurrent edits is seen without a request of its own.
             let mut query = vec![
                 ("include_docs", "true".to_owned()),
+                ("conflicts", "true".to_owned()),
                 ("limit", want.to_string()),
             ];
             if let Some(after) = &after {
@@ -631,7 +682,16 @@ impl Store for CouchStore {
                 // Each body is parsed on its own: one the parser refuses fails alone.
                 let Some(raw) = row.doc else { continue };
                 match serde_json::from_str::<Map<String, Value>>(raw.get()) {
-                    Ok(doc) => page.docs.push(self.doc_from_map(doc)?),
+                    Ok(mut doc) => {
+                        if let Some(Value::Array(revs)) = doc.remove("_conflicts") {
+                            let revisions = revs.iter().filter_map(Value::as_str);
+                            page.conflicted.push(Conflicted {
+                                id: id.clone(),
+                                revisions: revisions.map(str::to_owned).collect(),
+                            });
+                        }
+                        page.docs.push(self.doc_from_map(doc)?);
+                    }
                     Err(e) => page.unreadable.push(Unreadable {
                         id,
                         reason: format!("document is not readable JSON: {e}"),

@@ -117,11 +117,24 @@ pub struct Unreadable {
 }
 
 /// A page of [`Store::all_docs_page`]: the readable documents and the unreadable ones, each in
-/// id order.
+/// id order, and which of them have conflicting revisions.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct DocsPage {
     pub docs: Vec<Doc>,
     pub unreadable: Vec<Unreadable>,
+    /// The documents of `docs` with conflicting revisions (CouchDB `_conflicts`), in id order;
+    /// always empty on a store that keeps one revision per document (SQLite).
+    pub conflicted: Vec<Conflicted>,
+}
+
+/// A document with conflicting revisions nobody resolved yet (CouchDB `_conflicts`: concurrent
+/// edits replicated in from offline clients, e.g. a late edit of a document a transactional
+/// migration rewrote meanwhile).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conflicted {
+    pub id: String,
+    /// The losing revisions.
+    pub revisions: Vec<String>,
 }
 
 impl DocsPage {
@@ -183,7 +196,7 @@ pub trait Store: Send + Sync {
     ) -> Result<DocsPage, StoreError> {
         Ok(DocsPage {
             docs: self.all_docs(start_after, limit)?,
-            unreadable: Vec::new(),
+            ..DocsPage::default()
         })
     }
 
@@ -223,6 +236,14 @@ pub trait Store: Send + Sync {
     fn conflicting_revisions(&self, id: &str) -> Result<Vec<Doc>, StoreError> {
         let _ = id;
         Ok(Vec::new())
+    }
+
+    /// The newest revision of `id` that revisions `a` and `b` both descend from (what two
+    /// concurrent edits started from), if the store still holds its body: `None` when it was
+    /// compacted away, or the store keeps one revision per document (SQLite).
+    fn common_ancestor(&self, id: &str, a: &str, b: &str) -> Result<Option<Doc>, StoreError> {
+        let _ = (id, a, b);
+        Ok(None)
     }
 
     /// Whether reading the next page while the current one is written pays off (the

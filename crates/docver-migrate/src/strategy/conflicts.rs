@@ -57,17 +57,11 @@ pub fn list(store: &dyn Store, family: &str) -> Result<Vec<ConflictRecord>, Stor
 }
 
 /// A document of the store with conflicting revisions nobody resolved yet (CouchDB
-/// `_conflicts`: e.g. an offline client's late edit replicated in after a transactional
-/// migration). `sync` and `worker` merge and resolve those of their documents.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unresolved {
-    pub id: String,
-    /// The losing revisions.
-    pub revisions: Vec<String>,
-}
+/// `_conflicts`): `migrate`, `sync` and `worker` merge and resolve those of their documents.
+pub use crate::store::Conflicted as Unresolved;
 
 /// Every document of `store` with conflicting revisions, in id order (none on SQLite, which
-/// keeps one revision per document). One read per document: an operator's command.
+/// keeps one revision per document). Reads the store page by page.
 pub fn unresolved(store: &dyn Store) -> Result<Vec<Unresolved>, StoreError> {
     let mut found = Vec::new();
     let mut after: Option<String> = None;
@@ -75,15 +69,7 @@ pub fn unresolved(store: &dyn Store) -> Result<Vec<Unresolved>, StoreError> {
         let page = store.all_docs_page(after.as_deref(), 500)?;
         let Some(last) = page.last_id() else { break };
         after = Some(last.to_owned());
-        for doc in &page.docs {
-            let losers = store.conflicting_revisions(&doc.id)?;
-            if !losers.is_empty() {
-                found.push(Unresolved {
-                    id: doc.id.clone(),
-                    revisions: losers.into_iter().filter_map(|d| d.rev).collect(),
-                });
-            }
-        }
+        found.extend(page.conflicted);
     }
     Ok(found)
 }

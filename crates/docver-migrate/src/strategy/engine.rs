@@ -141,29 +141,11 @@ pub fn plan(
             ..WritePlan::default()
         }));
     }
-    let mut parts = BTreeMap::new();
-    let mut existing = BTreeMap::new();
-    for schema in family
-        .part_schemas(from)
-        .into_iter()
-        .chain(family.part_schemas(target))
-    {
-        let id = part_id(&schema, &doc.id);
-        if existing.contains_key(&schema) {
-            continue;
-        }
-        let stored = store.get(&id)?;
-        if let Some(stored) = &stored
-            && family.part_schemas(from).contains(&schema)
-        {
-            parts.insert(schema.clone(), stored.body.clone());
-        }
-        existing.insert(schema, stored);
-    }
+    let existing = stored_parts(store, family, &doc.id, &[from, target])?;
     let set = DocumentSet {
         id: Some(doc.id.clone()),
         main: doc.body.clone(),
-        parts,
+        parts: parts_at(family, from, &existing),
     };
     let migrated = match family.migrate(set.clone(), target) {
         Ok(m) => m,
@@ -173,28 +155,73 @@ pub fn plan(
         Loss::Lossy { .. } if round_trips(family, &migrated.docs, from, &set) => Loss::Lossless,
         loss => loss,
     };
-    let mut plan = WritePlan {
+    Ok(Ok(WritePlan {
         from,
         loss,
-        ..WritePlan::default()
-    };
-    for (schema, body) in migrated.docs.parts {
+        ..writes(doc, existing, migrated.docs)
+    }))
+}
+
+/// The companion documents of document `id` that the family has at any of `versions`, as
+/// stored (`None`: not there).
+pub(crate) fn stored_parts(
+    store: &dyn Store,
+    family: &dyn Family,
+    id: &str,
+    versions: &[u32],
+) -> Result<BTreeMap<String, Option<Doc>>, StoreError> {
+    let mut existing = BTreeMap::new();
+    for &version in versions {
+        for schema in family.part_schemas(version) {
+            if !existing.contains_key(&schema) {
+                let stored = store.get(&part_id(&schema, id))?;
+                existing.insert(schema, stored);
+            }
+        }
+    }
+    Ok(existing)
+}
+
+/// The bodies of those of `existing` that the family has at `version`.
+pub(crate) fn parts_at(
+    family: &dyn Family,
+    version: u32,
+    existing: &BTreeMap<String, Option<Doc>>,
+) -> BTreeMap<String, Value> {
+    family
+        .part_schemas(version)
+        .into_iter()
+        .filter_map(|schema| {
+            let body = existing.get(&schema)?.as_ref()?.body.clone();
+            Some((schema, body))
+        })
+        .collect()
+}
+
+/// The writes that replace `doc` (and its `existing` companions) with `set`: changed and new
+/// companions, the main document, and the companions `set` no longer has, deleted.
+pub(crate) fn writes(
+    doc: &Doc,
+    mut existing: BTreeMap<String, Option<Doc>>,
+    set: DocumentSet,
+) -> WritePlan {
+    let mut plan = WritePlan::default();
+    for (schema, body) in set.parts {
         let body = body_of(body);
         let id = part_id(&schema, &doc.id);
-        match existing.get(&schema).cloned().flatten() {
+        match existing.remove(&schema).flatten() {
             Some(current) if current.body == body => {}
             Some(current) => plan.parts.push(current.updated(body)),
             None => plan.parts.push(Doc::new(id, body)),
         }
-        existing.remove(&schema);
     }
     for current in existing.into_values().flatten() {
         plan.obsolete.push(current.deletion());
     }
-    let main = body_of(migrated.docs.main);
+    let main = body_of(set.main);
     plan.after = Some(main.clone());
     plan.main = Some(doc.updated(main));
-    Ok(Ok(plan))
+    plan
 }
 
 /// Whether migrating `migrated` back to `from` gives `original` again: a step that may lose data

@@ -11,7 +11,7 @@ use docver::{DocError, DocumentSet, Family};
 
 use super::engine::{self, Belonging, Membership};
 use super::skipped::Skipped;
-use crate::store::{Doc, Store, StoreError, Unreadable, WriteOutcome};
+use crate::store::{Conflicted, Doc, Store, StoreError, Unreadable, WriteOutcome};
 
 /// Documents of the family per version (`None`: the version tag could not be read); documents
 /// whose JSON cannot be read are left out (see [`census`]).
@@ -32,6 +32,13 @@ pub struct Census {
     pub unreadable: Vec<Unreadable>,
     /// Documents not counted, and why (another family's, untagged without a base version).
     pub skipped: Skipped,
+    /// The family's documents (and companions) with conflicting revisions nobody merged yet
+    /// (CouchDB `_conflicts`: e.g. an offline client's late edit after a migration). `counts`
+    /// counts each by its winning revision only; the losing ones are counted apart.
+    pub conflicted: Vec<Conflicted>,
+    /// The losing revisions of `conflicted`'s main documents, per version (`None`: the version
+    /// tag could not be read).
+    pub conflicting_versions: BTreeMap<Option<u32>, usize>,
 }
 
 /// Counts the family's documents per version, reading past documents whose JSON cannot be read
@@ -48,14 +55,22 @@ pub fn census(
         let Some(last) = page.last_id() else { break };
         after = Some(last.to_owned());
         for doc in &page.docs {
+            let conflicted = page.conflicted.iter().find(|c| c.id == doc.id);
             match membership.classify(family, doc) {
                 Belonging::Member => {
                     *census
                         .counts
                         .entry(family.version_of(&doc.body).ok())
                         .or_default() += 1;
+                    if let Some(conflicted) = conflicted {
+                        for loser in store.conflicting_revisions(&doc.id)? {
+                            let version = family.version_of(&loser.body).ok();
+                            *census.conflicting_versions.entry(version).or_default() += 1;
+                        }
+                        census.conflicted.push(conflicted.clone());
+                    }
                 }
-                Belonging::Internal => {}
+                Belonging::Internal => census.conflicted.extend(conflicted.cloned()),
                 Belonging::Outside(reason) => census.skipped.add(reason, &doc.id),
             }
         }

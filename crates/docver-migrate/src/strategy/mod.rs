@@ -22,6 +22,7 @@ pub mod per_version_databases;
 pub mod per_version_documents;
 pub mod plan;
 mod reconcile;
+mod revisions;
 pub mod skipped;
 pub mod transactional;
 

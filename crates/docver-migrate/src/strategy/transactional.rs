@@ -19,10 +19,12 @@ use std::collections::BTreeMap;
 use docver::Family;
 use serde_json::{Value, json};
 
+use super::conflicts::{self, ConflictRecord};
 use super::engine::{self, Belonging, Membership, MigrationFailure, WritePlan};
 use super::lease::Lease;
+use super::revisions::{self, Merged};
 use super::skipped::{SkipReason, Skipped};
-use crate::store::{Doc, DocsPage, Store, StoreError, WriteOutcome};
+use crate::store::{Conflicted, Doc, DocsPage, Store, StoreError, WriteOutcome};
 
 /// How often a conflicting write is re-read and retried before it counts as a failure.
 const MAX_ATTEMPTS: usize = 5;
@@ -105,6 +107,14 @@ pub struct Report {
     pub losses: Vec<DocLoss>,
     /// With fail-fast: the last id of the batch the run stopped after (later ids were not read).
     pub stopped_after: Option<String>,
+    /// Documents found with conflicting revisions (CouchDB `_conflicts`, e.g. an offline
+    /// client's late edit): merged into the winning revision (a dry run only lists them; one
+    /// that cannot be merged is also in `failed`).
+    pub conflicted: Vec<Conflicted>,
+    /// Of `conflicted`: merged, and their losing revisions deleted.
+    pub merged_revisions: usize,
+    /// Values both revisions changed, kept from the winning one (also in the conflict log).
+    pub conflicts: Vec<ConflictRecord>,
 }
 
 /// What migrating one document loses: JSON pointers into the stored document.
@@ -131,6 +141,9 @@ impl Report {
         self.skipped.absorb(other.skipped);
         self.losses.extend(other.losses);
         self.stopped_after = self.stopped_after.take().or(other.stopped_after);
+        self.conflicted.extend(other.conflicted);
+        self.merged_revisions += other.merged_revisions;
+        self.conflicts.extend(other.conflicts);
     }
 }
 
@@ -392,12 +405,80 @@ fn migrate_page(
     // obsolete companions); only conflicting documents go one by one.
     let mut planned: Vec<(&Doc, WritePlan)> = Vec::new();
     for doc in &page.docs {
+        if let Some(conflicted) = page.conflicted.iter().find(|c| c.id == doc.id) {
+            // Merged first, then migrated like any other document.
+            merge_revisions(store, family, options, doc, conflicted, report)?;
+            continue;
+        }
         if let Some(plan) = plan_member(store, family, options, doc, report)? {
             planned.push((doc, plan));
         }
     }
     for doc in write_batch(store, &planned, report)? {
         migrate_with_retries(store, family, doc, options, report)?;
+    }
+    Ok(())
+}
+
+/// A document with conflicting revisions: a member's are merged into the winning revision
+/// (recorded in the conflict log), then it is migrated; a companion's, or a merge that cannot be
+/// decided, fail by id. A dry run lists it and writes nothing.
+fn merge_revisions(
+    store: &dyn Store,
+    family: &dyn Family,
+    options: &Options,
+    doc: &Doc,
+    conflicted: &Conflicted,
+    report: &mut Report,
+) -> Result<(), StoreError> {
+    let fail = |report: &mut Report, why: String| {
+        report.failed.push(MigrationFailure {
+            id: doc.id.clone(),
+            error: format!(
+                "conflicting revisions {}: {why}",
+                conflicted.revisions.join(", ")
+            ),
+        });
+    };
+    match options.membership.classify(family, doc) {
+        Belonging::Member => {}
+        Belonging::Internal if !doc.deleted && !doc.id.starts_with("_design/") => {
+            report.conflicted.push(conflicted.clone());
+            fail(
+                report,
+                "a companion document's concurrent edits are merged by hand (or by `sync`/`worker`)"
+                    .to_owned(),
+            );
+            return Ok(());
+        }
+        _ => return plan_member(store, family, options, doc, report).map(drop),
+    }
+    if let Some((field, value)) = &options.only
+        && doc.body.get(field) != Some(value)
+    {
+        report.skipped.add(SkipReason::NotSelected, &doc.id);
+        return Ok(());
+    }
+    report.conflicted.push(conflicted.clone());
+    if options.dry_run {
+        // Counted as examined and planned as it stands: the run lists it, writes nothing.
+        return plan_member(store, family, options, doc, report).map(drop);
+    }
+    // Counted by the version it had before the merge, like every other document.
+    report.examined += 1;
+    if let Ok(v) = family.version_of(&doc.body) {
+        *report.versions.entry(v).or_default() += 1;
+    }
+    match revisions::merge_into_winner(store, family, doc)? {
+        Merged::Undecided(why) => fail(report, why),
+        Merged::Done { conflicts: found } => {
+            conflicts::append(store, family.schema_name(), &found)?;
+            report.conflicts.extend(found);
+            report.merged_revisions += 1;
+            if let Some(merged) = store.get(&doc.id)? {
+                migrate_with_retries(store, family, &merged, options, report)?;
+            }
+        }
     }
     Ok(())
 }
