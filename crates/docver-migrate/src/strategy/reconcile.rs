@@ -304,8 +304,10 @@ struct Merge {
 }
 
 /// Merges the edited copies (`edited`: newest first) into the ancestor's hub form. Without an
-/// ancestor (the first sync of a document), the newest copy stands in for it, so older copies
-/// contribute only where they say something the newest one does not.
+/// ancestor (the first sync of a document, e.g. one created in two versions while their
+/// databases were apart) nothing says which copy changed what: they are merged with no base, so
+/// an older copy contributes what the newest one does not say, and every value the copies hold
+/// differently is a conflict the newest version wins, recorded.
 fn merge_edits(
     layout: &dyn Layout,
     uuid: &str,
@@ -329,14 +331,49 @@ fn merge_edits(
         }
     };
     let base_value = set_value(&base);
+    let first_sync = ancestor.and_then(|a| a.hub.as_ref()).is_none();
+    let newest = copies.keys().next_back().copied();
     let mut merged = base_value.clone();
     let mut conflicts = Vec::new();
+    let record = |c: docver::document::Conflict, version: u32, lost_version: u32, rule: &str| {
+        ConflictRecord {
+            id: uuid.to_owned(),
+            path: c.path,
+            version,
+            base: c.base.unwrap_or(Value::Null),
+            kept: c.ours.unwrap_or(Value::Null),
+            lost: c.theirs.unwrap_or(Value::Null),
+            lost_version,
+            rule: rule.to_owned(),
+        }
+    };
     for &version in edited {
-        let copy = &copies[&version];
+        let mut own = copies[&version].set.clone();
+        if first_sync && Some(version) != newest {
+            // No ancestor: the copy disagrees with the newest one where that one, seen at this
+            // copy's version, says otherwise; the newest wins there, the rest is this copy's.
+            let newest_here = at_version(family, &base, version).map_err(|e| failed(version, e))?;
+            let met = merge3(
+                None,
+                Some(&set_value(&newest_here)),
+                Some(&set_value(&own)),
+                Prefer::Ours,
+            );
+            conflicts.extend(met.conflicts.into_iter().map(|c| {
+                record(
+                    c,
+                    version,
+                    version,
+                    "first sync, the copies disagree and nothing says which changed: the \
+                     newest version's copy wins",
+                )
+            }));
+            own = set_from(uuid, &met.value.unwrap_or(Value::Null));
+        }
         let edit = if version == hub {
-            copy.set.clone()
+            own
         } else {
-            engine::propagate(family, &copy.set, hub, Some(&base))
+            engine::propagate(family, &own, hub, Some(&base))
                 .map(stored_form)
                 .map_err(|e| failed(version, e))?
         };
@@ -346,15 +383,13 @@ fn merge_edits(
             Some(&set_value(&edit)),
             Prefer::Ours,
         );
-        conflicts.extend(result.conflicts.into_iter().map(|c| ConflictRecord {
-            id: uuid.to_owned(),
-            path: c.path,
-            version: hub,
-            base: c.base.unwrap_or(Value::Null),
-            kept: c.ours.unwrap_or(Value::Null),
-            lost: c.theirs.unwrap_or(Value::Null),
-            lost_version: version,
-            rule: "edited in more than one version: the newest version's edit wins".to_owned(),
+        conflicts.extend(result.conflicts.into_iter().map(|c| {
+            record(
+                c,
+                hub,
+                version,
+                "edited in more than one version: the newest version's edit wins",
+            )
         }));
         merged = result.value.unwrap_or(Value::Null);
     }
