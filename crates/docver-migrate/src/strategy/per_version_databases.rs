@@ -23,9 +23,10 @@ use docver::Family;
 use serde_json::{Value, json};
 
 use super::conflicts::ConflictRecord;
-use super::engine::{self, Membership, MigrationFailure};
+use super::engine::{self, Belonging, Membership, MigrationFailure};
 use super::pending;
 use super::reconcile::Layout;
+use super::skipped::{SkipReason, Skipped};
 use crate::store::{Doc, FeedEntry, Store, StoreError};
 
 /// What one sync pass did.
@@ -42,6 +43,8 @@ pub struct Report {
     pub waiting: Vec<MigrationFailure>,
     /// Documents that failed (retried on every pass).
     pub failed: Vec<MigrationFailure>,
+    /// Changed documents left alone, by reason (another family's, untagged without a base).
+    pub skipped: Skipped,
 }
 
 impl Report {
@@ -50,6 +53,7 @@ impl Report {
         self.written += pass.written;
         self.deleted += pass.deleted;
         self.conflicts.extend(pass.conflicts);
+        self.skipped.absorb(pass.skipped);
         self.waiting = pass.waiting;
         self.failed = pass.failed;
     }
@@ -110,11 +114,13 @@ impl Databases<'_> {
         format!("docver-sync-{}", self.family.schema_name())
     }
 
-    /// The logical document a change in the version-`version` database is about, if any: the
-    /// family's main document (deleted, or unreadable: reading it reports it) or a companion.
-    fn subject(&self, version: u32, change: &FeedEntry) -> Option<String> {
+    /// The logical document a change in the version-`version` database is about: the family's
+    /// main document (deleted, or unreadable: reading it reports it) or a companion; `Err` with
+    /// the reason for a document the sync leaves alone (`None`: not a document, a design
+    /// document).
+    fn subject(&self, version: u32, change: &FeedEntry) -> Result<String, Option<SkipReason>> {
         if change.id.starts_with("_design/") {
-            return None;
+            return Err(None);
         }
         if let Some((schema, uuid)) = change.id.split_once(':')
             && self
@@ -123,11 +129,15 @@ impl Databases<'_> {
                 .iter()
                 .any(|s| s == schema)
         {
-            return Some(uuid.to_owned());
+            return Ok(uuid.to_owned());
         }
         match &change.doc {
-            Some(doc) if !change.deleted && !self.membership.contains(self.family, doc) => None,
-            _ => Some(change.id.clone()),
+            Some(doc) if !change.deleted => match self.membership.classify(self.family, doc) {
+                Belonging::Member => Ok(change.id.clone()),
+                Belonging::Internal => Err(None),
+                Belonging::Outside(reason) => Err(Some(reason)),
+            },
+            _ => Ok(change.id.clone()),
         }
     }
 
@@ -147,9 +157,13 @@ impl Databases<'_> {
             loop {
                 let page = store.changes(&since, 10_000, None)?;
                 for change in &page.changes {
-                    if let Some(uuid) = self.subject(version, change) {
-                        report.changes_seen += 1;
-                        uuids.insert(uuid);
+                    match self.subject(version, change) {
+                        Ok(uuid) => {
+                            report.changes_seen += 1;
+                            uuids.insert(uuid);
+                        }
+                        Err(Some(reason)) => report.skipped.add(reason, &change.id),
+                        Err(None) => {}
                     }
                 }
                 let done = page.changes.is_empty() || page.last_seq == since;
