@@ -74,6 +74,12 @@ pub struct Purged {
     pub deleted: usize,
     /// Documents of the version left in place because their JSON cannot be read.
     pub unreadable: Vec<Unreadable>,
+    /// Logical documents stored only at the purged version (or at it and other retired ones),
+    /// written at every live version before it was purged.
+    pub carried: usize,
+    /// Logical documents stored only at the purged version that could not be carried to the
+    /// live versions (a migration fails, a companion is missing): left in place, not deleted.
+    pub kept: Vec<MigrationFailure>,
 }
 
 impl Report {
@@ -239,26 +245,38 @@ impl<'a> Worker<'a> {
         Ok(report)
     }
 
-    /// Retires a version: deletes every document (and companion) stored for it. A document
-    /// whose JSON cannot be read is an error naming it, after every other one is deleted; see
-    /// [`Worker::purge_report`] to have them listed instead.
+    /// Retires a version: deletes every document (and companion) stored for it, after writing
+    /// the live versions of those stored nowhere else (see [`Worker::purge_report`]). A
+    /// document whose JSON cannot be read, or that could not be carried to the live versions,
+    /// is an error naming it, after every other one is deleted; see [`Worker::purge_report`]
+    /// to have them listed instead.
     pub fn purge(&self, version: u32) -> Result<usize, StoreError> {
         let purged = self.purge_report(version)?;
-        match purged.unreadable.into_iter().next() {
-            Some(bad) => Err(StoreError::Corrupt {
+        if let Some(bad) = purged.unreadable.into_iter().next() {
+            return Err(StoreError::Corrupt {
                 url: self.store.url(),
                 id: Some(bad.id),
                 detail: bad.reason,
+            });
+        }
+        match purged.kept.into_iter().next() {
+            Some(kept) => Err(StoreError::Protocol {
+                url: self.store.url(),
+                id: Some(kept.id),
+                detail: format!("not purged: {}", kept.error),
             }),
             None => Ok(purged.deleted),
         }
     }
 
-    /// [`Worker::purge`], listing the documents it had to leave because their JSON cannot be
-    /// read (whether they are of `version` cannot be told from an unread body, but the id
-    /// says it: only those are listed).
+    /// [`Worker::purge`], listing the documents it had to leave: those whose JSON cannot be
+    /// read (whether they are of `version` cannot be told from an unread body, but the id says
+    /// it: only those are listed), and those stored only at `version` (at no live version) that
+    /// could not be carried to the live versions first. Purging a version never deletes the
+    /// last copy of a document.
     pub fn purge_report(&self, version: u32) -> Result<Purged, StoreError> {
         let mut purged = Purged::default();
+        let kept = self.carry_to_live(version, &mut purged)?;
         let mut uuids = Vec::new();
         let mut after: Option<String> = None;
         loop {
@@ -266,10 +284,14 @@ impl<'a> Worker<'a> {
             let Some(last) = page.last_id() else { break };
             after = Some(last.to_owned());
             let of_version = |id: &str| self.subject(id).is_some_and(|(v, _)| v == version);
+            let kept_here = |id: &str| {
+                self.subject(id)
+                    .is_some_and(|(_, uuid)| kept.contains(&uuid))
+            };
             let doomed: Vec<Doc> = page
                 .docs
                 .iter()
-                .filter(|d| of_version(&d.id))
+                .filter(|d| of_version(&d.id) && !kept_here(&d.id))
                 .map(Doc::deletion)
                 .collect();
             let unreadable = page.unreadable.into_iter();
@@ -292,6 +314,76 @@ impl<'a> Worker<'a> {
         // The version is retired, not the documents deleted: its copies leave the ancestors.
         ancestor::forget_version(self, &uuids, version)?;
         Ok(purged)
+    }
+
+    /// Writes the live versions of every logical document stored at `version` and at no live
+    /// version, so that purging `version` deletes no last copy. Answers the uuids that could not
+    /// be carried (listed in `purged.kept` unless their JSON cannot be read: the purge lists
+    /// those).
+    fn carry_to_live(
+        &self,
+        version: u32,
+        purged: &mut Purged,
+    ) -> Result<BTreeSet<String>, StoreError> {
+        let live = self.live();
+        let stranded = |inventory: BTreeMap<String, Vec<u32>>| -> BTreeSet<String> {
+            inventory
+                .into_iter()
+                .filter(|(_, versions)| {
+                    versions.contains(&version) && !versions.iter().any(|v| live.contains(v))
+                })
+                .map(|(uuid, _)| uuid)
+                .collect()
+        };
+        let only_here = stranded(self.inventory()?);
+        if only_here.is_empty() || live.is_empty() {
+            return Ok(only_here);
+        }
+        let with_version = Worker {
+            store: self.store,
+            family: self.family,
+            options: Options {
+                live: live.iter().copied().chain([version]).collect(),
+                ..self.options.clone()
+            },
+        };
+        let tally = pending::reconcile_all(&with_version, only_here.clone())?;
+        let kept = stranded(self.inventory()?);
+        purged.carried = only_here.difference(&kept).count();
+        let unreadable_ids: BTreeSet<String> = self.unreadable_ids()?;
+        for uuid in &kept {
+            let id = versioned_id(self.family.schema_name(), version, uuid);
+            if unreadable_ids.contains(&id) {
+                continue;
+            }
+            let why = (tally.failed.iter().chain(&tally.waiting))
+                .find(|f| f.id == id)
+                .map_or_else(
+                    || "no live version could be written".to_owned(),
+                    |f| f.error.clone(),
+                );
+            purged.kept.push(MigrationFailure {
+                id,
+                error: format!(
+                    "stored only at version {version} and not carried to the live versions \
+                     ({why}): not purged, so that its last copy is not deleted"
+                ),
+            });
+        }
+        Ok(kept)
+    }
+
+    /// The ids of the documents whose JSON cannot be read.
+    fn unreadable_ids(&self) -> Result<BTreeSet<String>, StoreError> {
+        let mut ids = BTreeSet::new();
+        let mut after: Option<String> = None;
+        loop {
+            let page = self.store.all_docs_page(after.as_deref(), 500)?;
+            let Some(last) = page.last_id() else { break };
+            after = Some(last.to_owned());
+            ids.extend(page.unreadable.into_iter().map(|u| u.id));
+        }
+        Ok(ids)
     }
 
     /// Every logical document of the family and the versions it is stored at.
