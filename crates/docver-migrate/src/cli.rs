@@ -44,7 +44,8 @@ pub enum Command {
     Worker(WorkerArgs),
     /// Per-version documents: add a version (write its form of every document).
     Backfill(VersionArgs),
-    /// Per-version documents: retire a version (delete its documents).
+    /// Per-version documents: retire a version (delete its documents; those stored only there
+    /// are first written at the live versions, and kept if they cannot be).
     Purge(VersionArgs),
     /// Per-version databases: sync every version's database with the others, both ways.
     Sync(SyncArgs),
@@ -390,17 +391,24 @@ fn purge(args: &VersionArgs, family: &dyn Family) -> i32 {
     with_worker(&args.worker, family, |worker| {
         let purged = worker.purge_report(args.version)?;
         let n = purged.deleted;
+        let unreadable = purged.unreadable.into_iter().map(|bad| MigrationFailure {
+            id: bad.id,
+            error: format!("cannot be read, so not deleted: {}", bad.reason),
+        });
         Ok(Summary {
-            headline: format!("{n} documents of version {} deleted", args.version),
-            fields: fields([("version", args.version.into()), ("deleted", n.into())]),
-            failed: purged
-                .unreadable
-                .into_iter()
-                .map(|bad| MigrationFailure {
-                    id: bad.id,
-                    error: format!("cannot be read, so not deleted: {}", bad.reason),
-                })
-                .collect(),
+            headline: format!(
+                "{n} documents of version {} deleted ({} stored only there were first written at \
+                 the live versions; {} could not be and were kept)",
+                args.version,
+                purged.carried,
+                purged.kept.len()
+            ),
+            fields: fields([
+                ("version", args.version.into()),
+                ("deleted", n.into()),
+                ("carried", purged.carried.into()),
+            ]),
+            failed: purged.kept.into_iter().chain(unreadable).collect(),
             ..Summary::default()
         })
     })
@@ -658,14 +666,17 @@ fn sync(args: &SyncArgs, family: &dyn Family) -> i32 {
     };
     match databases.sync_until_quiet(20, Duration::from_millis(50)) {
         Err(e) => fail(e),
-        Ok(r) => Summary::propagated(Propagated {
-            changes_seen: r.changes_seen,
-            written: r.written,
-            deleted: r.deleted,
-            conflicts: r.conflicts.len(),
-            waiting: r.waiting,
-            failed: r.failed,
-        })
+        Ok(r) => Summary {
+            skipped: r.skipped,
+            ..Summary::propagated(Propagated {
+                changes_seen: r.changes_seen,
+                written: r.written,
+                deleted: r.deleted,
+                conflicts: r.conflicts.len(),
+                waiting: r.waiting,
+                failed: r.failed,
+            })
+        }
         .print(args.format),
     }
 }

@@ -512,3 +512,70 @@ fn purge_counts_the_unreadable_documents_it_leaves() {
     );
     assert!(store.get("todo-item@1:a").unwrap().is_none());
 }
+
+/// Issue 13: `purge --version 1` must not delete a document stored only at version 1 (its last
+/// copy): it is first written at the live versions, then its v1 copy goes. One that cannot be
+/// carried (its v1 form has no readable version tag) is kept, named, and the run exits 1.
+fn purge_never_deletes_a_last_copy(url: &str) {
+    let store = open(url).unwrap();
+    store
+        .bulk_write(&[
+            Doc::new(
+                "todo-item@1:only",
+                json!({"schema": "todo-item", "version": 1, "title": "only v1", "status": true}),
+            ),
+            Doc::new(
+                "todo-item@1:broken",
+                json!({"schema": "todo-item", "version": "one", "title": "broken"}),
+            ),
+        ])
+        .unwrap();
+    let purge = todo(&[
+        "purge",
+        "--store",
+        url,
+        "--live",
+        "3,4",
+        "--version",
+        "1",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(purge.status.code(), Some(1), "{}", text(&purge));
+    let summary = json_of(&purge);
+    assert_eq!(summary["carried"], json!(1), "{summary}");
+    assert_eq!(summary["deleted"], json!(1), "{summary}");
+    assert_eq!(
+        summary["failed"][0]["id"],
+        json!("todo-item@1:broken"),
+        "{summary}"
+    );
+    assert!(store.get("todo-item@1:only").unwrap().is_none(), "purged");
+    let v4 = store
+        .get("todo-item@4:only")
+        .unwrap()
+        .expect("carried to v4");
+    assert_eq!(v4.body["title"], json!("only v1"));
+    let status = store.get("todo-status@4:only").unwrap().unwrap();
+    assert_eq!(status.body["status"], json!("completed"));
+    assert_eq!(
+        store.get("todo-item@3:only").unwrap().unwrap().body["status"],
+        json!("completed")
+    );
+    assert!(
+        store.get("todo-item@1:broken").unwrap().is_some(),
+        "the last copy of what could not be carried is kept"
+    );
+}
+
+#[test]
+fn purge_never_deletes_a_last_copy_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    purge_never_deletes_a_last_copy(&sqlite_url(dir.path(), "last-copy.db"));
+}
+
+#[test]
+fn purge_never_deletes_a_last_copy_on_couchdb() {
+    let server = PouchServer::start().unwrap_or_else(|e| panic!("pouchdb-server must start: {e}"));
+    purge_never_deletes_a_last_copy(&server.database_url("last-copy").unwrap());
+}
