@@ -1,7 +1,10 @@
 //! Model-checking the multi-version strategies (per-version documents' `worker`, per-version
-//! databases' `sync`) on SQLite: random histories of app operations — create a todo at any
-//! version, edit any field at any version (the v4 status in its companion document), delete
-//! it, an offline replica pushing back a stale or late-edited copy of a deleted todo — with
+//! databases' `sync`) on SQLite and on a CouchDB-compatible server, for two families: the todo
+//! (a converted status, a field added at v2, the v4 status split into a companion document) and
+//! the contact (every step a lens: renames `name` → `full_name`, `street` → `line1`, a string
+//! wrapped into an array `email` → `emails`, `city` hoisted out of `address`). Random histories
+//! of app operations — create a document at any version, edit any field at any version, delete
+//! it, an offline replica pushing back a stale or late-edited copy of a deleted one — with
 //! several operations between syncs, so that different versions edit concurrently. After every
 //! sync the history is checked against a model:
 //!
@@ -16,13 +19,16 @@
 //! - the counts are honest: documents written + deleted = documents whose revision changed,
 //!   and nothing is left waiting or failed.
 //!
-//! On SQLite and (fewer histories) on a CouchDB-compatible server. Seeded and shrinking
-//! (proptest). Longer run (soak):
-//! `DOCVER_FUZZ_CASES=5000 cargo test --release -p todo --test sync_model`.
+//! Seeded and shrinking (proptest): by default 96 histories per strategy for the todo and 48
+//! for the contact on SQLite, 12 and 6 on the server. Longer run (soak), every test with the
+//! given number of histories:
+//! `DOCVER_FUZZ_CASES=2000 cargo test --release -p todo --test sync_model`
+//! (`DOCVER_FUZZ_SEED=<u64>` starts elsewhere).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::time::Duration;
 
+use docver::Family;
 use docver_migrate::store::{Doc, Store, open};
 use docver_migrate::strategy::conflicts::{self, ConflictRecord};
 use docver_migrate::strategy::engine::Membership;
@@ -32,9 +38,48 @@ use proptest::prelude::*;
 use proptest::test_runner::{Config, RngSeed, TestRunner};
 use serde_json::{Value, json};
 use todo::TodoFamily;
+use todo::contact::ContactFamily;
 
-const VERSIONS: [u32; 4] = [1, 2, 3, 4];
 const DOCS: usize = 2;
+
+/// The family a history is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Fam {
+    Todo,
+    Contact,
+}
+
+impl Fam {
+    fn family(self) -> &'static dyn Family {
+        match self {
+            Fam::Todo => &TodoFamily,
+            Fam::Contact => &ContactFamily,
+        }
+    }
+
+    fn schema(self) -> &'static str {
+        self.family().schema_name()
+    }
+
+    fn versions(self) -> &'static [u32] {
+        match self {
+            Fam::Todo => &[1, 2, 3, 4],
+            Fam::Contact => &[1, 2, 3, 4, 5],
+        }
+    }
+
+    fn fields(self) -> &'static [Field] {
+        match self {
+            Fam::Todo => &[Field::Title, Field::Note, Field::Important, Field::Status],
+            Fam::Contact => &[Field::Name, Field::Email, Field::City, Field::Street],
+        }
+    }
+
+    /// Whether the copy at `version` has a companion document (the todo's v4 status).
+    fn has_part(self, version: u32) -> bool {
+        self == Fam::Todo && version == 4
+    }
+}
 
 /// The suite runs `default` cases from a fixed seed; `DOCVER_FUZZ_CASES` and
 /// `DOCVER_FUZZ_SEED` run longer or elsewhere.
@@ -66,6 +111,7 @@ struct Synced {
 
 /// A multi-version strategy, seen as the version copies of todos `doc0`, `doc1`, ….
 trait Replicas {
+    fn fam(&self) -> Fam;
     fn store(&self, version: u32) -> &dyn Store;
     fn main_id(&self, doc: usize, version: u32) -> String;
     fn part_id(&self, doc: usize) -> String;
@@ -76,7 +122,7 @@ trait Replicas {
     fn copy(&self, doc: usize, version: u32) -> Option<Copy> {
         let store = self.store(version);
         let main = store.get(&self.main_id(doc, version)).unwrap()?.body;
-        let part = (version == 4)
+        let part = (self.fam().has_part(version))
             .then(|| store.get(&self.part_id(doc)).unwrap().map(|d| d.body))
             .flatten();
         Some(Copy { main, part })
@@ -101,7 +147,7 @@ trait Replicas {
     fn delete(&self, doc: usize, version: u32) {
         let store = self.store(version);
         let mut ids = vec![self.main_id(doc, version)];
-        if version == 4 {
+        if self.fam().has_part(version) {
             ids.push(self.part_id(doc));
         }
         for id in ids {
@@ -114,7 +160,7 @@ trait Replicas {
     /// Every stored document's revision, keyed by store and id.
     fn revisions(&self) -> Revisions {
         let mut seen = BTreeMap::new();
-        for version in VERSIONS {
+        for &version in self.fam().versions() {
             let store = self.store(version);
             for doc in store.all_docs(None, 10_000).unwrap() {
                 seen.insert((store.url(), doc.id), doc.rev);
@@ -128,6 +174,7 @@ type Revisions = BTreeMap<(String, String), Option<String>>;
 
 /// Per-version documents: one store, `todo-item@<v>:doc<k>`.
 struct Documents {
+    fam: Fam,
     _dir: Option<tempfile::TempDir>,
     store: Box<dyn Store>,
     /// How long the worker waits for more changes (a server's feed needs longer).
@@ -135,18 +182,20 @@ struct Documents {
 }
 
 impl Documents {
-    fn sqlite() -> Documents {
+    fn sqlite(fam: Fam) -> Documents {
         let dir = tempfile::tempdir().unwrap();
         let store = open(&format!("sqlite:{}", dir.path().join("v.db").display())).unwrap();
         Documents {
+            fam,
             _dir: Some(dir),
             store,
             idle: Duration::from_millis(5),
         }
     }
 
-    fn server(server: &PouchServer, name: &str) -> Documents {
+    fn server(fam: Fam, server: &PouchServer, name: &str) -> Documents {
         Documents {
+            fam,
             _dir: None,
             store: open(&server.database_url(name).unwrap()).unwrap(),
             idle: Duration::from_millis(200),
@@ -155,11 +204,14 @@ impl Documents {
 }
 
 impl Replicas for Documents {
+    fn fam(&self) -> Fam {
+        self.fam
+    }
     fn store(&self, _version: u32) -> &dyn Store {
         self.store.as_ref()
     }
     fn main_id(&self, doc: usize, version: u32) -> String {
-        format!("todo-item@{version}:doc{doc}")
+        format!("{}@{version}:doc{doc}", self.fam.schema())
     }
     fn part_id(&self, doc: usize) -> String {
         format!("todo-status@4:doc{doc}")
@@ -170,9 +222,9 @@ impl Replicas for Documents {
     fn sync(&self) -> Synced {
         let worker = per_version_documents::Worker::new(
             self.store.as_ref(),
-            &TodoFamily,
+            self.fam.family(),
             per_version_documents::Options {
-                live: VERSIONS.to_vec(),
+                live: self.fam.versions().to_vec(),
                 idle_timeout: self.idle,
             },
         );
@@ -190,34 +242,47 @@ impl Replicas for Documents {
 
 /// Per-version databases: one database per version, `doc<k>` and `todo-status:doc<k>`.
 struct Databases {
+    fam: Fam,
     _dir: Option<tempfile::TempDir>,
     stores: Vec<Box<dyn Store>>,
 }
 
 impl Databases {
-    fn sqlite() -> Databases {
+    fn sqlite(fam: Fam) -> Databases {
         let dir = tempfile::tempdir().unwrap();
         let url = |v: &u32| format!("sqlite:{}", dir.path().join(format!("v{v}.db")).display());
-        let stores = VERSIONS.iter().map(|v| open(&url(v)).unwrap()).collect();
+        let stores = fam
+            .versions()
+            .iter()
+            .map(|v| open(&url(v)).unwrap())
+            .collect();
         Databases {
+            fam,
             _dir: Some(dir),
             stores,
         }
     }
 
-    fn server(server: &PouchServer, name: &str) -> Databases {
-        let stores = VERSIONS
+    fn server(fam: Fam, server: &PouchServer, name: &str) -> Databases {
+        let stores = fam
+            .versions()
             .iter()
             .map(|v| open(&server.database_url(&format!("{name}-v{v}")).unwrap()).unwrap())
             .collect();
-        Databases { _dir: None, stores }
+        Databases {
+            fam,
+            _dir: None,
+            stores,
+        }
     }
 
     fn databases(&self) -> per_version_databases::Databases<'_> {
         per_version_databases::Databases {
-            family: &TodoFamily,
+            family: self.fam.family(),
             membership: Membership::default(),
-            by_version: VERSIONS
+            by_version: self
+                .fam
+                .versions()
                 .iter()
                 .zip(&self.stores)
                 .map(|(v, s)| (*v, s.as_ref()))
@@ -227,6 +292,9 @@ impl Databases {
 }
 
 impl Replicas for Databases {
+    fn fam(&self) -> Fam {
+        self.fam
+    }
     fn store(&self, version: u32) -> &dyn Store {
         self.stores[version as usize - 1].as_ref()
     }
@@ -237,7 +305,7 @@ impl Replicas for Databases {
         format!("todo-status:doc{doc}")
     }
     fn ledger(&self) -> &dyn Store {
-        self.store(4)
+        self.store(*self.fam.versions().last().unwrap())
     }
     fn sync(&self) -> Synced {
         let report = self.databases().sync_once().unwrap();
@@ -252,9 +320,10 @@ impl Replicas for Databases {
     }
 }
 
-/// A field of a todo as an app sees it.
+/// A field of a document as an app sees it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Field {
+    // The todo's.
     Title,
     /// Unknown to every version's schema: must survive as is.
     Note,
@@ -262,9 +331,17 @@ enum Field {
     Important,
     /// v1, v2: done or not; v3: progress; v4: progress in the `todo-status` document.
     Status,
+    // The contact's.
+    /// v1 `name`, renamed `full_name` at v2.
+    Name,
+    /// v1, v2 `email`, a string; wrapped into `emails`, an array, at v3 (one address here).
+    Email,
+    /// v1-v3 `address.city`, hoisted to the top-level `city` at v4.
+    City,
+    /// v1-v4 `address.street`, renamed `address.line1` at v5.
+    Street,
 }
 
-const FIELDS: [Field; 4] = [Field::Title, Field::Note, Field::Important, Field::Status];
 const PROGRESS: [&str; 4] = ["open", "started", "blocked", "completed"];
 
 impl Field {
@@ -272,37 +349,62 @@ impl Field {
         self != Field::Important || version >= 2
     }
 
-    /// Where the conflict log points for this field.
+    /// Its value in a version that does not know it yet (the migration's default).
+    fn unknown_default(self) -> Value {
+        json!(false)
+    }
+
+    /// Where the conflict log points for this field (at the newest version).
     fn conflict_path(self) -> &'static str {
         match self {
             Field::Title => "/main/title",
             Field::Note => "/main/note",
             Field::Important => "/main/important",
             Field::Status => "/parts/todo-status/status",
+            Field::Name => "/main/full_name",
+            Field::Email => "/main/emails",
+            Field::City => "/main/city",
+            Field::Street => "/main/address/line1",
         }
     }
 
+    /// The JSON pointer of the field in the main document at `version` (`None`: the todo's v4
+    /// status, in the companion).
+    fn pointer(self, version: u32) -> Option<&'static str> {
+        Some(match (self, version) {
+            (Field::Status, 4) => return None,
+            (Field::Title, _) => "/title",
+            (Field::Note, _) => "/note",
+            (Field::Important, _) => "/important",
+            (Field::Status, _) => "/status",
+            (Field::Name, 1) => "/name",
+            (Field::Name, _) => "/full_name",
+            (Field::Email, 1 | 2) => "/email",
+            (Field::Email, _) => "/emails",
+            (Field::City, 1..=3) => "/address/city",
+            (Field::City, _) => "/city",
+            (Field::Street, 1..=4) => "/address/street",
+            (Field::Street, _) => "/address/line1",
+        })
+    }
+
     fn read(self, version: u32, copy: &Copy) -> Value {
-        let value = match (self, version) {
-            (Field::Status, 4) => copy.part.as_ref().and_then(|p| p.get("status")),
-            (Field::Title, _) => copy.main.get("title"),
-            (Field::Note, _) => copy.main.get("note"),
-            (Field::Important, _) => copy.main.get("important"),
-            (Field::Status, _) => copy.main.get("status"),
+        let value = match self.pointer(version) {
+            Some(at) => copy.main.pointer(at),
+            None => copy.part.as_ref().and_then(|p| p.get("status")),
         };
         value.cloned().unwrap_or(Value::Null)
     }
 
     fn write(self, version: u32, copy: &mut Copy, value: Value) {
-        match (self, version) {
-            (Field::Status, 4) => {
-                copy.part.as_mut().expect("v4 has a status")["status"] = value;
+        let (object, key) = match self.pointer(version) {
+            Some(at) => {
+                let (parent, key) = at.rsplit_once('/').unwrap();
+                (copy.main.pointer_mut(parent).unwrap(), key)
             }
-            (Field::Title, _) => copy.main["title"] = value,
-            (Field::Note, _) => copy.main["note"] = value,
-            (Field::Important, _) => copy.main["important"] = value,
-            (Field::Status, _) => copy.main["status"] = value,
-        }
+            None => (copy.part.as_mut().expect("v4 has a status"), "status"),
+        };
+        object[key] = value;
     }
 
     /// The `choice`-th value an app at `version` may set.
@@ -314,15 +416,24 @@ impl Field {
             Field::Important => json!(choice % 2 == 1),
             Field::Status if version <= 2 => json!(choice % 2 == 1),
             Field::Status => json!(PROGRESS[choice % 4]),
+            Field::Name => json!(["Ann", "Bo", "Cy"][choice % 3]),
+            Field::Email => {
+                let address = ["a@x", "b@y"][choice % 2];
+                self.at_version(version, &json!([address]))
+            }
+            Field::City => json!(["Oslo", "Rome", "Lima"][choice % 3]),
+            Field::Street => json!(["Elm", "Oak"][choice % 2]),
         }
     }
 
-    /// A value as the newest version holds it (the v2 → v3 lens' table for the status).
+    /// A value as the newest version holds it (the v2 → v3 lens' table for the status, the
+    /// v2 → v3 wrap for the email).
     fn at_latest(self, version: u32, value: &Value) -> Value {
         match (self, value) {
             (Field::Status, Value::Bool(done)) if version <= 2 => {
                 json!(if *done { "completed" } else { "open" })
             }
+            (Field::Email, _) if version <= 2 => json!([value]),
             _ => value.clone(),
         }
     }
@@ -331,35 +442,51 @@ impl Field {
     fn at_version(self, version: u32, latest: &Value) -> Value {
         match self {
             Field::Status if version <= 2 => json!(latest == "completed"),
+            Field::Email if version <= 2 => latest[0].clone(),
             _ => latest.clone(),
         }
     }
 }
 
-/// A new todo as an app at `version` writes it (`keep`: an unknown field nobody edits).
-fn created(doc: usize, version: u32, choice: u8) -> Copy {
-    let mut main = json!({"schema": "todo-item", "version": version, "keep": doc});
-    let mut copy = Copy {
-        main: Value::Null,
-        part: None,
-    };
-    if version == 4 {
-        copy.part = Some(json!({
-            "schema": "todo-status", "version": 1, "todo": format!("doc{doc}"), "status": "open"
-        }));
+impl Fam {
+    /// A new document as an app at `version` writes it (`keep`: an unknown field nobody edits).
+    fn created(self, doc: usize, version: u32, choice: u8) -> Copy {
+        let mut main = json!({"schema": self.schema(), "version": version, "keep": doc});
+        let mut copy = Copy {
+            main: Value::Null,
+            part: None,
+        };
+        match self {
+            Fam::Todo => {
+                if version == 4 {
+                    copy.part = Some(json!({
+                        "schema": "todo-status", "version": 1, "todo": format!("doc{doc}"),
+                        "status": "open"
+                    }));
+                }
+                if version >= 2 {
+                    main["important"] = json!(false);
+                }
+            }
+            Fam::Contact => {
+                main["address"] = json!({});
+                main["phones"] = json!([]);
+                if version <= 4 {
+                    main["note"] = json!("");
+                }
+            }
+        }
+        copy.main = main;
+        // Half the todos start without `note`: its first edit adds a key no version knows.
+        let fields = self
+            .fields()
+            .iter()
+            .filter(|f| f.known_at(version) && (**f != Field::Note || choice % 4 < 2));
+        for field in fields {
+            field.write(version, &mut copy, field.value(version, choice));
+        }
+        copy
     }
-    if version >= 2 {
-        main["important"] = json!(false);
-    }
-    copy.main = main;
-    // Half the todos start without `note`: its first edit adds a key no version knows.
-    let fields = FIELDS
-        .into_iter()
-        .filter(|f| f.known_at(version) && (*f != Field::Note || choice % 4 < 2));
-    for field in fields {
-        field.write(version, &mut copy, field.value(version, choice));
-    }
-    copy
 }
 
 #[derive(Debug, Clone)]
@@ -388,13 +515,13 @@ enum Op {
     Sync,
 }
 
-fn op() -> impl Strategy<Value = Op> {
+fn op(fam: Fam) -> impl Strategy<Value = Op> {
     let doc = 0..DOCS;
-    let version = prop::sample::select(VERSIONS.to_vec());
+    let version = prop::sample::select(fam.versions().to_vec());
     prop_oneof![
         2 => (doc.clone(), version.clone(), any::<u8>())
             .prop_map(|(doc, version, choice)| Op::Create { doc, version, choice }),
-        6 => (doc.clone(), version.clone(), prop::sample::select(FIELDS.to_vec()), any::<u8>())
+        6 => (doc.clone(), version.clone(), prop::sample::select(fam.fields().to_vec()), any::<u8>())
             .prop_map(|(doc, version, field, choice)| Op::Edit { doc, version, field, choice }),
         1 => (doc.clone(), version.clone()).prop_map(|(doc, version)| Op::Delete { doc, version }),
         1 => (doc, version, any::<bool>())
@@ -409,8 +536,7 @@ type Snapshot = BTreeMap<usize, BTreeMap<u32, Copy>>;
 fn snapshot(replicas: &dyn Replicas) -> Snapshot {
     (0..DOCS)
         .map(|doc| {
-            let copies = VERSIONS
-                .iter()
+            let copies = (replicas.fam().versions().iter())
                 .filter_map(|&v| Some((v, replicas.copy(doc, v)?)))
                 .collect();
             (doc, copies)
@@ -430,8 +556,9 @@ enum Expected {
 }
 
 /// The model's state between syncs.
-#[derive(Debug, Default)]
+#[derive(Debug)]
 struct Model {
+    fam: Fam,
     /// What every copy looked like after the last sync.
     agreed: Snapshot,
     created: BTreeSet<usize>,
@@ -476,10 +603,10 @@ impl Model {
                 continue;
             };
             let mut fields = BTreeMap::new();
-            for field in FIELDS {
-                let start = match (field, source) {
-                    (Field::Important, 1) => json!(false),
-                    _ => field.at_latest(source, &field.read(source, source_copy)),
+            for &field in self.fam.fields() {
+                let start = match field.known_at(source) {
+                    false => field.unknown_default(),
+                    true => field.at_latest(source, &field.read(source, source_copy)),
                 };
                 // Newest version first: the newest edit wins.
                 let changes: Vec<Value> = copies
@@ -514,7 +641,7 @@ fn apply(replicas: &dyn Replicas, model: &mut Model, op: &Op) {
             choice,
         } => {
             if model.created.insert(doc) {
-                replicas.write(doc, version, &created(doc, version, choice));
+                replicas.write(doc, version, &model.fam.created(doc, version, choice));
             }
         }
         Op::Edit {
@@ -525,7 +652,7 @@ fn apply(replicas: &dyn Replicas, model: &mut Model, op: &Op) {
         } => {
             if let Some(mut copy) = replicas.copy(doc, version)
                 && field.known_at(version)
-                && (version != 4 || copy.part.is_some())
+                && (!model.fam.has_part(version) || copy.part.is_some())
             {
                 field.write(version, &mut copy, field.value(version, choice));
                 replicas.write(doc, version, &copy);
@@ -546,7 +673,7 @@ fn apply(replicas: &dyn Replicas, model: &mut Model, op: &Op) {
                 && replicas.copy(doc, version).is_none()
             {
                 if edited {
-                    copy.main["title"] = json!("late");
+                    model.fam.fields()[0].write(version, &mut copy, json!("late"));
                 }
                 replicas.write(doc, version, &copy);
             }
@@ -577,7 +704,7 @@ fn sync_and_check(replicas: &dyn Replicas, model: &mut Model) -> Result<(), Test
             Expected::Live(fields) => {
                 prop_assert_eq!(
                     copies.len(),
-                    VERSIONS.len(),
+                    replicas.fam().versions().len(),
                     "doc{} missing a version: {:?}",
                     doc,
                     copies
@@ -611,7 +738,8 @@ fn sync_and_check(replicas: &dyn Replicas, model: &mut Model) -> Result<(), Test
         .iter()
         .map(|c| {
             let doc = c.id.trim_start_matches("doc").parse().unwrap();
-            let field = FIELDS.into_iter().find(|f| f.conflict_path() == c.path);
+            let mut fields = replicas.fam().fields().iter().copied();
+            let field = fields.find(|f| f.conflict_path() == c.path);
             (doc, field)
         })
         .collect();
@@ -621,7 +749,7 @@ fn sync_and_check(replicas: &dyn Replicas, model: &mut Model) -> Result<(), Test
         "conflicts reported vs expected: {:?}",
         synced.conflicts
     );
-    let log = conflicts::list(replicas.ledger(), "todo-item").unwrap();
+    let log = conflicts::list(replicas.ledger(), replicas.fam().schema()).unwrap();
     for conflict in &synced.conflicts {
         prop_assert!(
             log.contains(conflict),
@@ -653,7 +781,13 @@ fn changed_documents(before: &Revisions, after: &Revisions) -> usize {
 }
 
 fn run_history(replicas: &dyn Replicas, ops: &[Op]) -> Result<(), TestCaseError> {
-    let mut model = Model::default();
+    let mut model = Model {
+        fam: replicas.fam(),
+        agreed: Snapshot::default(),
+        created: BTreeSet::new(),
+        deleted: BTreeSet::new(),
+        before_delete: BTreeMap::new(),
+    };
     for op in ops {
         match op {
             Op::Sync => sync_and_check(replicas, &mut model)?,
@@ -663,34 +797,18 @@ fn run_history(replicas: &dyn Replicas, ops: &[Op]) -> Result<(), TestCaseError>
     sync_and_check(replicas, &mut model)
 }
 
-fn history() -> impl Strategy<Value = Vec<Op>> {
-    prop::collection::vec(op(), 1..24)
+fn history(fam: Fam) -> impl Strategy<Value = Vec<Op>> {
+    prop::collection::vec(op(fam), 1..24)
 }
 
-proptest! {
-    #![proptest_config(config(96))]
-
-    #[test]
-    fn per_version_documents_never_lose_an_edit(ops in history()) {
-        run_history(&Documents::sqlite(), &ops)?;
-    }
-
-    #[test]
-    fn per_version_databases_never_lose_an_edit(ops in history()) {
-        run_history(&Databases::sqlite(), &ops)?;
-    }
-}
-
-/// The same histories on a CouchDB-compatible server (fewer by default: each sync is HTTP),
-/// a fresh database (or four) per history.
-fn on_the_server(replicas: impl Fn(&PouchServer, &str) -> Box<dyn Replicas>) {
-    let server = PouchServer::start().unwrap_or_else(|e| panic!("pouchdb-server must start: {e}"));
+/// Runs `cases` histories of `fam` (unless `DOCVER_FUZZ_CASES` says otherwise), each on fresh
+/// replicas.
+fn check_histories(fam: Fam, cases: u32, replicas: impl Fn(usize) -> Box<dyn Replicas>) {
     let histories = std::cell::Cell::new(0);
-    let mut runner = TestRunner::new(config(12));
-    let result = runner.run(&history(), |ops| {
+    let mut runner = TestRunner::new(config(cases));
+    let result = runner.run(&history(fam), |ops| {
         histories.set(histories.get() + 1);
-        let name = format!("model-{}", histories.get());
-        run_history(replicas(&server, &name).as_ref(), &ops)
+        run_history(replicas(histories.get()).as_ref(), &ops)
     });
     if let Err(e) = result {
         panic!("{e}");
@@ -698,11 +816,60 @@ fn on_the_server(replicas: impl Fn(&PouchServer, &str) -> Box<dyn Replicas>) {
 }
 
 #[test]
+fn per_version_documents_never_lose_an_edit() {
+    check_histories(Fam::Todo, 96, |_| Box::new(Documents::sqlite(Fam::Todo)));
+}
+
+#[test]
+fn per_version_databases_never_lose_an_edit() {
+    check_histories(Fam::Todo, 96, |_| Box::new(Databases::sqlite(Fam::Todo)));
+}
+
+#[test]
+fn per_version_documents_never_lose_a_renamed_field_edit() {
+    check_histories(Fam::Contact, 48, |_| {
+        Box::new(Documents::sqlite(Fam::Contact))
+    });
+}
+
+#[test]
+fn per_version_databases_never_lose_a_renamed_field_edit() {
+    check_histories(Fam::Contact, 48, |_| {
+        Box::new(Databases::sqlite(Fam::Contact))
+    });
+}
+
+/// The same histories on a CouchDB-compatible server (fewer by default: each sync is HTTP),
+/// a fresh database (or one per version) per history.
+fn on_the_server(fam: Fam, cases: u32, replicas: impl Fn(&PouchServer, &str) -> Box<dyn Replicas>) {
+    let server = PouchServer::start().unwrap_or_else(|e| panic!("pouchdb-server must start: {e}"));
+    check_histories(fam, cases, |n| replicas(&server, &format!("model-{n}")));
+}
+
+#[test]
 fn per_version_documents_never_lose_an_edit_on_the_server() {
-    on_the_server(|server, name| Box::new(Documents::server(server, name)));
+    on_the_server(Fam::Todo, 12, |server, name| {
+        Box::new(Documents::server(Fam::Todo, server, name))
+    });
 }
 
 #[test]
 fn per_version_databases_never_lose_an_edit_on_the_server() {
-    on_the_server(|server, name| Box::new(Databases::server(server, name)));
+    on_the_server(Fam::Todo, 12, |server, name| {
+        Box::new(Databases::server(Fam::Todo, server, name))
+    });
+}
+
+#[test]
+fn per_version_documents_never_lose_a_renamed_field_edit_on_the_server() {
+    on_the_server(Fam::Contact, 6, |server, name| {
+        Box::new(Documents::server(Fam::Contact, server, name))
+    });
+}
+
+#[test]
+fn per_version_databases_never_lose_a_renamed_field_edit_on_the_server() {
+    on_the_server(Fam::Contact, 6, |server, name| {
+        Box::new(Databases::server(Fam::Contact, server, name))
+    });
 }
