@@ -38,7 +38,8 @@ pub enum Command {
     /// Transactional (or, with --only on a client's local store, client-side) migration of
     /// every document to one version.
     Migrate(MigrateArgs),
-    /// How many documents of each version the store holds (the live strategy's progress).
+    /// How many documents of each version the store holds (the live strategy's progress), and
+    /// the documents with conflicting revisions nobody merged yet (exit 1 while any).
     Stats(StoreArgs),
     /// Per-version documents: follow _changes and keep every live version of each document.
     Worker(WorkerArgs),

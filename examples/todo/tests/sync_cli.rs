@@ -73,7 +73,7 @@ fn sync_counts_and_conflicts_lists_what_it_resolved() {
 struct Databases {
     urls: Vec<(u32, String)>,
     _dir: tempfile::TempDir,
-    _server: Option<PouchServer>,
+    server: Option<PouchServer>,
 }
 
 impl Databases {
@@ -86,7 +86,7 @@ impl Databases {
         Databases {
             urls,
             _dir: dir,
-            _server: None,
+            server: None,
         }
     }
 
@@ -100,7 +100,7 @@ impl Databases {
         Databases {
             urls,
             _dir: tempfile::tempdir().unwrap(),
-            _server: Some(server),
+            server: Some(server),
         }
     }
 
@@ -216,4 +216,65 @@ fn sync_names_what_it_skips_on_sqlite() {
 #[test]
 fn sync_names_what_it_skips_on_couchdb() {
     sync_names_what_it_skips(Databases::server(&[1, 4], "skips"));
+}
+
+/// The seed's first failure story, for `sync`: an offline v1 client's late edit replicates into
+/// the v1 database as a conflicting revision. `sync` reads it, merges it against what the last
+/// sync left (the late title survives next to the v4 app's `important`), carries it to v4 and
+/// deletes the losing revision: nothing stays hidden in `_conflicts`.
+#[test]
+fn sync_merges_a_late_edit_replicated_in_as_a_conflicting_revision() {
+    let databases = Databases::server(&[1, 4], "late");
+    let v1 = json!({"schema": "todo-item", "version": 1, "title": "bread", "status": false});
+    databases
+        .store(1)
+        .bulk_write(&[Doc::new("u1", v1)])
+        .unwrap();
+    let first = databases.sync(&[]);
+    assert_eq!(first.status.code(), Some(0), "{}", text(&first));
+    let v1_store = databases.store(1);
+    let synced = v1_store.get("u1").unwrap().unwrap();
+    let parent = synced.rev.clone().unwrap();
+    // Online, a v1 app marks it done and a v4 app marks it important ...
+    let mut done = synced.body.clone();
+    done["status"] = json!(true);
+    v1_store.bulk_write(&[synced.updated(done)]).unwrap();
+    let v4 = databases.store(4);
+    let current = v4.get("u1").unwrap().unwrap();
+    let mut important = current.body.clone();
+    important["important"] = json!(true);
+    v4.bulk_write(&[current.updated(important)]).unwrap();
+    // ... while an offline v1 client retitled the synced revision: replicated in, it is a
+    // sibling of the online edit and loses (the lowest hash of its generation).
+    let loser = "0".repeat(32);
+    let mut late = synced.body.clone();
+    late["title"] = json!("rye bread");
+    late["_id"] = json!("u1");
+    late["_rev"] = json!(format!("2-{loser}"));
+    late["_revisions"] = json!({"start": 2, "ids": [loser, parent.split_once('-').unwrap().1]});
+    let server = databases.server.as_ref().unwrap();
+    server.replicate_in("late-v1", &[late]).unwrap();
+    assert_eq!(conflicts::unresolved(v1_store.as_ref()).unwrap().len(), 1);
+
+    let second = databases.sync(&["--format", "json"]);
+    assert_eq!(second.status.code(), Some(0), "{}", text(&second));
+    assert!(
+        conflicts::unresolved(v1_store.as_ref()).unwrap().is_empty(),
+        "{}",
+        text(&second)
+    );
+    for version in [1, 4] {
+        let doc = databases.store(version).get("u1").unwrap().unwrap();
+        assert_eq!(doc.body["title"], json!("rye bread"), "v{version}: {doc:?}");
+    }
+    assert_eq!(
+        v1_store.get("u1").unwrap().unwrap().body["status"],
+        json!(true)
+    );
+    assert_eq!(
+        v4.get("u1").unwrap().unwrap().body["important"],
+        json!(true)
+    );
+    let status = v4.get("todo-status:u1").unwrap().unwrap();
+    assert_eq!(status.body["status"], json!("completed"));
 }
