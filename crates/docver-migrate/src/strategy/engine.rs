@@ -173,9 +173,9 @@ pub(crate) fn stored_parts(
     let mut existing = BTreeMap::new();
     for &version in versions {
         for schema in family.part_schemas(version) {
-            if !existing.contains_key(&schema) {
-                let stored = store.get(&part_id(&schema, id))?;
-                existing.insert(schema, stored);
+            if let std::collections::btree_map::Entry::Vacant(slot) = existing.entry(schema) {
+                let stored = store.get(&part_id(slot.key(), id))?;
+                slot.insert(stored);
             }
         }
     }
