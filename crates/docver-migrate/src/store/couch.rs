@@ -27,6 +27,9 @@ const LONGPOLL_GRACE: Duration = Duration::from_millis(250);
 pub const MAX_RESPONSE_BYTES: u64 = 256 << 20;
 /// Attempts at read-modify-write of `_local` and `_design` documents.
 const PUT_ATTEMPTS: usize = 5;
+/// Attempts at an atomic read-modify-write of a shared `_local` document
+/// ([`Store::update_local`]): as many as there may be workers writing it at once, and more.
+const UPDATE_ATTEMPTS: usize = 32;
 
 /// A CouchDB-compatible database.
 pub struct CouchStore {
@@ -829,6 +832,63 @@ impl Store for CouchStore {
         let rev = self.put_special(&path, &full_id, &body)?;
         self.remember_local_rev(&full_id, rev);
         Ok(())
+    }
+
+    fn update_local(
+        &self,
+        id: &str,
+        update: &mut dyn FnMut(Option<&Value>) -> Option<Value>,
+    ) -> Result<(), StoreError> {
+        let name = local_name(id);
+        let path = format!("_local/{}", encode_segment(name));
+        let full_id = format!("_local/{name}");
+        let mut last = None;
+        // Each attempt replaces the revision it read; a 409 means another writer came between.
+        for _ in 0..UPDATE_ATTEMPTS {
+            let (current, rev) = match self.get_raw(&path, &full_id)? {
+                Some(Value::Object(mut map)) => {
+                    map.remove("_id");
+                    let rev = map.remove("_rev");
+                    (Some(Value::Object(map)), rev)
+                }
+                Some(other) => {
+                    return Err(self.protocol(
+                        Some(&full_id),
+                        format!("_local document is {}", json_kind(&other)),
+                    ));
+                }
+                None => (None, None),
+            };
+            let Some(value) = update(current.as_ref()) else {
+                return Ok(());
+            };
+            let mut doc = special_body(&self.url(), id, &value, "_local document")?;
+            doc.insert("_id".to_owned(), Value::String(full_id.clone()));
+            if let Some(rev) = rev {
+                doc.insert("_rev".to_owned(), rev);
+            }
+            let reply = self.send(
+                Method::Put,
+                &path,
+                &[],
+                Some(&Value::Object(doc)),
+                Some(&full_id),
+                None,
+            )?;
+            match reply.status {
+                200..=202 => {
+                    let rev = reply.json["rev"].as_str().map(str::to_owned);
+                    self.remember_local_rev(&full_id, rev);
+                    return Ok(());
+                }
+                409 => last = Some(reply),
+                _ => return Err(self.http_error(Some(&full_id), &reply)),
+            }
+        }
+        match last {
+            Some(reply) => Err(self.http_error(Some(&full_id), &reply)),
+            None => Err(self.protocol(Some(&full_id), "no write attempted")),
+        }
     }
 
     fn put_design(&self, id: &str, design: &Value) -> Result<(), StoreError> {

@@ -35,12 +35,14 @@ fn pending_id(family: &str) -> String {
 /// The logical documents left unfinished by earlier runs.
 pub(crate) fn load(layout: &dyn Layout) -> Result<BTreeSet<String>, StoreError> {
     let id = pending_id(layout.family().schema_name());
-    Ok(layout
-        .ledger()
-        .get_local(&id)?
-        .and_then(|p| p.get("ids").cloned())
+    Ok(ids_of(layout.ledger().get_local(&id)?.as_ref()))
+}
+
+/// The ids of a stored pending list.
+fn ids_of(list: Option<&Value>) -> BTreeSet<String> {
+    list.and_then(|p| p.get("ids").cloned())
         .and_then(|ids| serde_json::from_value::<BTreeSet<String>>(ids).ok())
-        .unwrap_or_default())
+        .unwrap_or_default()
 }
 
 /// Reconciles `uuids` and every pending document, records conflicts and the new pending list.
@@ -49,7 +51,7 @@ pub(crate) fn reconcile_all(
     mut uuids: BTreeSet<String>,
 ) -> Result<Tally, StoreError> {
     let before = load(layout)?;
-    uuids.extend(before.iter().cloned());
+    uuids.extend(before.iter().filter(|uuid| layout.claims(uuid)).cloned());
     let mut tally = Tally::default();
     let mut pending = BTreeSet::new();
     for uuid in &uuids {
@@ -80,11 +82,18 @@ pub(crate) fn reconcile_all(
     }
     let family = layout.family().schema_name();
     conflicts::append(layout.ledger(), family, &tally.conflicts)?;
-    if pending != before {
-        let ids: Vec<Value> = pending.into_iter().map(Value::String).collect();
-        layout
-            .ledger()
-            .put_local(&pending_id(family), &json!({ "ids": ids }))?;
-    }
+    // Atomically, against the list as it is now: other workers sharing the store (other
+    // partitions) add and remove their own documents meanwhile.
+    layout
+        .ledger()
+        .update_local(&pending_id(family), &mut |current| {
+            let current = ids_of(current);
+            let mut next: BTreeSet<String> = current.difference(&uuids).cloned().collect();
+            next.extend(pending.iter().cloned());
+            (next != current).then(|| {
+                let ids: Vec<Value> = next.into_iter().map(Value::String).collect();
+                json!({ "ids": ids })
+            })
+        })?;
     Ok(tally)
 }
