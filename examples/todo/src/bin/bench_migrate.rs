@@ -254,10 +254,10 @@ fn run(args: &Args) -> Result<(), String> {
             bench_strategies(args, "pouchdb-server", &backend)
         } else {
             bench_store(
-            args,
-            &args_batches,
-            &seed,
-            "pouchdb-server",
+                args,
+                &args_batches,
+                &seed,
+                "pouchdb-server",
                 &mut results,
                 &backend,
             )
@@ -780,6 +780,18 @@ impl Store for Timed {
         self.inner.prefers_read_ahead()
     }
 
+    fn prefetch(&self, ids: &[String]) -> Result<(), StoreError> {
+        self.timed("prefetch", ids.len(), || self.inner.prefetch(ids))
+    }
+
+    fn update_local(
+        &self,
+        id: &str,
+        update: &mut dyn FnMut(Option<&Value>) -> Option<Value>,
+    ) -> Result<(), StoreError> {
+        self.timed("update_local", 0, || self.inner.update_local(id, update))
+    }
+
     fn conflicting_revisions(&self, id: &str) -> Result<Vec<Doc>, StoreError> {
         self.timed("conflicting_revisions", 1, || {
             self.inner.conflicting_revisions(id)
@@ -810,12 +822,12 @@ impl Store for Timed {
 /// `update_local` two).
 fn bench_strategies(args: &Args, label: &str, backend: &Backend) -> Result<(), String> {
     let n = args.docs;
-    let v1 = |i: usize| {
-        json!({"schema": "todo-item", "version": 1, "title": format!("Todo {i}: water the plants"), "status": i % 3 == 0})
-    };
+    let v1 = |i: usize| json!({"schema": "todo-item", "version": 1, "title": format!("Todo {i}: water the plants"), "status": i % 3 == 0});
     for round in 1..=args.rounds {
         // sync: the v1 database seeded, versions 2-4 empty.
-        let seed: Vec<Doc> = (0..n).map(|i| Doc::new(format!("u{i:07}"), v1(i))).collect();
+        let seed: Vec<Doc> = (0..n)
+            .map(|i| Doc::new(format!("u{i:07}"), v1(i)))
+            .collect();
         let mut dbs = Vec::new();
         for version in 1..=4 {
             let name = format!("sync-v{version}");
@@ -842,10 +854,22 @@ fn bench_strategies(args: &Args, label: &str, backend: &Backend) -> Result<(), S
         if !report.failed.is_empty() || !report.waiting.is_empty() {
             return Err(format!("sync left documents behind: {report:?}"));
         }
+        let v4 = read_all(&dbs[3], |id| !id.contains(':'))?.len();
+        if v4 != n {
+            return Err(format!("sync wrote {v4} version 4 documents, not {n}"));
+        }
         let written: Vec<&dyn Store> = dbs[1..].iter().map(|db| db as &dyn Store).collect();
         let profiles: Vec<Profile> = dbs.iter().map(Timed::profile).collect();
         let raw = raw_rewrite(backend, "sync-raw", &written, |_| true)?;
-        strategy_line(label, "sync, 4 databases", round, n, elapsed, raw, &profiles);
+        strategy_line(
+            label,
+            "sync, 4 databases",
+            round,
+            n,
+            elapsed,
+            raw,
+            &profiles,
+        );
         for version in 1..=4 {
             backend.remove(&format!("sync-v{version}"))?;
         }
@@ -860,7 +884,7 @@ fn bench_strategies(args: &Args, label: &str, backend: &Backend) -> Result<(), S
             &todo::TodoFamily,
             docver_migrate::strategy::per_version_documents::Options {
                 live: vec![1, 2, 3, 4],
-                idle_timeout: Duration::from_millis(50),
+                idle_timeout: WORKER_IDLE,
             },
         );
         let started = Instant::now();
@@ -869,15 +893,32 @@ fn bench_strategies(args: &Args, label: &str, backend: &Backend) -> Result<(), S
         if !report.failed.is_empty() || !report.waiting.is_empty() {
             return Err(format!("worker left documents behind: {report:?}"));
         }
+        let v4 = read_all(&db, |id| id.starts_with("todo-item@4:"))?.len();
+        if v4 != n {
+            return Err(format!(
+                "the worker wrote {v4} version 4 documents, not {n}"
+            ));
+        }
         let profile = db.profile();
         let raw = raw_rewrite(backend, "worker-raw", &[&db], |id| {
             !id.starts_with("todo-item@1:")
         })?;
-        strategy_line(label, "worker, live 1-4", round, n, elapsed, raw, &[profile]);
+        strategy_line(
+            label,
+            "worker, live 1-4",
+            round,
+            n,
+            elapsed,
+            raw,
+            &[profile],
+        );
         backend.remove("worker")?;
     }
     Ok(())
 }
+
+/// How long the worker waits on a quiet feed before it stops (part of its measured time).
+const WORKER_IDLE: Duration = Duration::from_millis(300);
 
 /// Writes every document of `stores` that `wrote` says the pass wrote anew into one fresh
 /// database each (timed: the writes only); returns the time.
@@ -927,15 +968,20 @@ fn strategy_line(
     profiles: &[Profile],
 ) {
     let rate = |d: Duration| n as f64 / d.as_secs_f64();
-    let mut calls: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut calls: BTreeMap<&str, Stat> = BTreeMap::new();
     for profile in profiles {
         for (method, stat) in &profile.0 {
-            *calls.entry(method).or_default() += stat.calls;
+            let total = calls.entry(method).or_default();
+            total.calls += stat.calls;
+            total.time += stat.time;
         }
     }
     let per_doc: Vec<String> = calls
         .iter()
-        .map(|(method, count)| format!("{method} {:.2}", *count as f64 / n as f64))
+        .map(|(method, stat)| {
+            let per_doc = stat.calls as f64 / n as f64;
+            format!("{method} {per_doc:.2} ({:.2} s)", stat.time.as_secs_f64())
+        })
         .collect();
     println!(
         "{label} {what} round {round}: {n} docs in {:.2} s ({:.0} docs/s); raw writes of the \
