@@ -94,6 +94,10 @@ struct Args {
     /// instead of the transactional migration.
     #[arg(long)]
     strategies: bool,
+    /// With --strategies: also run each pass without the read-ahead (`Store::prefetch` not
+    /// passed on to the store), for the before/after figure.
+    #[arg(long)]
+    without_prefetch: bool,
 }
 
 fn main() {
@@ -694,6 +698,8 @@ struct Profile(BTreeMap<&'static str, Stat>);
 struct Timed {
     inner: Box<dyn Store>,
     stats: Mutex<Profile>,
+    /// Whether `prefetch` reaches the store (`--without-prefetch` measures without it).
+    prefetch: bool,
 }
 
 impl std::fmt::Debug for Timed {
@@ -709,6 +715,7 @@ impl Timed {
         Timed {
             inner,
             stats: Mutex::new(Profile::default()),
+            prefetch: true,
         }
     }
 
@@ -781,7 +788,10 @@ impl Store for Timed {
     }
 
     fn prefetch(&self, ids: &[String]) -> Result<(), StoreError> {
-        self.timed("prefetch", ids.len(), || self.inner.prefetch(ids))
+        match self.prefetch {
+            true => self.timed("prefetch", ids.len(), || self.inner.prefetch(ids)),
+            false => Ok(()),
+        }
     }
 
     fn update_local(
@@ -822,8 +832,33 @@ impl Store for Timed {
 /// `update_local` two).
 fn bench_strategies(args: &Args, label: &str, backend: &Backend) -> Result<(), String> {
     let n = args.docs;
-    let v1 = |i: usize| json!({"schema": "todo-item", "version": 1, "title": format!("Todo {i}: water the plants"), "status": i % 3 == 0});
+    let modes: &[bool] = match args.without_prefetch {
+        true => &[true, false],
+        false => &[true],
+    };
     for round in 1..=args.rounds {
+        for &prefetch in modes {
+            strategy_round(n, round, prefetch, label, backend)?;
+        }
+    }
+    Ok(())
+}
+
+/// One round of [`bench_strategies`]: `sync`, then `worker`.
+fn strategy_round(
+    n: usize,
+    round: usize,
+    prefetch: bool,
+    label: &str,
+    backend: &Backend,
+) -> Result<(), String> {
+    let v1 = |i: usize| json!({"schema": "todo-item", "version": 1, "title": format!("Todo {i}: water the plants"), "status": i % 3 == 0});
+    let label = match prefetch {
+        true => label.to_owned(),
+        false => format!("{label} (no prefetch)"),
+    };
+    let label = label.as_str();
+    {
         // sync: the v1 database seeded, versions 2-4 empty.
         let seed: Vec<Doc> = (0..n)
             .map(|i| Doc::new(format!("u{i:07}"), v1(i)))
@@ -835,7 +870,9 @@ fn bench_strategies(args: &Args, label: &str, backend: &Backend) -> Result<(), S
                 1 => fresh_seeded(&seed, backend, &name)?,
                 _ => store::open(&backend.fresh(&name)?).map_err(store_err)?,
             };
-            dbs.push(Timed::new(store));
+            let mut timed = Timed::new(store);
+            timed.prefetch = prefetch;
+            dbs.push(timed);
         }
         let databases = docver_migrate::strategy::per_version_databases::Databases {
             family: &todo::TodoFamily,
@@ -878,7 +915,8 @@ fn bench_strategies(args: &Args, label: &str, backend: &Backend) -> Result<(), S
         let seed: Vec<Doc> = (0..n)
             .map(|i| Doc::new(format!("todo-item@1:u{i:07}"), v1(i)))
             .collect();
-        let db = Timed::new(fresh_seeded(&seed, backend, "worker")?);
+        let mut db = Timed::new(fresh_seeded(&seed, backend, "worker")?);
+        db.prefetch = prefetch;
         let worker = docver_migrate::strategy::per_version_documents::Worker::new(
             &db,
             &todo::TodoFamily,
