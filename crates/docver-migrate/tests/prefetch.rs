@@ -2,7 +2,7 @@
 //! a plain read says (documents, missing and deleted ones, conflicting revisions), each answer
 //! is used once, and a write through the store forgets what was read ahead of it.
 
-use docver_migrate::store::{Doc, Store, open};
+use docver_migrate::store::{Doc, open};
 use docver_testkit::PouchServer;
 use serde_json::json;
 

@@ -4,7 +4,7 @@
 
 use std::thread;
 
-use docver_migrate::store::{Store, open};
+use docver_migrate::store::open;
 use docver_testkit::PouchServer;
 use serde_json::json;
 

@@ -852,7 +852,10 @@ fn strategy_round(
     label: &str,
     backend: &Backend,
 ) -> Result<(), String> {
-    let v1 = |i: usize| json!({"schema": "todo-item", "version": 1, "title": format!("Todo {i}: water the plants"), "status": i % 3 == 0});
+    let v1 = |i: usize| {
+        let title = format!("Todo {i}: water the plants");
+        json!({"schema": "todo-item", "version": 1, "title": title, "status": i.is_multiple_of(3)})
+    };
     let label = match prefetch {
         true => label.to_owned(),
         false => format!("{label} (no prefetch)"),
