@@ -20,10 +20,12 @@ macro_rules! say {
 use docver::Family;
 use serde_json::Value;
 
+use crate::service::{self, Stop};
 use crate::store::{
     Store, StoreError, open, open_existing, open_read_only, redact_url, redact_urls_in,
 };
 use crate::strategy::engine::{Membership, MigrationFailure};
+use crate::strategy::partition::Partition;
 use crate::strategy::skipped::{SkipReason, Skipped};
 use crate::strategy::{
     conflicts, live, per_version_databases, per_version_documents, plan, transactional,
@@ -42,7 +44,7 @@ pub enum Command {
     /// the documents with conflicting revisions nobody merged yet (exit 1 while any).
     Stats(StoreArgs),
     /// Per-version documents: follow _changes and keep every live version of each document.
-    Worker(WorkerArgs),
+    Worker(WorkerCommand),
     /// Per-version documents: add a version (write its form of every document).
     Backfill(VersionArgs),
     /// Per-version documents: retire a version (delete its documents; those stored only there
@@ -127,6 +129,34 @@ pub struct WorkerArgs {
     pub format: Format,
 }
 
+/// `worker`: a run until the feed is idle, or with `--follow` a service.
+#[derive(Debug, Args)]
+pub struct WorkerCommand {
+    #[command(flatten)]
+    pub worker: WorkerArgs,
+    #[command(flatten)]
+    pub service: FollowArgs,
+}
+
+/// Running `worker` or `sync` as a service (see [`crate::service`]).
+#[derive(Debug, Args)]
+pub struct FollowArgs {
+    /// Run until SIGTERM/SIGINT, reconciling a batch whenever the feed has been quiet for
+    /// --idle-ms (`worker`; `sync` waits on its databases' feeds up to 500 ms), logging one
+    /// line per batch; on a signal the batch is finished and the checkpoint saved (exit 0
+    /// unless documents failed or wait).
+    #[arg(long)]
+    pub follow: bool,
+    /// With `worker --follow`: reconcile only the documents of partition I of N (by a stable
+    /// hash of the document id), so that N workers can share one store.
+    #[arg(long, value_name = "I/N", requires = "follow", value_parser = Partition::parse)]
+    pub partition: Option<Partition>,
+    /// With --follow: the longest wait between attempts to reach a store that is down
+    /// (backoff from 100 ms, doubling).
+    #[arg(long, value_name = "MS", default_value_t = 30_000)]
+    pub backoff_max_ms: u64,
+}
+
 #[derive(Debug, Args)]
 pub struct VersionArgs {
     #[command(flatten)]
@@ -149,6 +179,8 @@ pub struct SyncArgs {
     /// The summary's format.
     #[arg(long, value_enum, default_value_t)]
     pub format: Format,
+    #[command(flatten)]
+    pub service: FollowArgs,
 }
 
 #[derive(Debug, Args)]
@@ -239,7 +271,8 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
     match command {
         Command::Migrate(args) => migrate(args, family),
         Command::Stats(args) => stats(args, family),
-        Command::Worker(args) => with_worker(args, family, |worker| {
+        Command::Worker(args) if args.service.follow => follow_worker(args, family),
+        Command::Worker(args) => with_worker(&args.worker, family, |worker| {
             let r = worker.run()?;
             let mut summary = Summary::propagated(Propagated {
                 changes_seen: r.changes_seen,
@@ -665,6 +698,9 @@ fn sync(args: &SyncArgs, family: &dyn Family) -> i32 {
             .map(|(v, s)| (*v, s.as_ref()))
             .collect::<BTreeMap<_, _>>(),
     };
+    if args.service.follow {
+        return follow_sync(&databases, &args.service, args.format);
+    }
     match databases.sync_until_quiet(20, Duration::from_millis(50)) {
         Err(e) => fail(e),
         Ok(r) => Summary {
@@ -719,4 +755,88 @@ fn with_worker(
         code = code.max(outcome.unwrap_or_else(fail));
     }
     code
+}
+
+/// `worker --follow` on one store, until SIGTERM/SIGINT.
+fn follow_worker(args: &WorkerCommand, family: &dyn Family) -> i32 {
+    let worker_args = &args.worker;
+    if let Err(e) = check_versions(family, "--live", &worker_args.live) {
+        return fail(e);
+    }
+    let [url] = worker_args.store.as_slice() else {
+        return fail("--follow takes one --store: run one worker per store");
+    };
+    let stop = match Stop::on_signals() {
+        Ok(stop) => stop,
+        Err(e) => return fail(format!("cannot handle SIGTERM: {e}")),
+    };
+    let store = match open_store(url, worker_args.create) {
+        Ok(s) => s,
+        Err(e) => return fail(e),
+    };
+    let worker = per_version_documents::Worker::new(
+        store.as_ref(),
+        family,
+        per_version_documents::Options {
+            live: worker_args.live.clone(),
+            idle_timeout: Duration::from_millis(worker_args.idle_ms),
+        },
+    );
+    let options = service::Options {
+        partition: args.service.partition.unwrap_or_default(),
+        quiet: Duration::from_millis(worker_args.idle_ms),
+        backoff_cap: Duration::from_millis(args.service.backoff_max_ms),
+        ..service::Options::default()
+    };
+    let totals = service::follow_worker(&worker, &options, &stop, &mut |line| say!("{line}"));
+    match totals {
+        Err(e) => fail(e),
+        Ok(totals) => service_summary(totals).print(worker_args.format),
+    }
+}
+
+/// `sync --follow`, until SIGTERM/SIGINT.
+fn follow_sync(
+    databases: &per_version_databases::Databases<'_>,
+    args: &FollowArgs,
+    format: Format,
+) -> i32 {
+    if args.partition.is_some() {
+        return fail("--partition is for `worker --follow`; `sync` runs as one service");
+    }
+    let stop = match Stop::on_signals() {
+        Ok(stop) => stop,
+        Err(e) => return fail(format!("cannot handle SIGTERM: {e}")),
+    };
+    let options = service::Options {
+        backoff_cap: Duration::from_millis(args.backoff_max_ms),
+        ..service::Options::default()
+    };
+    match service::follow_sync(databases, &options, &stop, &mut |line| say!("{line}")) {
+        Err(e) => fail(e),
+        Ok(totals) => service_summary(totals).print(format),
+    }
+}
+
+/// The summary a service prints when it stops.
+fn service_summary(totals: service::Totals) -> Summary {
+    let mut summary = Summary::propagated(Propagated {
+        changes_seen: totals.changes_seen,
+        written: totals.written,
+        deleted: totals.deleted,
+        conflicts: totals.conflicts,
+        waiting: totals.waiting,
+        failed: totals.failed,
+    });
+    summary.headline = format!(
+        "stopped after {} batches ({} store outages): {}",
+        totals.batches, totals.outages, summary.headline
+    );
+    summary
+        .fields
+        .insert("batches".to_owned(), totals.batches.into());
+    summary
+        .fields
+        .insert("outages".to_owned(), totals.outages.into());
+    summary
 }

@@ -34,10 +34,14 @@ const STALE_LOCK: Duration = Duration::from_secs(20 * 60);
 /// Attempts at finding a free port and starting the server on it.
 const START_ATTEMPTS: usize = 3;
 
-/// A running in-memory `pouchdb-server`, killed on drop.
+/// A running `pouchdb-server` (in memory, or with [`PouchServer::start_persistent`] on disk),
+/// killed on drop.
 #[derive(Debug)]
 pub struct PouchServer {
     child: Child,
+    port: u16,
+    /// Where the databases live; `None`: in memory.
+    data_dir: Option<PathBuf>,
     base_url: String,
     agent: ureq::Agent,
     /// Working directory of the server (it writes `log.txt`/`config.json` there).
@@ -48,10 +52,45 @@ impl PouchServer {
     /// Install `pouchdb-server` if needed, start it on a free local port and wait
     /// until it answers `GET /`.
     pub fn start() -> Result<PouchServer, String> {
+        Self::start_with(None)
+    }
+
+    /// [`PouchServer::start`] with the databases kept in `data_dir` (LevelDB files), so that
+    /// they survive [`PouchServer::restart`]: for services that must ride out a server restart.
+    pub fn start_persistent(data_dir: &Path) -> Result<PouchServer, String> {
+        Self::start_with(Some(data_dir.to_path_buf()))
+    }
+
+    /// Kills the server (as a crash would) and starts it again on the same port and data
+    /// directory; waits until it answers.
+    pub fn restart(&mut self) -> Result<(), String> {
+        self.stop();
+        let bin = ensure_installed()?;
+        let started = Instant::now();
+        // The old process's port may take a moment to be free again.
+        loop {
+            match Self::start_once(&bin, self.port, self.data_dir.clone()) {
+                Ok(mut server) => {
+                    std::mem::swap(self, &mut server);
+                    return Ok(());
+                }
+                Err(err) if started.elapsed() > START_TIMEOUT => return Err(err),
+                Err(_) => thread::sleep(Duration::from_millis(200)),
+            }
+        }
+    }
+
+    /// Kills the server (requests fail until [`PouchServer::restart`]).
+    pub fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+
+    fn start_with(data_dir: Option<PathBuf>) -> Result<PouchServer, String> {
         let bin = ensure_installed()?;
         let mut last_err = String::new();
         for _ in 0..START_ATTEMPTS {
-            match Self::start_once(&bin) {
+            match Self::start_once(&bin, free_port()?, data_dir.clone()) {
                 Ok(server) => return Ok(server),
                 // Another process may have grabbed the port between probing and
                 // binding it; try again with a fresh one.
@@ -61,8 +100,7 @@ impl PouchServer {
         Err(last_err)
     }
 
-    fn start_once(bin: &Path) -> Result<PouchServer, String> {
-        let port = free_port()?;
+    fn start_once(bin: &Path, port: u16, data_dir: Option<PathBuf>) -> Result<PouchServer, String> {
         let workdir = tempfile::Builder::new()
             .prefix("pouchdb-server-")
             .tempdir()
@@ -71,8 +109,13 @@ impl PouchServer {
             .map_err(|e| format!("cannot create pouchdb-server stdout file: {e}"))?;
         let stderr = File::create(workdir.path().join("stderr.txt"))
             .map_err(|e| format!("cannot create pouchdb-server stderr file: {e}"))?;
-        let child = Command::new(bin)
-            .args(["--in-memory", "--host", "127.0.0.1", "--port"])
+        let mut command = Command::new(bin);
+        match &data_dir {
+            None => command.arg("--in-memory"),
+            Some(dir) => command.arg("--dir").arg(dir),
+        };
+        let child = command
+            .args(["--host", "127.0.0.1", "--port"])
             .arg(port.to_string())
             .current_dir(workdir.path())
             .stdin(Stdio::null())
@@ -87,6 +130,8 @@ impl PouchServer {
             .into();
         let mut server = PouchServer {
             child,
+            port,
+            data_dir,
             base_url: format!("http://127.0.0.1:{port}"),
             agent,
             workdir,

@@ -25,8 +25,13 @@ const LONGPOLL_GRACE: Duration = Duration::from_millis(250);
 /// larger one is a [`StoreError::TooLarge`] once that much has been read, never buffered whole
 /// (a smaller `--batch` makes pages smaller).
 pub const MAX_RESPONSE_BYTES: u64 = 256 << 20;
+/// Keys per `_all_docs?keys=` request of [`Store::prefetch`].
+const PREFETCH_KEYS: usize = 2000;
 /// Attempts at read-modify-write of `_local` and `_design` documents.
 const PUT_ATTEMPTS: usize = 5;
+/// Attempts at an atomic read-modify-write of a shared `_local` document
+/// ([`Store::update_local`]): as many as there may be workers writing it at once, and more.
+const UPDATE_ATTEMPTS: usize = 32;
 
 /// A CouchDB-compatible database.
 pub struct CouchStore {
@@ -38,6 +43,17 @@ pub struct CouchStore {
     local_revs: std::sync::Mutex<HashMap<String, String>>,
     /// See [`MAX_RESPONSE_BYTES`].
     response_limit: u64,
+    /// What [`Store::prefetch`] read that no call has used yet.
+    read_ahead: std::sync::Mutex<ReadAhead>,
+}
+
+/// Documents read ahead by [`Store::prefetch`], each answered once.
+#[derive(Debug, Default)]
+struct ReadAhead {
+    /// `None`: missing or deleted.
+    docs: HashMap<String, Option<Doc>>,
+    /// The conflicting revisions of each document read.
+    conflicts: HashMap<String, Vec<String>>,
 }
 
 /// Shows the URL redacted: `{:?}` of a store ends up in logs.
@@ -112,6 +128,7 @@ impl CouchStore {
             agent,
             local_revs: std::sync::Mutex::new(HashMap::new()),
             response_limit: MAX_RESPONSE_BYTES,
+            read_ahead: std::sync::Mutex::new(ReadAhead::default()),
         })
     }
 
@@ -346,6 +363,74 @@ impl CouchStore {
         }
     }
 
+    fn read_ahead(&self) -> std::sync::MutexGuard<'_, ReadAhead> {
+        self.read_ahead
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// One `_all_docs?keys=…&include_docs=true&conflicts=true` request for `ids`.
+    fn read_keys(&self, ids: &[String], into: &mut ReadAhead) -> Result<(), StoreError> {
+        let query = [
+            ("include_docs", "true".to_owned()),
+            ("conflicts", "true".to_owned()),
+        ];
+        let body = json!({ "keys": ids });
+        let (status, bytes) =
+            self.send_raw(Method::Post, "_all_docs", &query, Some(&body), None, None)?;
+        if status != 200 {
+            return Err(self.http_error(None, &self.reply(status, &bytes, None)?));
+        }
+        let reply: KeysReply = serde_json::from_slice(&bytes)
+            .map_err(|e| self.protocol(None, format!("_all_docs (keys) response: {e}")))?;
+        for row in reply.rows {
+            let Some(key) = row.key else { continue };
+            let Some(raw) = row.doc.filter(|_| row.error.is_none()) else {
+                // Missing (`"error": "not_found"`) or deleted (`"doc": null`).
+                into.docs.insert(key, None);
+                continue;
+            };
+            if raw.get() == "null" {
+                into.docs.insert(key, None);
+                continue;
+            }
+            // A body this program cannot read is not kept: `get` then reports it by id.
+            let Ok(mut map) = serde_json::from_str::<Map<String, Value>>(raw.get()) else {
+                continue;
+            };
+            let conflicts = match map.remove("_conflicts") {
+                Some(Value::Array(revs)) => revs
+                    .into_iter()
+                    .filter_map(|r| r.as_str().map(str::to_owned))
+                    .collect(),
+                _ => Vec::new(),
+            };
+            let doc = self.doc_from_map(map)?;
+            into.conflicts.insert(key.clone(), conflicts);
+            into.docs.insert(key, (!doc.deleted).then_some(doc));
+        }
+        Ok(())
+    }
+
+    /// The conflicting revisions of `id` (`GET …?conflicts=true`).
+    fn conflict_revs(&self, path: &str, id: &str) -> Result<Vec<String>, StoreError> {
+        let query = [("conflicts", "true".to_owned())];
+        let reply = self.send(Method::Get, path, &query, None, Some(id), None)?;
+        match reply.status {
+            404 => Ok(Vec::new()),
+            200 => Ok(reply
+                .json
+                .get("_conflicts")
+                .and_then(Value::as_array)
+                .map_or_else(Vec::new, |revs| {
+                    revs.iter()
+                        .filter_map(|r| r.as_str().map(str::to_owned))
+                        .collect()
+                })),
+            _ => Err(self.http_error(Some(id), &reply)),
+        }
+    }
+
     fn local_revs(&self) -> std::sync::MutexGuard<'_, HashMap<String, String>> {
         self.local_revs
             .lock()
@@ -549,6 +634,9 @@ impl Store for CouchStore {
     }
 
     fn get(&self, id: &str) -> Result<Option<Doc>, StoreError> {
+        if let Some(doc) = self.read_ahead().docs.remove(id) {
+            return Ok(doc);
+        }
         let (status, bytes) =
             self.send_raw::<Value>(Method::Get, &doc_path(id), &[], None, Some(id), None)?;
         if status != 200 {
@@ -570,20 +658,10 @@ impl Store for CouchStore {
 
     fn conflicting_revisions(&self, id: &str) -> Result<Vec<Doc>, StoreError> {
         let path = doc_path(id);
-        let query = [("conflicts", "true".to_owned())];
-        let reply = self.send(Method::Get, &path, &query, None, Some(id), None)?;
-        let revs: Vec<String> = match reply.status {
-            404 => return Ok(Vec::new()),
-            200 => reply
-                .json
-                .get("_conflicts")
-                .and_then(Value::as_array)
-                .map_or_else(Vec::new, |revs| {
-                    revs.iter()
-                        .filter_map(|r| r.as_str().map(str::to_owned))
-                        .collect()
-                }),
-            _ => return Err(self.http_error(Some(id), &reply)),
+        let known = self.read_ahead().conflicts.remove(id);
+        let revs: Vec<String> = match known {
+            Some(revs) => revs,
+            None => self.conflict_revs(&path, id)?,
         };
         let mut losers = Vec::new();
         for rev in revs.into_iter().rev() {
@@ -621,6 +699,15 @@ impl Store for CouchStore {
             404 => Ok(None),
             _ => Err(self.http_error(Some(id), &reply)),
         }
+    }
+
+    fn prefetch(&self, ids: &[String]) -> Result<(), StoreError> {
+        let mut fresh = ReadAhead::default();
+        for chunk in ids.chunks(PREFETCH_KEYS) {
+            self.read_keys(chunk, &mut fresh)?;
+        }
+        *self.read_ahead() = fresh;
+        Ok(())
     }
 
     fn all_docs(&self, start_after: Option<&str>, limit: usize) -> Result<Vec<Doc>, StoreError> {
@@ -709,6 +796,14 @@ impl Store for CouchStore {
 
     fn bulk_write(&self, docs: &[Doc]) -> Result<Vec<WriteOutcome>, StoreError> {
         validate_docs(&self.url(), docs)?;
+        {
+            // What was read ahead of a document being written is stale from now on.
+            let mut read_ahead = self.read_ahead();
+            for doc in docs {
+                read_ahead.docs.remove(&doc.id);
+                read_ahead.conflicts.remove(&doc.id);
+            }
+        }
         if docs.is_empty() {
             return Ok(Vec::new());
         }
@@ -891,6 +986,63 @@ impl Store for CouchStore {
         Ok(())
     }
 
+    fn update_local(
+        &self,
+        id: &str,
+        update: &mut dyn FnMut(Option<&Value>) -> Option<Value>,
+    ) -> Result<(), StoreError> {
+        let name = local_name(id);
+        let path = format!("_local/{}", encode_segment(name));
+        let full_id = format!("_local/{name}");
+        let mut last = None;
+        // Each attempt replaces the revision it read; a 409 means another writer came between.
+        for _ in 0..UPDATE_ATTEMPTS {
+            let (current, rev) = match self.get_raw(&path, &full_id)? {
+                Some(Value::Object(mut map)) => {
+                    map.remove("_id");
+                    let rev = map.remove("_rev");
+                    (Some(Value::Object(map)), rev)
+                }
+                Some(other) => {
+                    return Err(self.protocol(
+                        Some(&full_id),
+                        format!("_local document is {}", json_kind(&other)),
+                    ));
+                }
+                None => (None, None),
+            };
+            let Some(value) = update(current.as_ref()) else {
+                return Ok(());
+            };
+            let mut doc = special_body(&self.url(), id, &value, "_local document")?;
+            doc.insert("_id".to_owned(), Value::String(full_id.clone()));
+            if let Some(rev) = rev {
+                doc.insert("_rev".to_owned(), rev);
+            }
+            let reply = self.send(
+                Method::Put,
+                &path,
+                &[],
+                Some(&Value::Object(doc)),
+                Some(&full_id),
+                None,
+            )?;
+            match reply.status {
+                200..=202 => {
+                    let rev = reply.json["rev"].as_str().map(str::to_owned);
+                    self.remember_local_rev(&full_id, rev);
+                    return Ok(());
+                }
+                409 => last = Some(reply),
+                _ => return Err(self.http_error(Some(&full_id), &reply)),
+            }
+        }
+        match last {
+            Some(reply) => Err(self.http_error(Some(&full_id), &reply)),
+            None => Err(self.protocol(Some(&full_id), "no write attempted")),
+        }
+    }
+
     fn put_design(&self, id: &str, design: &Value) -> Result<(), StoreError> {
         let id = design_id(id);
         let body = special_body(&self.url(), &id, design, "design document")?;
@@ -971,6 +1123,23 @@ struct ChangeRow {
 #[derive(serde::Deserialize)]
 struct ChangeRev {
     rev: String,
+}
+
+/// An `_all_docs?keys=…` reply: a row per key, in order.
+#[derive(serde::Deserialize)]
+struct KeysReply {
+    rows: Vec<KeysRow>,
+}
+
+#[derive(serde::Deserialize)]
+struct KeysRow {
+    #[serde(default)]
+    key: Option<String>,
+    /// `not_found` for a key that never existed.
+    #[serde(default)]
+    error: Option<String>,
+    #[serde(default)]
+    doc: Option<Box<RawValue>>,
 }
 
 /// An `_all_docs` reply, parsed only as far as the migration needs it.

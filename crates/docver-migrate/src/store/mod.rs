@@ -225,6 +225,34 @@ pub trait Store: Send + Sync {
     /// Create or replace a `_local` document; `value` must be a JSON object.
     fn put_local(&self, id: &str, value: &Value) -> Result<(), StoreError>;
 
+    /// Reads `ids` ahead, in bulk, for the [`Store::get`] and [`Store::conflicting_revisions`]
+    /// calls about to follow: each later call about one of them is answered from what was read
+    /// here, once (a second call asks the store again), and a write of a document forgets it.
+    /// A read-ahead answer is what a read at prefetch time would have said: a document
+    /// changed since is caught by the revision check of the write that follows. Replaces the
+    /// previous read-ahead. The default reads nothing (an embedded store's reads are cheap).
+    fn prefetch(&self, ids: &[String]) -> Result<(), StoreError> {
+        let _ = ids;
+        Ok(())
+    }
+
+    /// Read-modify-write of a `_local` document, atomic against every other writer of it
+    /// (other processes included): `update` gets the current value and answers the new one
+    /// (`None`: leave it as it is); it is called again on a fresh read when someone wrote
+    /// between the read and the write. Shared records (the pending list, the conflict log)
+    /// go through it, so that workers sharing a store never overwrite each other's entries.
+    /// The default is not atomic (for wrappers that hold no shared state).
+    fn update_local(
+        &self,
+        id: &str,
+        update: &mut dyn FnMut(Option<&Value>) -> Option<Value>,
+    ) -> Result<(), StoreError> {
+        match update(self.get_local(id)?.as_ref()) {
+            Some(value) => self.put_local(id, &value),
+            None => Ok(()),
+        }
+    }
+
     /// Create or replace design document `_design/<name>` (`id` may be given
     /// with or without the prefix). Unchanged design documents are not rewritten.
     fn put_design(&self, id: &str, design: &Value) -> Result<(), StoreError>;

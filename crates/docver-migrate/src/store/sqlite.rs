@@ -445,6 +445,39 @@ impl Store for SqliteStore {
         Ok(())
     }
 
+    fn update_local(
+        &self,
+        id: &str,
+        update: &mut dyn FnMut(Option<&Value>) -> Option<Value>,
+    ) -> Result<(), StoreError> {
+        let name = local_name(id);
+        let mut conn = self.conn();
+        // `BEGIN IMMEDIATE` takes the write lock before the read: no other connection can
+        // write the document between them.
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(self.sql_err(Some(id)))?;
+        let body: Option<String> = tx
+            .prepare_cached("SELECT body FROM local WHERE id = ?1")
+            .map_err(self.sql_err(Some(id)))?
+            .query_row([name], |row| row.get(0))
+            .optional()
+            .map_err(self.sql_err(Some(id)))?;
+        let current = body.map(|body| self.parse_body(id, &body)).transpose()?;
+        let Some(value) = update(current.as_ref()) else {
+            return Ok(());
+        };
+        special_body(&self.url(), id, &value, "_local document")?;
+        tx.prepare_cached(
+            "INSERT INTO local (id, body) VALUES (?1, ?2)
+             ON CONFLICT(id) DO UPDATE SET body = excluded.body",
+        )
+        .map_err(self.sql_err(Some(id)))?
+        .execute(params![name, value.to_string()])
+        .map_err(self.sql_err(Some(id)))?;
+        tx.commit().map_err(self.sql_err(Some(id)))
+    }
+
     fn put_design(&self, id: &str, design: &Value) -> Result<(), StoreError> {
         let id = design_id(id);
         let body = Value::Object(special_body(&self.url(), &id, design, "design document")?);

@@ -84,17 +84,34 @@ pub(crate) fn append(
     if records.is_empty() {
         return Ok(());
     }
-    let mut all = list(store, family)?;
-    let before = all.len();
-    for record in records {
-        if !all.contains(record) {
-            all.push(record.clone());
+    // Atomically, against the log as it is now: workers sharing the store append to it too.
+    let mut unreadable = None;
+    store.update_local(&log_id(family), &mut |current| {
+        let records_now = current.and_then(|log| log.get("conflicts")).cloned();
+        let mut all: Vec<ConflictRecord> =
+            match serde_json::from_value(records_now.unwrap_or(Value::Array(Vec::new()))) {
+                Ok(all) => all,
+                Err(e) => {
+                    unreadable = Some(e);
+                    return None;
+                }
+            };
+        let before = all.len();
+        for record in records {
+            if !all.contains(record) {
+                all.push(record.clone());
+            }
         }
+        (all.len() != before).then(|| json!({ "conflicts": all }))
+    })?;
+    match unreadable {
+        None => Ok(()),
+        Some(e) => Err(StoreError::Corrupt {
+            url: store.url(),
+            id: Some(format!("_local/{}", log_id(family))),
+            detail: format!("the conflict log cannot be read: {e}"),
+        }),
     }
-    if all.len() == before {
-        return Ok(());
-    }
-    store.put_local(&log_id(family), &json!({ "conflicts": all }))
 }
 
 /// `docver conflicts`: prints `family`'s log, one conflict a line, then the documents whose

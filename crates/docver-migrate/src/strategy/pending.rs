@@ -11,7 +11,7 @@ use serde_json::{Value, json};
 use super::conflicts::{self, ConflictRecord};
 use super::engine::MigrationFailure;
 use super::reconcile::{self, Layout};
-use crate::store::StoreError;
+use crate::store::{Store, StoreError};
 
 /// What reconciling a set of logical documents did.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -35,12 +35,50 @@ fn pending_id(family: &str) -> String {
 /// The logical documents left unfinished by earlier runs.
 pub(crate) fn load(layout: &dyn Layout) -> Result<BTreeSet<String>, StoreError> {
     let id = pending_id(layout.family().schema_name());
-    Ok(layout
-        .ledger()
-        .get_local(&id)?
-        .and_then(|p| p.get("ids").cloned())
+    Ok(ids_of(layout.ledger().get_local(&id)?.as_ref()))
+}
+
+/// The ids of a stored pending list.
+fn ids_of(list: Option<&Value>) -> BTreeSet<String> {
+    list.and_then(|p| p.get("ids").cloned())
         .and_then(|ids| serde_json::from_value::<BTreeSet<String>>(ids).ok())
-        .unwrap_or_default())
+        .unwrap_or_default()
+}
+
+/// How many logical documents' copies are read ahead in one request per store.
+const PREFETCH_CHUNK: usize = 500;
+
+/// Reads ahead every copy (main document and companions, at every live version) of `uuids`:
+/// one request per store instead of one per document (see [`Store::prefetch`]).
+///
+/// [`Store::prefetch`]: crate::store::Store::prefetch
+fn prefetch(layout: &dyn Layout, uuids: &[&String]) -> Result<(), StoreError> {
+    let family = layout.family();
+    let mut by_store: Vec<(&dyn Store, Vec<String>)> = Vec::new();
+    for version in layout.live() {
+        let store = layout.store(version);
+        let schemas =
+            std::iter::once(family.schema_name().to_owned()).chain(family.part_schemas(version));
+        let schemas: Vec<String> = schemas.collect();
+        let ids = uuids.iter().flat_map(|uuid| {
+            schemas
+                .iter()
+                .map(|schema| layout.doc_id(schema, version, uuid))
+        });
+        // One store may hold several versions (per-version documents): one list for it.
+        let key: *const dyn Store = store;
+        match by_store
+            .iter_mut()
+            .find(|(s, _)| std::ptr::addr_eq(*s as *const dyn Store, key))
+        {
+            Some((_, list)) => list.extend(ids),
+            None => by_store.push((store, ids.collect())),
+        }
+    }
+    for (store, ids) in by_store {
+        store.prefetch(&ids)?;
+    }
+    Ok(())
 }
 
 /// Reconciles `uuids` and every pending document, records conflicts and the new pending list.
@@ -49,42 +87,53 @@ pub(crate) fn reconcile_all(
     mut uuids: BTreeSet<String>,
 ) -> Result<Tally, StoreError> {
     let before = load(layout)?;
-    uuids.extend(before.iter().cloned());
+    uuids.extend(before.iter().filter(|uuid| layout.claims(uuid)).cloned());
     let mut tally = Tally::default();
     let mut pending = BTreeSet::new();
-    for uuid in &uuids {
-        let done = match reconcile::reconcile(layout, uuid) {
-            Ok(done) => done,
-            Err(e) => match e.unreadable_doc() {
-                Some(bad) => {
-                    tally.failed.push(MigrationFailure {
-                        id: bad.id,
-                        error: bad.reason,
-                    });
-                    pending.insert(uuid.clone());
-                    continue;
+    let ordered: Vec<&String> = uuids.iter().collect();
+    for chunk in ordered.chunks(PREFETCH_CHUNK) {
+        prefetch(layout, chunk)?;
+        for &uuid in chunk {
+            let done = match reconcile::reconcile(layout, uuid) {
+                Ok(done) => done,
+                Err(e) => match e.unreadable_doc() {
+                    Some(bad) => {
+                        tally.failed.push(MigrationFailure {
+                            id: bad.id,
+                            error: bad.reason,
+                        });
+                        pending.insert(uuid.clone());
+                        continue;
+                    }
+                    None => return Err(e),
+                },
+            };
+            tally.written += done.written;
+            tally.deleted += done.deleted;
+            tally.conflicts.extend(done.conflicts);
+            if let Some(unfinished) = done.unfinished {
+                pending.insert(uuid.clone());
+                match unfinished.waiting {
+                    true => tally.waiting.push(unfinished.failure),
+                    false => tally.failed.push(unfinished.failure),
                 }
-                None => return Err(e),
-            },
-        };
-        tally.written += done.written;
-        tally.deleted += done.deleted;
-        tally.conflicts.extend(done.conflicts);
-        if let Some(unfinished) = done.unfinished {
-            pending.insert(uuid.clone());
-            match unfinished.waiting {
-                true => tally.waiting.push(unfinished.failure),
-                false => tally.failed.push(unfinished.failure),
             }
         }
     }
     let family = layout.family().schema_name();
     conflicts::append(layout.ledger(), family, &tally.conflicts)?;
-    if pending != before {
-        let ids: Vec<Value> = pending.into_iter().map(Value::String).collect();
-        layout
-            .ledger()
-            .put_local(&pending_id(family), &json!({ "ids": ids }))?;
-    }
+    // Atomically, against the list as it is now: other workers sharing the store (other
+    // partitions) add and remove their own documents meanwhile.
+    layout
+        .ledger()
+        .update_local(&pending_id(family), &mut |current| {
+            let current = ids_of(current);
+            let mut next: BTreeSet<String> = current.difference(&uuids).cloned().collect();
+            next.extend(pending.iter().cloned());
+            (next != current).then(|| {
+                let ids: Vec<Value> = next.into_iter().map(Value::String).collect();
+                json!({ "ids": ids })
+            })
+        })?;
     Ok(tally)
 }

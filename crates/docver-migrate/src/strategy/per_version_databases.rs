@@ -110,7 +110,7 @@ impl Layout for Databases<'_> {
 }
 
 impl Databases<'_> {
-    fn checkpoint_id(&self) -> String {
+    pub(crate) fn checkpoint_id(&self) -> String {
         format!("docver-sync-{}", self.family.schema_name())
     }
 

@@ -152,7 +152,7 @@ impl<'a> Worker<'a> {
         }
     }
 
-    fn checkpoint_id(&self) -> String {
+    pub(crate) fn checkpoint_id(&self) -> String {
         format!("docver-versions-worker-{}", self.family.schema_name())
     }
 
@@ -202,7 +202,7 @@ impl<'a> Worker<'a> {
 
     /// The uuid and family version a changed document is about, if it is the family's main
     /// document or one of its companions.
-    fn subject(&self, id: &str) -> Option<(u32, String)> {
+    pub(crate) fn subject(&self, id: &str) -> Option<(u32, String)> {
         let vid = VersionedId::parse(id)?;
         let ours = vid.schema == self.family.schema_name()
             || self.family.part_schemas(vid.version).contains(&vid.schema);

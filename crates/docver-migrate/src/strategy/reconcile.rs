@@ -56,6 +56,12 @@ pub(crate) trait Layout {
         let _ = main;
         true
     }
+    /// Whether this worker reconciles logical document `uuid` (a scaled-out worker takes one
+    /// [partition](super::partition) of them).
+    fn claims(&self, uuid: &str) -> bool {
+        let _ = uuid;
+        true
+    }
 }
 
 /// What reconciling one logical document did.

@@ -25,6 +25,11 @@
 //! of the best migration rate to the best raw rate (goal ≥ 0.8×); every round's own ratio is
 //! printed as well.
 //!
+//! With `--strategies`, the multi-version strategies instead (see [`bench_strategies`]): `sync`
+//! over four per-version databases and `worker` over per-version documents, on `--docs` v1
+//! todos, each against raw writes of exactly the documents it wrote, with the store calls per
+//! document.
+//!
 //! `--server` starts `pouchdb-server --in-memory` from `.tools/pouchdb-server` (run
 //! `cargo test -p docver-testkit` once to install it) on a free port and stops it at the end;
 //! `--server-url` uses a running CouchDB-compatible server instead (databases named
@@ -85,6 +90,14 @@ struct Args {
     /// Directory for the SQLite files (default: a fresh directory under the system temp dir).
     #[arg(long)]
     dir: Option<PathBuf>,
+    /// Benchmark `sync` (four per-version databases) and `worker` (per-version documents)
+    /// instead of the transactional migration.
+    #[arg(long)]
+    strategies: bool,
+    /// With --strategies: also run each pass without the read-ahead (`Store::prefetch` not
+    /// passed on to the store), for the before/after figure.
+    #[arg(long)]
+    without_prefetch: bool,
 }
 
 fn main() {
@@ -205,7 +218,10 @@ fn run(args: &Args) -> Result<(), String> {
     if args.docs == 0 || args_batches.contains(&0) || args.rounds == 0 {
         return Err("--docs, --rounds and every batch size must be positive".to_owned());
     }
-    let seed = seed_docs(args.docs);
+    let seed = match args.strategies {
+        true => Vec::new(),
+        false => seed_docs(args.docs),
+    };
     let mut results = Vec::new();
     if !args.no_sqlite {
         let (dir, owned) = match &args.dir {
@@ -217,7 +233,10 @@ fn run(args: &Args) -> Result<(), String> {
         };
         std::fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let backend = Backend::Sqlite(dir.clone());
-        let outcome = bench_store(args, &args_batches, &seed, "sqlite", &mut results, &backend);
+        let outcome = match args.strategies {
+            true => bench_strategies(args, "sqlite", &backend),
+            false => bench_store(args, &args_batches, &seed, "sqlite", &mut results, &backend),
+        };
         if owned {
             let _ = std::fs::remove_dir_all(&dir);
         }
@@ -235,18 +254,24 @@ fn run(args: &Args) -> Result<(), String> {
             }
         };
         let backend = Backend::Server(base, started.as_ref().map(|s| s.child.id()));
-        let outcome = bench_store(
-            args,
-            &args_batches,
-            &seed,
-            "pouchdb-server",
-            &mut results,
-            &backend,
-        );
+        let outcome = if args.strategies {
+            bench_strategies(args, "pouchdb-server", &backend)
+        } else {
+            bench_store(
+                args,
+                &args_batches,
+                &seed,
+                "pouchdb-server",
+                &mut results,
+                &backend,
+            )
+        };
         drop(started);
         outcome?;
     }
-    print_summary(args, &results);
+    if !args.strategies {
+        print_summary(args, &results);
+    }
     Ok(())
 }
 
@@ -673,6 +698,8 @@ struct Profile(BTreeMap<&'static str, Stat>);
 struct Timed {
     inner: Box<dyn Store>,
     stats: Mutex<Profile>,
+    /// Whether `prefetch` reaches the store (`--without-prefetch` measures without it).
+    prefetch: bool,
 }
 
 impl std::fmt::Debug for Timed {
@@ -688,6 +715,7 @@ impl Timed {
         Timed {
             inner,
             stats: Mutex::new(Profile::default()),
+            prefetch: true,
         }
     }
 
@@ -758,6 +786,254 @@ impl Store for Timed {
     fn prefers_read_ahead(&self) -> bool {
         self.inner.prefers_read_ahead()
     }
+
+    fn prefetch(&self, ids: &[String]) -> Result<(), StoreError> {
+        match self.prefetch {
+            true => self.timed("prefetch", ids.len(), || self.inner.prefetch(ids)),
+            false => Ok(()),
+        }
+    }
+
+    fn update_local(
+        &self,
+        id: &str,
+        update: &mut dyn FnMut(Option<&Value>) -> Option<Value>,
+    ) -> Result<(), StoreError> {
+        self.timed("update_local", 0, || self.inner.update_local(id, update))
+    }
+
+    fn conflicting_revisions(&self, id: &str) -> Result<Vec<Doc>, StoreError> {
+        self.timed("conflicting_revisions", 1, || {
+            self.inner.conflicting_revisions(id)
+        })
+    }
+
+    fn follow_stream(
+        &self,
+        since: &str,
+        on_change: &mut dyn FnMut(&store::FeedEntry) -> bool,
+        idle_timeout: Duration,
+    ) -> Option<Result<String, StoreError>> {
+        self.timed("follow_stream", 0, || {
+            self.inner.follow_stream(since, on_change, idle_timeout)
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// `--strategies`: sync and worker against raw writes of what they wrote.
+
+/// One strategy pass and its raw twin: `sync` over four per-version databases, then `worker`
+/// with live versions 1–4 in one database, each on `--docs` fresh v1 todos (seeding not timed).
+/// **Raw** is `bulk_write` of exactly the documents the pass left in the stores it wrote
+/// (read back untimed; new documents, chunks of 500, on fresh databases). The figure of
+/// merit is logical documents per second, pass against raw (goal ≥ 0.5×); the store calls per
+/// logical document say where the pass's requests go (on the server each call is one request,
+/// `update_local` two).
+fn bench_strategies(args: &Args, label: &str, backend: &Backend) -> Result<(), String> {
+    let n = args.docs;
+    let modes: &[bool] = match args.without_prefetch {
+        true => &[true, false],
+        false => &[true],
+    };
+    for round in 1..=args.rounds {
+        for &prefetch in modes {
+            strategy_round(n, round, prefetch, label, backend)?;
+        }
+    }
+    Ok(())
+}
+
+/// One round of [`bench_strategies`]: `sync`, then `worker`.
+fn strategy_round(
+    n: usize,
+    round: usize,
+    prefetch: bool,
+    label: &str,
+    backend: &Backend,
+) -> Result<(), String> {
+    let v1 = |i: usize| {
+        let title = format!("Todo {i}: water the plants");
+        json!({"schema": "todo-item", "version": 1, "title": title, "status": i.is_multiple_of(3)})
+    };
+    let label = match prefetch {
+        true => label.to_owned(),
+        false => format!("{label} (no prefetch)"),
+    };
+    let label = label.as_str();
+    {
+        // sync: the v1 database seeded, versions 2-4 empty.
+        let seed: Vec<Doc> = (0..n)
+            .map(|i| Doc::new(format!("u{i:07}"), v1(i)))
+            .collect();
+        let mut dbs = Vec::new();
+        for version in 1..=4 {
+            let name = format!("sync-v{version}");
+            let store = match version {
+                1 => fresh_seeded(&seed, backend, &name)?,
+                _ => store::open(&backend.fresh(&name)?).map_err(store_err)?,
+            };
+            let mut timed = Timed::new(store);
+            timed.prefetch = prefetch;
+            dbs.push(timed);
+        }
+        let databases = docver_migrate::strategy::per_version_databases::Databases {
+            family: &todo::TodoFamily,
+            membership: Membership::default(),
+            by_version: dbs
+                .iter()
+                .enumerate()
+                .map(|(i, db)| (i as u32 + 1, db as &dyn Store))
+                .collect(),
+        };
+        let started = Instant::now();
+        let report = databases
+            .sync_until_quiet(20, Duration::ZERO)
+            .map_err(store_err)?;
+        let elapsed = started.elapsed();
+        if !report.failed.is_empty() || !report.waiting.is_empty() {
+            return Err(format!("sync left documents behind: {report:?}"));
+        }
+        let v4 = read_all(&dbs[3], |id| !id.contains(':'))?.len();
+        if v4 != n {
+            return Err(format!("sync wrote {v4} version 4 documents, not {n}"));
+        }
+        let written: Vec<&dyn Store> = dbs[1..].iter().map(|db| db as &dyn Store).collect();
+        let profiles: Vec<Profile> = dbs.iter().map(Timed::profile).collect();
+        let raw = raw_rewrite(backend, "sync-raw", &written, |_| true)?;
+        strategy_line(
+            label,
+            "sync, 4 databases",
+            round,
+            n,
+            elapsed,
+            raw,
+            &profiles,
+        );
+        for version in 1..=4 {
+            backend.remove(&format!("sync-v{version}"))?;
+        }
+
+        // worker: per-version documents, v1 seeded, live 1-4.
+        let seed: Vec<Doc> = (0..n)
+            .map(|i| Doc::new(format!("todo-item@1:u{i:07}"), v1(i)))
+            .collect();
+        let mut db = Timed::new(fresh_seeded(&seed, backend, "worker")?);
+        db.prefetch = prefetch;
+        let worker = docver_migrate::strategy::per_version_documents::Worker::new(
+            &db,
+            &todo::TodoFamily,
+            docver_migrate::strategy::per_version_documents::Options {
+                live: vec![1, 2, 3, 4],
+                idle_timeout: WORKER_IDLE,
+            },
+        );
+        let started = Instant::now();
+        let report = worker.run().map_err(store_err)?;
+        let elapsed = started.elapsed();
+        if !report.failed.is_empty() || !report.waiting.is_empty() {
+            return Err(format!("worker left documents behind: {report:?}"));
+        }
+        let v4 = read_all(&db, |id| id.starts_with("todo-item@4:"))?.len();
+        if v4 != n {
+            return Err(format!(
+                "the worker wrote {v4} version 4 documents, not {n}"
+            ));
+        }
+        let profile = db.profile();
+        let raw = raw_rewrite(backend, "worker-raw", &[&db], |id| {
+            !id.starts_with("todo-item@1:")
+        })?;
+        strategy_line(
+            label,
+            "worker, live 1-4",
+            round,
+            n,
+            elapsed,
+            raw,
+            &[profile],
+        );
+        backend.remove("worker")?;
+    }
+    Ok(())
+}
+
+/// How long the worker waits on a quiet feed before it stops (part of its measured time).
+const WORKER_IDLE: Duration = Duration::from_millis(300);
+
+/// Writes every document of `stores` that `wrote` says the pass wrote anew into one fresh
+/// database each (timed: the writes only); returns the time.
+fn raw_rewrite(
+    backend: &Backend,
+    name: &str,
+    stores: &[&dyn Store],
+    wrote: fn(&str) -> bool,
+) -> Result<Duration, String> {
+    let mut total = Duration::ZERO;
+    for (i, source) in stores.iter().enumerate() {
+        let docs = read_all(*source, wrote)?;
+        let db_name = format!("{name}-{i}");
+        let target = store::open(&backend.fresh(&db_name)?).map_err(store_err)?;
+        let started = Instant::now();
+        for chunk in docs.chunks(500) {
+            target.bulk_write(chunk).map_err(store_err)?;
+        }
+        total += started.elapsed();
+        drop(target);
+        backend.remove(&db_name)?;
+    }
+    Ok(total)
+}
+
+/// Every document of `source` whose id `keep` takes, as a new document (no revision).
+fn read_all(source: &dyn Store, keep: fn(&str) -> bool) -> Result<Vec<Doc>, String> {
+    let mut docs = Vec::new();
+    let mut after: Option<String> = None;
+    loop {
+        let page = source.all_docs(after.as_deref(), 1000).map_err(store_err)?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.id.clone());
+        let kept = page.into_iter().filter(|d| keep(&d.id));
+        docs.extend(kept.map(|d| Doc::new(d.id, d.body)));
+    }
+    Ok(docs)
+}
+
+fn strategy_line(
+    label: &str,
+    what: &str,
+    round: usize,
+    n: usize,
+    elapsed: Duration,
+    raw: Duration,
+    profiles: &[Profile],
+) {
+    let rate = |d: Duration| n as f64 / d.as_secs_f64();
+    let mut calls: BTreeMap<&str, Stat> = BTreeMap::new();
+    for profile in profiles {
+        for (method, stat) in &profile.0 {
+            let total = calls.entry(method).or_default();
+            total.calls += stat.calls;
+            total.time += stat.time;
+        }
+    }
+    let per_doc: Vec<String> = calls
+        .iter()
+        .map(|(method, stat)| {
+            let per_doc = stat.calls as f64 / n as f64;
+            format!("{method} {per_doc:.2} ({:.2} s)", stat.time.as_secs_f64())
+        })
+        .collect();
+    println!(
+        "{label} {what} round {round}: {n} docs in {:.2} s ({:.0} docs/s); raw writes of the \
+         same documents {:.2} s ({:.0} docs/s); ratio {:.3}x; store calls per doc: {}",
+        elapsed.as_secs_f64(),
+        rate(elapsed),
+        raw.as_secs_f64(),
+        rate(raw),
+        raw.as_secs_f64() / elapsed.as_secs_f64(),
+        per_doc.join(", ")
+    );
 }
 
 // ---------------------------------------------------------------------------------------------
