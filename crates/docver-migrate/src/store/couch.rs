@@ -7,6 +7,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
+use docver::NumberTexts;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
@@ -264,14 +265,20 @@ impl CouchStore {
         }
     }
 
-    fn doc_from_json(&self, json: Value) -> Result<Doc, StoreError> {
+    fn doc_from_json(&self, json: Value, numbers: NumberTexts) -> Result<Doc, StoreError> {
         let Value::Object(map) = json else {
             return Err(self.protocol(None, format!("document is {}", json_kind(&json))));
         };
-        self.doc_from_map(map)
+        self.doc_from_map(map, numbers)
     }
 
-    fn doc_from_map(&self, mut map: Map<String, Value>) -> Result<Doc, StoreError> {
+    /// A document from its JSON object and how its numbers were written (the body's fields
+    /// are at the same pointers in both).
+    fn doc_from_map(
+        &self,
+        mut map: Map<String, Value>,
+        numbers: NumberTexts,
+    ) -> Result<Doc, StoreError> {
         let id = match map.remove("_id") {
             Some(Value::String(id)) => id,
             _ => return Err(self.protocol(None, "document without `_id`")),
@@ -286,6 +293,7 @@ impl CouchStore {
             rev,
             deleted,
             body: Value::Object(map),
+            numbers,
         })
     }
 
@@ -508,7 +516,7 @@ impl CouchStore {
             None => None,
             Some(raw) => match serde_json::from_str::<Value>(raw.get()) {
                 Ok(Value::Null) | Err(_) => None,
-                Ok(doc) => Some(self.doc_from_json(doc)?),
+                Ok(doc) => Some(self.doc_from_json(doc, NumberTexts::of(raw.get()))?),
             },
         };
         Ok(FeedEntry {
@@ -537,7 +545,10 @@ impl Store for CouchStore {
             };
         }
         match serde_json::from_slice::<Map<String, Value>>(&bytes) {
-            Ok(map) => Ok(Some(self.doc_from_map(map)?)),
+            Ok(map) => {
+                let numbers = NumberTexts::of(&String::from_utf8_lossy(&bytes));
+                Ok(Some(self.doc_from_map(map, numbers)?))
+            }
             Err(e) => Err(StoreError::Corrupt {
                 url: self.url(),
                 id: Some(id.to_owned()),
@@ -567,7 +578,7 @@ impl Store for CouchStore {
         for rev in revs.into_iter().rev() {
             let reply = self.send(Method::Get, &path, &[("rev", rev)], None, Some(id), None)?;
             match reply.status {
-                200 => losers.push(self.doc_from_json(reply.json)?),
+                200 => losers.push(self.doc_from_json(reply.json, NumberTexts::default())?),
                 404 => {}
                 _ => return Err(self.http_error(Some(id), &reply)),
             }
@@ -631,7 +642,9 @@ impl Store for CouchStore {
                 // Each body is parsed on its own: one the parser refuses fails alone.
                 let Some(raw) = row.doc else { continue };
                 match serde_json::from_str::<Map<String, Value>>(raw.get()) {
-                    Ok(doc) => page.docs.push(self.doc_from_map(doc)?),
+                    Ok(doc) => page
+                        .docs
+                        .push(self.doc_from_map(doc, NumberTexts::of(raw.get()))?),
                     Err(e) => page.unreadable.push(Unreadable {
                         id,
                         reason: format!("document is not readable JSON: {e}"),
@@ -875,7 +888,7 @@ impl serde::Serialize for WireDoc<'_> {
         }
         if let Value::Object(body) = &doc.body {
             for (key, value) in body {
-                map.serialize_entry(key, value)?;
+                map.serialize_entry(key, &doc.numbers.keeping_field(key, value))?;
             }
         }
         map.end()
