@@ -93,6 +93,35 @@ fn phones_reordered_or_removed_keep_their_own_unknown_fields() {
     );
 }
 
+#[test]
+fn phones_reordered_right_after_a_migration_keep_their_own_unknown_fields() {
+    // v5 → v4 renames `number` to `num` inside every phone: the unknown keys of each phone
+    // are carried by that rename, so a reorder straight after it (no re-read) matches each
+    // phone by its content, not by its index.
+    let doc: Value = serde_json::from_str(&v5_text()).unwrap();
+    let mut parts = parts();
+    let (mut v4, _) = ContactV4::read(&doc, &mut parts).unwrap();
+    v4.phones.reverse();
+    assert_eq!(
+        v4.to_document()["phones"],
+        json!([
+            {"num": "+44 22", "kind": "work"},
+            {"num": "+44 21"},
+            {"num": "+44 20", "kind": "home", "hours": {"from": 9}}
+        ])
+    );
+    // Written back over the v5 document: each phone's unknown keys stay with it.
+    let written = v4.write_back(&doc, &mut parts).unwrap();
+    assert_eq!(
+        written["phones"],
+        json!([
+            {"number": "+44 22", "kind": "work"},
+            {"number": "+44 21"},
+            {"number": "+44 20", "kind": "home", "hours": {"from": 9}}
+        ])
+    );
+}
+
 /// A v5 contact whose unknown fields, at every depth (top level, inside `address`, inside a
 /// phone, inside arrays), hold numbers a `serde_json::Value` writes differently (integers
 /// beyond 64 bits, `1e2`, `1E2`, `1.50`, `-0`), beside `1.0` and `-0.0`, which it keeps.
