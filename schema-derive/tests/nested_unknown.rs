@@ -82,3 +82,61 @@ fn an_error_inside_a_nested_field_names_its_path() {
         assert!(message.contains("/phones[1]/number"), "{message}");
     }
 }
+
+/// `address` renamed `location` in v2: the unknown keys inside it (`zip`, `geo.alt`) and inside
+/// each phone follow the field through the rename, both ways.
+#[versioned(
+    schema = "place",
+    versions = 1..=2,
+    base = 1,
+    step(to = 2, lens(rename(from = address, to = location), rename(from = phones, to = lines)))
+)]
+#[derive(Debug, Clone, PartialEq)]
+pub struct Place {
+    #[docver(until = 2)]
+    pub address: Address,
+    #[docver(since = 2)]
+    pub location: Address,
+    #[docver(until = 2)]
+    pub phones: Vec<Phone>,
+    #[docver(since = 2)]
+    pub lines: Vec<Phone>,
+}
+
+const PLACE_V2: &str = r#"{"schema":"place","version":2,"location":{"street":"s","geo":{"lat":1.0,"alt":3},"zip":"Z"},"lines":[{"number":"1","kind":"home"},{"number":"2"}],"_id":"p"}"#;
+
+#[test]
+fn unknown_keys_inside_a_renamed_field_follow_it() {
+    let mut parts = docver::Parts::new(Some("p".into()));
+    let (v1, _) = AnyPlace::from_json(PLACE_V2)
+        .unwrap()
+        .migrate(1, &mut parts)
+        .unwrap();
+    let AnyPlace::V1(v1) = v1 else {
+        panic!("not v1: {v1:?}")
+    };
+    // The older app's document has them inside its own field, not under the newer name.
+    let doc = v1.to_document();
+    assert_eq!(doc["address"]["zip"], "Z", "{doc}");
+    assert_eq!(doc["address"]["geo"]["alt"], 3, "{doc}");
+    assert_eq!(doc["phones"][0]["kind"], "home", "{doc}");
+    assert!(
+        doc.get("location").is_none() && doc.get("lines").is_none(),
+        "{doc}"
+    );
+    // Up again: the newer document as it was.
+    let (v2, _) = AnyPlace::from_json(&v1.to_json())
+        .unwrap()
+        .migrate(2, &mut parts)
+        .unwrap();
+    assert_eq!(v2.to_json(), PLACE_V2);
+    // The older app's edit written back keeps them in the renamed field.
+    let original: serde_json::Value = serde_json::from_str(PLACE_V2).unwrap();
+    let mut edited = v1;
+    edited.address.street = "new".into();
+    let written = edited.write_back(&original, &mut parts).unwrap();
+    assert_eq!(
+        written.to_string(),
+        PLACE_V2.replace(r#""street":"s""#, r#""street":"new""#)
+    );
+}

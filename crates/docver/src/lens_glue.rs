@@ -5,7 +5,8 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
 
-use crate::document::MigrationError;
+use crate::document::nested::{overlay_unknown, unknown_inside};
+use crate::document::{MigrationError, UnknownFields};
 use crate::lens::{Lens, LensOp, Move, Way};
 
 /// A table entry or default in the lens's JSON form (`null` if it does not serialize).
@@ -13,15 +14,30 @@ pub fn lens_value<T: Serialize + ?Sized>(value: &T) -> Value {
     serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
-/// A field's value as JSON, for an operation on a nested object.
-pub fn to_lens_value<T: Serialize>(value: &T, key: &str) -> Result<Value, MigrationError> {
-    serde_json::to_value(value)
-        .map_err(|e| MigrationError::new(format!("`{key}` cannot be written as JSON: {e}")))
+/// A field's value as JSON, for an operation on a nested object, with its own unknown keys
+/// (its overlay, taken out of `unknown`: see `document::nested`), so that the operation moves
+/// them along with the keys they sit beside (a renamed key inside each element of an array).
+pub fn to_lens_value<T: Serialize>(
+    value: &T,
+    key: &str,
+    unknown: &mut UnknownFields,
+) -> Result<Value, MigrationError> {
+    let mut json = serde_json::to_value(value)
+        .map_err(|e| MigrationError::new(format!("`{key}` cannot be written as JSON: {e}")))?;
+    if let Some(overlay) = unknown.shift_remove(key) {
+        overlay_unknown(&mut json, &overlay);
+    }
+    Ok(json)
 }
 
-/// A field's value back from JSON after an operation on a nested object.
-pub fn from_lens_value<T: DeserializeOwned>(value: Value, key: &str) -> Result<T, MigrationError> {
-    serde_path_to_error::deserialize(value).map_err(|e| {
+/// A field's value back from JSON after an operation on a nested object; what its type does not
+/// keep of the JSON becomes its overlay in `unknown` again.
+pub fn from_lens_value<T: DeserializeOwned + Serialize>(
+    value: Value,
+    key: &str,
+    unknown: &mut UnknownFields,
+) -> Result<T, MigrationError> {
+    let typed: T = serde_path_to_error::deserialize(&value).map_err(|e| {
         let path = e.path().to_string();
         let at = if path == "." {
             format!("/{key}")
@@ -29,7 +45,22 @@ pub fn from_lens_value<T: DeserializeOwned>(value: Value, key: &str) -> Result<T
             format!("/{key}/{}", path.replace('.', "/"))
         };
         MigrationError::new(format!("{at}: {}", e.inner()))
-    })
+    })?;
+    let overlay = match &value {
+        Value::Object(_) | Value::Array(_) => serde_json::to_value(&typed)
+            .ok()
+            .and_then(|known| unknown_inside(&value, &known)),
+        _ => None,
+    };
+    match overlay {
+        Some(overlay) => {
+            unknown.insert(key.to_owned(), overlay);
+        }
+        None => {
+            unknown.shift_remove(key);
+        }
+    }
+    Ok(typed)
 }
 
 /// Runs one `hoist` (`up`) or `plunge` (down) of the reference interpreter over

@@ -24,7 +24,8 @@ pub use error::DocError;
 pub use family::{DocumentSet, Family, Loss, Migrated};
 
 pub use document::{
-    Contract, MigrationError, Part, PartDocs, Parts, Tagged, UnknownFields, Versioned, VersionedId,
+    Contract, MigrationError, NumberTexts, Part, PartDocs, Parts, Tagged, UnknownFields, Versioned,
+    VersionedId,
 };
 
 /// What generated code refers to, so a user crate needs no direct serde or schemars dependency,
@@ -45,10 +46,11 @@ pub mod __private {
     pub use crate::document::fields::{
         FieldSlots, fill_slot, read_fields, refuse_other_tag, required_slot,
     };
-    pub use crate::document::merge::write_back;
+    pub use crate::document::merge::{write_back, write_back_json};
     pub use crate::document::migrate::{any_migrate, family_migrate, family_version_of, read_as};
     pub use crate::document::nested::{
-        Kept, fill_slot_keeping, has_nested, write_unknown_outside, write_with_nested,
+        Kept, fill_slot_keeping, has_nested, rename_overlay, write_unknown_outside,
+        write_with_nested,
     };
     pub use crate::document::read::{with_unknown, with_unknown_tagged};
     pub use crate::document::tag::{TagNames, TagSeen, read_json_tagged, tag_names};

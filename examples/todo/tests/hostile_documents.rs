@@ -1,7 +1,8 @@
 //! One poisoned document (a lone surrogate such as `"\ud83d"` in its JSON text, or nesting
 //! deeper than the parser's 128 levels) fails alone: `migrate`, `stats` and `worker` report it
 //! by id and exit 1, and every other document is migrated — on a CouchDB-compatible server and
-//! on SQLite (which can hold the deep one).
+//! on SQLite (which can hold the deep one). Numbers a `serde_json::Value` cannot write as read
+//! are migrated as written, and one no `f64` holds (`1E400`) fails its document alone.
 
 mod common;
 
@@ -131,4 +132,63 @@ fn a_too_deep_document_fails_alone_on_sqlite() {
         .bulk_write(&[Doc::new("todo010x", deeply_nested(200))])
         .unwrap();
     assert_each_fails_alone(&url, &["todo010x"]);
+}
+
+/// Unknown fields at every depth holding numbers a `serde_json::Value` writes differently, keys
+/// sorted as the SQLite store writes a body.
+const NUMBERS: &str = r#"{"big":123456789012345678901234567890,"e":1e2,"f":1.50,"i":-0,"list":[1E2,{"deep":-123456789012345678901234567890}],"one":1.0,"z":-0.0}"#;
+
+/// Stores `body` as JSON text exactly as given, as another program writing the file would.
+fn insert_raw(path: &std::path::Path, id: &str, body: &str) {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.execute(
+        "INSERT INTO docs (id, rev, seq, deleted, body)
+         VALUES (?1, '1-raw', (SELECT COALESCE(MAX(seq), 0) + 1 FROM docs), 0, ?2)",
+        [id, body],
+    )
+    .unwrap();
+}
+
+fn stored_body(path: &std::path::Path, id: &str) -> String {
+    let conn = rusqlite::Connection::open(path).unwrap();
+    conn.query_row("SELECT body FROM docs WHERE id = ?1", [id], |row| {
+        row.get(0)
+    })
+    .unwrap()
+}
+
+#[test]
+fn numbers_are_migrated_as_written_on_sqlite() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("numbers.db");
+    let url = format!("sqlite:{}", path.display());
+    seed(open(&url).unwrap().as_ref());
+    insert_raw(
+        &path,
+        "numbers",
+        &format!(r#"{{"extra":{NUMBERS},"ratio":1e2,"status":true,"title":"numbers"}}"#),
+    );
+    insert_raw(
+        &path,
+        "todo010x",
+        r#"{"huge":1E400,"status":true,"title":"huge"}"#,
+    );
+    let migrate = todo(&["migrate", "--store", &url, "--to", "4", "--batch", "7"]);
+    assert_eq!(migrate.status.code(), Some(1), "{}", text(&migrate));
+    let stderr = String::from_utf8_lossy(&migrate.stderr);
+    assert!(
+        stderr.contains("failed: todo010x:") && stderr.contains("number out of range"),
+        "{}",
+        text(&migrate)
+    );
+    let body = stored_body(&path, "numbers");
+    let migrated: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(migrated["version"], json!(4), "{body}");
+    assert!(body.contains(&format!(r#""extra":{NUMBERS}"#)), "{body}");
+    assert!(body.contains(r#""ratio":1e2"#), "{body}");
+    // The document no f64 holds is left as it was, not rounded to infinity or null.
+    assert_eq!(
+        stored_body(&path, "todo010x"),
+        r#"{"huge":1E400,"status":true,"title":"huge"}"#
+    );
 }

@@ -93,6 +93,80 @@ fn phones_reordered_or_removed_keep_their_own_unknown_fields() {
     );
 }
 
+#[test]
+fn phones_reordered_right_after_a_migration_keep_their_own_unknown_fields() {
+    // v5 → v4 renames `number` to `num` inside every phone: the unknown keys of each phone
+    // are carried by that rename, so a reorder straight after it (no re-read) matches each
+    // phone by its content, not by its index.
+    let doc: Value = serde_json::from_str(&v5_text()).unwrap();
+    let mut parts = parts();
+    let (mut v4, _) = ContactV4::read(&doc, &mut parts).unwrap();
+    v4.phones.reverse();
+    assert_eq!(
+        v4.to_document()["phones"],
+        json!([
+            {"num": "+44 22", "kind": "work"},
+            {"num": "+44 21"},
+            {"num": "+44 20", "kind": "home", "hours": {"from": 9}}
+        ])
+    );
+    // Written back over the v5 document: each phone's unknown keys stay with it.
+    let written = v4.write_back(&doc, &mut parts).unwrap();
+    assert_eq!(
+        written["phones"],
+        json!([
+            {"number": "+44 22", "kind": "work"},
+            {"number": "+44 21"},
+            {"number": "+44 20", "kind": "home", "hours": {"from": 9}}
+        ])
+    );
+}
+
+/// A v5 contact whose unknown fields, at every depth (top level, inside `address`, inside a
+/// phone, inside arrays), hold numbers a `serde_json::Value` writes differently (integers
+/// beyond 64 bits, `1e2`, `1E2`, `1.50`, `-0`), beside `1.0` and `-0.0`, which it keeps.
+const V5_FULL_OF_NUMBERS: &str = r#"{"schema":"contact","version":5,"full_name":"Ada","nickname":null,"emails":["ada@example.org"],"address":{"line1":"12 St James's Square","zip":123456789012345678901234567890,"geo":{"lat":1e2,"alt":[1.50,-0,1.0]}},"city":"London","phones":[{"number":"+44 20","weight":1E2,"hours":{"from":-0.0}},{"number":"+44 21","rank":[-123456789012345678901234567890]}],"_id":"c-1","big":18446744073709551616,"list":[1e-1000000000000000000000,{"deep":2.50E+3}],"ratio":1e2}"#;
+
+#[test]
+fn every_number_is_written_back_as_read_by_every_version() {
+    let doc: Value = serde_json::from_str(V5_FULL_OF_NUMBERS).unwrap();
+    // A `Value` alone rewrites them: this is what write-back used to store.
+    assert_ne!(doc.to_string(), V5_FULL_OF_NUMBERS);
+    for version in 1..=5 {
+        let mut parts = parts();
+        let (read, _) = AnyContact::from_document(&doc)
+            .unwrap()
+            .migrate(version, &mut parts)
+            .unwrap();
+        let written = match read {
+            AnyContact::V1(v) => v.write_back_json(V5_FULL_OF_NUMBERS, &mut parts),
+            AnyContact::V2(v) => v.write_back_json(V5_FULL_OF_NUMBERS, &mut parts),
+            AnyContact::V3(v) => v.write_back_json(V5_FULL_OF_NUMBERS, &mut parts),
+            AnyContact::V4(v) => v.write_back_json(V5_FULL_OF_NUMBERS, &mut parts),
+            AnyContact::V5(v) => v.write_back_json(V5_FULL_OF_NUMBERS, &mut parts),
+        }
+        .unwrap();
+        assert_eq!(
+            written, V5_FULL_OF_NUMBERS,
+            "read and written back by v{version}"
+        );
+    }
+}
+
+#[test]
+fn an_older_apps_edit_leaves_every_other_number_as_written() {
+    let doc: Value = serde_json::from_str(V5_FULL_OF_NUMBERS).unwrap();
+    let mut parts = parts();
+    let (mut v4, _) = ContactV4::read(&doc, &mut parts).unwrap();
+    v4.city = "Paris".into();
+    v4.phones[1].num = "+33 1".into();
+    let written = v4.write_back_json(V5_FULL_OF_NUMBERS, &mut parts).unwrap();
+    let expected = V5_FULL_OF_NUMBERS
+        .replace(r#""city":"London""#, r#""city":"Paris""#)
+        .replace(r#""number":"+44 21""#, r#""number":"+33 1""#);
+    assert_eq!(written, expected);
+}
+
 /// A JSON value with unknown fields of its own, up to `depth` objects deep.
 fn unknown_value(depth: u32) -> BoxedStrategy<Value> {
     let leaf = prop_oneof![

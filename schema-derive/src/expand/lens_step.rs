@@ -81,7 +81,7 @@ pub fn generate(family: &FamilyDecl, previous: u32, next: u32, way: Way) -> Lens
         let value = if slot.json {
             let key = family.json_name(field);
             let (ty, expr) = (&field.ty, slot.expr);
-            quote!(::docver::__private::from_lens_value::<#ty>(#expr, #key)?)
+            quote!(::docver::__private::from_lens_value::<#ty>(#expr, #key, &mut unknown)?)
         } else {
             slot.expr
         };
@@ -233,7 +233,7 @@ impl Walk<'_> {
         } else {
             let key = self.key(version, name);
             let expr = slot.expr;
-            quote!(::docver::__private::to_lens_value(&#expr, #key)?)
+            quote!(::docver::__private::to_lens_value(&#expr, #key, &mut unknown)?)
         }
     }
 
@@ -264,6 +264,10 @@ impl Walk<'_> {
             }
             LensOp::Rename(Rename { from, to }) => {
                 let slot = self.take(from);
+                let (from_key, to_key) = (self.key(source, from), self.key(target, to));
+                self.statements.push(quote_spanned!(to.span()=>
+                    ::docver::__private::rename_overlay(&mut unknown, #from_key, #to_key);
+                ));
                 self.put(to, slot);
             }
             LensOp::Convert(convert) => {

@@ -37,6 +37,14 @@ pub(super) fn read_as(family: &FamilyDecl) -> TokenStream {
                 pub fn write_back(&self, original: &::docver::__private::serde_json::Value, parts: &mut ::docver::Parts) -> ::core::result::Result<::docver::__private::serde_json::Value, ::docver::DocError> {
                     ::docver::__private::write_back::<#any, Self>(self, #any::#var, original, parts)
                 }
+
+                /// [`Self::write_back`] over `original`'s JSON text, giving the text to store:
+                /// what the edit leaves of `original` keeps its numbers as written (`1e2`,
+                /// integers beyond 64 bits), which a `serde_json::Value` would rewrite.
+                #[inline]
+                pub fn write_back_json(&self, original: &str, parts: &mut ::docver::Parts) -> ::core::result::Result<::std::string::String, ::docver::DocError> {
+                    ::docver::__private::write_back_json::<#any, Self>(self, #any::#var, original, parts)
+                }
             }
         }
     });

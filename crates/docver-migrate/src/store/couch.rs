@@ -7,6 +7,7 @@
 use std::collections::{HashMap, VecDeque};
 use std::time::{Duration, Instant};
 
+use docver::NumberTexts;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value, json};
 
@@ -281,14 +282,20 @@ impl CouchStore {
         }
     }
 
-    fn doc_from_json(&self, json: Value) -> Result<Doc, StoreError> {
+    fn doc_from_json(&self, json: Value, numbers: NumberTexts) -> Result<Doc, StoreError> {
         let Value::Object(map) = json else {
             return Err(self.protocol(None, format!("document is {}", json_kind(&json))));
         };
-        self.doc_from_map(map)
+        self.doc_from_map(map, numbers)
     }
 
-    fn doc_from_map(&self, mut map: Map<String, Value>) -> Result<Doc, StoreError> {
+    /// A document from its JSON object and how its numbers were written (the body's fields
+    /// are at the same pointers in both).
+    fn doc_from_map(
+        &self,
+        mut map: Map<String, Value>,
+        numbers: NumberTexts,
+    ) -> Result<Doc, StoreError> {
         let id = match map.remove("_id") {
             Some(Value::String(id)) => id,
             _ => return Err(self.protocol(None, "document without `_id`")),
@@ -306,6 +313,7 @@ impl CouchStore {
             rev,
             deleted,
             body: Value::Object(map),
+            numbers,
         })
     }
 
@@ -405,7 +413,7 @@ impl CouchStore {
                     .collect(),
                 _ => Vec::new(),
             };
-            let doc = self.doc_from_map(map)?;
+            let doc = self.doc_from_map(map, NumberTexts::of(raw.get()))?;
             into.conflicts.insert(key.clone(), conflicts);
             into.docs.insert(key, (!doc.deleted).then_some(doc));
         }
@@ -615,7 +623,7 @@ impl CouchStore {
             None => None,
             Some(raw) => match serde_json::from_str::<Value>(raw.get()) {
                 Ok(Value::Null) | Err(_) => None,
-                Ok(doc) => Some(self.doc_from_json(doc)?),
+                Ok(doc) => Some(self.doc_from_json(doc, NumberTexts::of(raw.get()))?),
             },
         };
         Ok(FeedEntry {
@@ -647,7 +655,10 @@ impl Store for CouchStore {
             };
         }
         match serde_json::from_slice::<Map<String, Value>>(&bytes) {
-            Ok(map) => Ok(Some(self.doc_from_map(map)?)),
+            Ok(map) => {
+                let numbers = NumberTexts::of(&String::from_utf8_lossy(&bytes));
+                Ok(Some(self.doc_from_map(map, numbers)?))
+            }
             Err(e) => Err(StoreError::Corrupt {
                 url: self.url(),
                 id: Some(id.to_owned()),
@@ -667,7 +678,7 @@ impl Store for CouchStore {
         for rev in revs.into_iter().rev() {
             let reply = self.send(Method::Get, &path, &[("rev", rev)], None, Some(id), None)?;
             match reply.status {
-                200 => losers.push(self.doc_from_json(reply.json)?),
+                200 => losers.push(self.doc_from_json(reply.json, NumberTexts::default())?),
                 404 => {}
                 _ => return Err(self.http_error(Some(id), &reply)),
             }
@@ -692,7 +703,7 @@ impl Store for CouchStore {
         )?;
         match reply.status {
             200 => {
-                let doc = self.doc_from_json(reply.json)?;
+                let doc = self.doc_from_json(reply.json, NumberTexts::default())?;
                 Ok((!doc.deleted).then_some(doc))
             }
             // Compacted away: its body is gone.
@@ -777,7 +788,9 @@ impl Store for CouchStore {
                                 revisions: revisions.map(str::to_owned).collect(),
                             });
                         }
-                        page.docs.push(self.doc_from_map(doc)?);
+                        page
+                            .docs
+                            .push(self.doc_from_map(doc, NumberTexts::of(raw.get()))?);
                     }
                     Err(e) => page.unreadable.push(Unreadable {
                         id,
@@ -1087,7 +1100,7 @@ impl serde::Serialize for WireDoc<'_> {
         }
         if let Value::Object(body) = &doc.body {
             for (key, value) in body {
-                map.serialize_entry(key, value)?;
+                map.serialize_entry(key, &doc.numbers.keeping_field(key, value))?;
             }
         }
         map.end()

@@ -14,6 +14,7 @@
 
 use std::time::{Duration, Instant};
 
+use docver::NumberTexts;
 use serde_json::Value;
 
 pub mod couch;
@@ -35,6 +36,10 @@ pub struct Doc {
     pub deleted: bool,
     /// The body without `_id`, `_rev` and `_deleted`; always a JSON object.
     pub body: Value,
+    /// How the body's numbers were written where `body` would write them differently
+    /// (`1e2`, integers beyond 64 bits), so that writing it back keeps them (see
+    /// `docver::NumberTexts`); carried to [`Doc::updated`] revisions.
+    pub numbers: NumberTexts,
 }
 
 impl Doc {
@@ -45,16 +50,35 @@ impl Doc {
             rev: None,
             deleted: false,
             body,
+            numbers: NumberTexts::default(),
         }
     }
 
-    /// A new revision of `self` with `body`, replacing `self`'s revision.
+    /// A stored document read from its body's JSON text, numbers kept as written.
+    pub fn read(
+        id: impl Into<String>,
+        rev: Option<String>,
+        deleted: bool,
+        json: &str,
+    ) -> Result<Doc, serde_json::Error> {
+        Ok(Doc {
+            id: id.into(),
+            rev,
+            deleted,
+            body: serde_json::from_str(json)?,
+            numbers: NumberTexts::of(json),
+        })
+    }
+
+    /// A new revision of `self` with `body` (derived from `self.body`, so its numbers keep
+    /// their texts where unchanged), replacing `self`'s revision.
     pub fn updated(&self, body: Value) -> Doc {
         Doc {
             id: self.id.clone(),
             rev: self.rev.clone(),
             deleted: false,
             body,
+            numbers: self.numbers.clone(),
         }
     }
 
@@ -65,6 +89,7 @@ impl Doc {
             rev: self.rev.clone(),
             deleted: true,
             body: Value::Object(serde_json::Map::new()),
+            numbers: NumberTexts::default(),
         }
     }
 }

@@ -25,6 +25,7 @@ use std::sync::{Mutex, MutexGuard};
 use std::thread;
 use std::time::{Duration, Instant};
 
+use docver::NumberTexts;
 use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior, params};
 use serde_json::Value;
 use sha2::{Digest, Sha256};
@@ -177,11 +178,15 @@ impl SqliteStore {
     }
 
     fn parse_body(&self, id: &str, text: &str) -> Result<Value, StoreError> {
-        serde_json::from_str(text).map_err(|e| StoreError::Corrupt {
+        serde_json::from_str(text).map_err(|e| self.corrupt(id, &e))
+    }
+
+    fn corrupt(&self, id: &str, error: &serde_json::Error) -> StoreError {
+        StoreError::Corrupt {
             url: self.url(),
             id: Some(id.to_owned()),
-            detail: format!("stored body is not JSON: {e}"),
-        })
+            detail: format!("stored body is not JSON: {error}"),
+        }
     }
 
     fn parse_since(&self, conn: &Connection, since: &str) -> Result<i64, StoreError> {
@@ -224,12 +229,7 @@ impl SqliteStore {
         for row in rows {
             let (id, rev, seq, deleted, body) = row.map_err(self.sql_err(None))?;
             // An unreadable body leaves the change without its document (see `FeedEntry::doc`).
-            let doc = self.parse_body(&id, &body).ok().map(|body| Doc {
-                id: id.clone(),
-                rev: Some(rev.clone()),
-                deleted,
-                body,
-            });
+            let doc = Doc::read(id.clone(), Some(rev.clone()), deleted, &body).ok();
             changes.push(FeedEntry {
                 seq: seq.to_string(),
                 doc,
@@ -280,7 +280,7 @@ impl SqliteStore {
             rev,
             *seq,
             doc.deleted,
-            canonical_json(&doc.body)
+            canonical_json_keeping(&doc.body, &doc.numbers)
         ])
         .map_err(&err)?;
         Ok(WriteOutcome::Written {
@@ -308,12 +308,9 @@ impl Store for SqliteStore {
             .optional()
             .map_err(self.sql_err(Some(id)))?;
         match row {
-            Some((rev, false, body)) => Ok(Some(Doc {
-                id: id.to_owned(),
-                rev: Some(rev),
-                deleted: false,
-                body: self.parse_body(id, &body)?,
-            })),
+            Some((rev, false, body)) => Ok(Some(
+                Doc::read(id, Some(rev), false, &body).map_err(|e| self.corrupt(id, &e))?,
+            )),
             Some((_, true, _)) | None => Ok(None),
         }
     }
@@ -360,13 +357,8 @@ impl Store for SqliteStore {
         // Parsed outside the lock.
         let mut page = DocsPage::default();
         for (id, rev, body) in rows {
-            match serde_json::from_str(&body) {
-                Ok(body) => page.docs.push(Doc {
-                    id,
-                    rev: Some(rev),
-                    deleted: false,
-                    body,
-                }),
+            match Doc::read(id.clone(), Some(rev), false, &body) {
+                Ok(doc) => page.docs.push(doc),
                 Err(e) => page.unreadable.push(Unreadable {
                     id,
                     reason: format!("stored body is not readable JSON: {e}"),
@@ -490,6 +482,7 @@ impl Store for SqliteStore {
             rev: current.and_then(|doc| doc.rev),
             deleted: false,
             body,
+            numbers: NumberTexts::default(),
         };
         match self.bulk_write(std::slice::from_ref(&doc))?.pop() {
             Some(WriteOutcome::Written { .. }) => Ok(()),
@@ -539,12 +532,19 @@ pub fn next_rev(previous: Option<&str>, deleted: bool, body: &Value) -> String {
 /// Compact JSON with object keys sorted (recursively), independent of the
 /// insertion order `serde_json`'s `preserve_order` feature keeps.
 pub fn canonical_json(value: &Value) -> String {
+    canonical_json_keeping(value, &NumberTexts::default())
+}
+
+/// [`canonical_json`], numbers written as read where `numbers` says so (what is stored).
+pub fn canonical_json_keeping(value: &Value, numbers: &NumberTexts) -> String {
     let mut out = String::new();
-    write_canonical(value, &mut out);
+    write_canonical(value, numbers, &mut String::new(), &mut out);
     out
 }
 
-fn write_canonical(value: &Value, out: &mut String) {
+/// Writes `value`, found at `pointer` (tracked only when there are number texts to look up).
+fn write_canonical(value: &Value, numbers: &NumberTexts, pointer: &mut String, out: &mut String) {
+    let at = pointer.len();
     match value {
         Value::Object(map) => {
             let mut entries: Vec<_> = map.iter().collect();
@@ -556,7 +556,12 @@ fn write_canonical(value: &Value, out: &mut String) {
                 }
                 out.push_str(&Value::String(key.clone()).to_string());
                 out.push(':');
-                write_canonical(value, out);
+                if !numbers.is_empty() {
+                    pointer.push('/');
+                    pointer.push_str(&docver::pointer::escape(key));
+                }
+                write_canonical(value, numbers, pointer, out);
+                pointer.truncate(at);
             }
             out.push('}');
         }
@@ -566,10 +571,19 @@ fn write_canonical(value: &Value, out: &mut String) {
                 if i > 0 {
                     out.push(',');
                 }
-                write_canonical(item, out);
+                if !numbers.is_empty() {
+                    pointer.push('/');
+                    pointer.push_str(&i.to_string());
+                }
+                write_canonical(item, numbers, pointer, out);
+                pointer.truncate(at);
             }
             out.push(']');
         }
+        Value::Number(number) => match numbers.text_for(pointer, number) {
+            Some(text) => out.push_str(text),
+            None => out.push_str(&number.to_string()),
+        },
         scalar => out.push_str(&scalar.to_string()),
     }
 }

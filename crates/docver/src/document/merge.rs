@@ -6,8 +6,10 @@
 use serde_json::Value;
 
 use super::any_version::{AnyVersion, any_from_document};
+use super::decode::parse_value;
 use super::id::document_id;
 use super::migrate::any_migrate;
+use super::number_texts::NumberTexts;
 use super::parts::{PartDocs, Parts};
 use super::three_way::{Prefer, differences, merge3};
 use super::versioned::Versioned;
@@ -66,6 +68,20 @@ pub fn write_back<A: AnyVersion, T: Versioned>(
     check_read_back::<A, T>(&main, &merged_parts, &edited, stored_version)?;
     *parts = merged_parts;
     Ok(main)
+}
+
+/// [`write_back`] over `original`'s JSON text, giving the text to store: what the edit leaves
+/// of `original` keeps its numbers as written (`1e2`, integers beyond 64 bits, in unknown
+/// fields at any depth), which a `Value` alone would rewrite (see [`NumberTexts`]).
+pub fn write_back_json<A: AnyVersion, T: Versioned>(
+    this: &T,
+    wrap: fn(T) -> A,
+    original: &str,
+    parts: &mut Parts,
+) -> Result<String, DocError> {
+    let document = parse_value(original, A::NAMES.schema_name)?;
+    let written = write_back(this, wrap, &document, parts)?;
+    Ok(NumberTexts::of(original).to_json(&written))
 }
 
 /// Every companion document merged as the main document is: `before` the companions of

@@ -8,7 +8,10 @@
 //! the document minus what the type knows) in the version's unknown fields **under the field's
 //! own name**; the version's writer lays the overlay back over the field as it writes it, and
 //! never writes the overlay as a field of its own. An overlay moves with the unknown fields
-//! through migrations, so it follows its field while the field keeps its name.
+//! through migrations: a step that renames the field moves it to the new name
+//! ([`rename_overlay`]), and an operation inside the field (`in`, `map`, `hoist`, `plunge`)
+//! runs on the field's JSON with the overlay laid over it, so the unknown keys move with the
+//! keys beside them and the overlay is taken again afterwards.
 //!
 //! An object's overlay is an object of the keys the type dropped (and the overlays of the keys
 //! it kept). An array's overlay is `[length, [index, element, overlay], ...]`: each element that
@@ -232,6 +235,18 @@ pub(super) fn path_inside(message: &str) -> (&str, Option<&str>) {
     {
         Some((message, path)) => (message, Some(path)),
         None => (message, None),
+    }
+}
+
+/// A field renamed by a migration step takes its overlay along (kept under its old name, it
+/// would be written as a field of its own by the version that lacks that name).
+#[inline]
+pub fn rename_overlay(unknown: &mut UnknownFields, from: &str, to: &str) {
+    if unknown.is_empty() || from == to {
+        return;
+    }
+    if let Some(overlay) = unknown.shift_remove(from) {
+        unknown.insert(to.to_owned(), overlay);
     }
 }
 
