@@ -309,69 +309,101 @@ fn free_port() -> Result<u16, String> {
 
 /// `<workspace root>/.tools/pouchdb-server`.
 pub fn install_dir() -> PathBuf {
+    tools_dir().join("pouchdb-server")
+}
+
+/// `<workspace root>/.tools`: the git-ignored folder npm installs test tools into.
+fn tools_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("..")
         .join("..")
         .join(".tools")
-        .join("pouchdb-server")
 }
 
 fn binary_path(dir: &Path) -> PathBuf {
     dir.join("node_modules").join(".bin").join("pouchdb-server")
 }
 
-fn marker_path(dir: &Path) -> PathBuf {
-    dir.join(format!(".installed-{POUCHDB_SERVER_VERSION}"))
-}
-
 /// Install pouchdb-server unless a completed install is present; returns the
-/// path of its binary. Safe to call from parallel tests and processes: the
-/// install runs under an exclusively created lock file and is only considered
-/// complete once a marker file is written after npm succeeded.
+/// path of its binary. Safe to call from parallel tests and processes (see
+/// [`ensure_npm_tool`]).
 pub fn ensure_installed() -> Result<PathBuf, String> {
     let dir = install_dir();
     let bin = binary_path(&dir);
-    let marker = marker_path(&dir);
-    if marker.exists() && bin.exists() {
-        return Ok(bin);
+    let marker = dir.join(format!(".installed-{POUCHDB_SERVER_VERSION}"));
+    let package = format!("pouchdb-server@{POUCHDB_SERVER_VERSION}");
+    npm_install(&dir, &[package.as_str()], &marker, &bin)?;
+    Ok(bin)
+}
+
+/// Installs the pinned npm `packages` (`name@version`) into `<workspace>/.tools/<folder>`
+/// unless a completed install of exactly those packages is there; returns the folder's
+/// `node_modules`, for `require` paths and `.bin` tools. Safe to call from parallel tests and
+/// processes: the install runs under an exclusively created lock file and is only considered
+/// complete once a marker file naming the packages is written after npm succeeded.
+pub fn ensure_npm_tool(folder: &str, packages: &[&str]) -> Result<PathBuf, String> {
+    let dir = tools_dir().join(folder);
+    let modules = dir.join("node_modules");
+    let tag: String = packages
+        .join("+")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || ".-+@".contains(c) {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let marker = dir.join(format!(".installed-{tag}"));
+    npm_install(&dir, packages, &marker, &modules)?;
+    Ok(modules)
+}
+
+/// `npm install --prefix dir packages…` under the folder's lock, unless `marker` says it is
+/// done; `expect` must exist afterwards.
+fn npm_install(dir: &Path, packages: &[&str], marker: &Path, expect: &Path) -> Result<(), String> {
+    if marker.exists() && expect.exists() {
+        return Ok(());
     }
-    fs::create_dir_all(&dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-    let _lock = InstallLock::acquire(&dir)?;
-    if marker.exists() && bin.exists() {
-        return Ok(bin);
+    fs::create_dir_all(dir).map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
+    let _lock = InstallLock::acquire(dir)?;
+    if marker.exists() && expect.exists() {
+        return Ok(());
     }
     let started = Instant::now();
     let output = Command::new("npm")
         .arg("install")
         .arg("--prefix")
-        .arg(&dir)
-        .arg(format!("pouchdb-server@{POUCHDB_SERVER_VERSION}"))
+        .arg(dir)
+        .args(packages)
         .args(["--no-audit", "--no-fund"])
-        .current_dir(&dir)
+        .current_dir(dir)
         .stdin(Stdio::null())
         .output()
         .map_err(|e| format!("cannot run npm (is Node.js installed?): {e}"))?;
     if !output.status.success() {
         return Err(format!(
-            "`npm install --prefix {} pouchdb-server@{POUCHDB_SERVER_VERSION}` failed with {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            "`npm install --prefix {} {}` failed with {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
             dir.display(),
+            packages.join(" "),
             output.status,
             String::from_utf8_lossy(&output.stdout),
             String::from_utf8_lossy(&output.stderr),
         ));
     }
-    if !bin.exists() {
+    if !expect.exists() {
         return Err(format!(
             "npm install succeeded but {} is missing",
-            bin.display()
+            expect.display()
         ));
     }
     fs::write(
-        &marker,
+        marker,
         format!("installed in {:.1?}\n", started.elapsed()).as_bytes(),
     )
     .map_err(|e| format!("cannot write {}: {e}", marker.display()))?;
-    Ok(bin)
+    Ok(())
 }
 
 /// An exclusively created lock file, removed on drop.

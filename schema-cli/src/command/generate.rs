@@ -22,6 +22,19 @@ pub enum Generate {
     /// A Rust module with the types of two schema versions, upgrade and downgrade functions,
     /// and a Decisions trait method for every breaking change.
     Adapters(AdaptersArgs),
+    /// A dependency-free TypeScript module for a family's apps: a type and a validator per
+    /// version, the steps compiled from the declared lenses, readAs and writeBack.
+    Typescript(TypescriptArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct TypescriptArgs {
+    /// The family directory: its reader schemas v1.json … vN.json (other files are ignored).
+    #[arg(long, value_name = "DIR")]
+    pub family: PathBuf,
+    /// Write the module here instead of stdout.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
@@ -91,7 +104,19 @@ pub fn run(args: &GenerateArgs, out: &mut dyn Write) -> Result<i32, CliError> {
     match &args.what {
         Generate::CouchdbValidation(args) => couchdb(args, out),
         Generate::Adapters(args) => adapters(args, out),
+        Generate::Typescript(args) => typescript(args, out),
     }
+}
+
+fn typescript(args: &TypescriptArgs, out: &mut dyn Write) -> Result<i32, CliError> {
+    use docver_codegen::typescript::{FamilySchemas, generate};
+    let module = FamilySchemas::read_dir(&args.family)
+        .and_then(|schemas| generate(&schemas))
+        .map_err(|e| CliError(e.to_string()))?;
+    for warning in &module.warnings {
+        eprintln!("warning: {warning}");
+    }
+    write_output(args.out.as_deref(), &module.text, out)
 }
 
 fn adapters(args: &AdaptersArgs, out: &mut dyn Write) -> Result<i32, CliError> {

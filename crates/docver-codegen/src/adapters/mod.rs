@@ -92,7 +92,7 @@
 //! ```
 
 mod generate;
-mod names;
+pub(crate) mod names;
 mod rust_type;
 mod types;
 

@@ -12,7 +12,7 @@ use serde_json::{Map, Value, json};
 
 use crate::error::CodegenError;
 
-mod js;
+pub(crate) mod js;
 mod pattern;
 
 /// The JavaScript validator shared by every generated design document.
@@ -167,7 +167,7 @@ pub fn design_document(
 /// Removes what only documents a schema (titles, descriptions, comments, examples, `x-` vendor
 /// keywords) from every subschema: the server does not need it, and the design document stays
 /// small.
-fn strip_annotations(schema: &mut Value) {
+pub(crate) fn strip_annotations(schema: &mut Value) {
     let Some(object) = schema.as_object_mut() else {
         return;
     };
@@ -299,13 +299,13 @@ fn render_function(
 /// What a walk over the schemas found: keywords the server will not enforce (warnings) and
 /// patterns it cannot compile (errors).
 #[derive(Default)]
-struct Inspection {
-    warnings: Vec<String>,
-    unsupported_patterns: Vec<String>,
+pub(crate) struct Inspection {
+    pub(crate) warnings: Vec<String>,
+    pub(crate) unsupported_patterns: Vec<String>,
 }
 
 impl Inspection {
-    fn schema(&mut self, schema: &Value, pointer: &str) {
+    pub(crate) fn schema(&mut self, schema: &Value, pointer: &str) {
         match schema {
             Value::Object(map) => {
                 for (key, value) in map {
