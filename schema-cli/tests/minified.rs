@@ -23,13 +23,20 @@ fn one_line_schema_text_report_is_cut_around_labels() {
     let output = DiffOutput::pair(&files);
     let text = output.plain_text().unwrap();
     insta::assert_snapshot!(text);
-    // Each source line shown is at most the limit, two ellipses and the gutter (`1 │ `).
-    for line in text.lines().filter(|l| l.contains(" │ ")) {
+    // Each source line shown (`1 │ …`) is at most the limit and two ellipses.
+    let source_lines = text.lines().filter_map(|l| {
+        let (gutter, source) = l.split_once(" │ ")?;
+        gutter.trim().parse::<usize>().ok().map(|_| source)
+    });
+    let mut shown = 0;
+    for source in source_lines {
+        shown += 1;
         assert!(
-            line.chars().count() <= MAX_LINE_CHARS + 2 + 8,
-            "long line in the report: {line}"
+            source.chars().count() <= MAX_LINE_CHARS + 2,
+            "long line in the report: {source}"
         );
     }
+    assert_eq!(shown, 6, "two labelled lines per finding:\n{text}");
 }
 
 /// The measure: the text report of a minified pair is at most a few times the size
@@ -42,7 +49,12 @@ fn text_report_of_a_large_minified_pair_stays_near_the_json_report() {
     for i in (0..3000).step_by(100) {
         new[i] = property(i, "integer");
     }
-    let schema = |props: &[String]| format!("{{\"type\":\"object\",\"properties\":{{{}}}}}", props.join(","));
+    let schema = |props: &[String]| {
+        format!(
+            "{{\"type\":\"object\",\"properties\":{{{}}}}}",
+            props.join(",")
+        )
+    };
     let files = [
         SchemaFile::from_text(Path::new("old.json"), schema(&old)).unwrap(),
         SchemaFile::from_text(Path::new("new.json"), schema(&new)).unwrap(),
