@@ -82,11 +82,14 @@ impl SchemaFile {
         }
     }
 
+    /// The text's line index, built on first use.
+    pub fn lines(&self) -> &LineIndex {
+        self.lines.get_or_init(|| LineIndex::new(&self.text))
+    }
+
     /// 1-based line and column of a byte offset.
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
-        self.lines
-            .get_or_init(|| LineIndex::new(&self.text))
-            .line_col(&self.text, offset)
+        self.lines().line_col(&self.text, offset)
     }
 
     /// Start and end `(line, column)` of a span.

@@ -19,7 +19,11 @@ usage: bench-diff [options]
   --tools DIR           where the peers are installed (.tools)
   --install-peers       install missing peers into --tools first (cargo install, npm install)
   --npm-timeout SECS    time limit per run of the npm peer (120)
-  --shapes LIST         pair shapes to measure, the first is the headline (flat,cyclic,tree)
+  --shapes LIST         pair shapes to measure, the first is the headline
+                        (flat,cyclic,tree,draft07-tree,draft07-tree-min)
+  --scale LIST          also a curve of `docver diff` time and memory over these sizes
+                        (definitions, e.g. 500,5000,50000), one run each
+  --scale-shapes LIST   shapes of the curve (flat,draft07-tree-min)
   --npm-sizes LIST      smaller pairs (definitions) to find where the npm peer copes
                         (10,25,50,100,250; the tree-shaped ladder stops at 100)
   --crate-timeout SECS  time limit per run of docver and the crate peer (600)
@@ -41,6 +45,8 @@ pub struct Options {
     pub npm_timeout: Duration,
     pub npm_sizes: Vec<usize>,
     pub shapes: Vec<Shape>,
+    pub scale: Vec<usize>,
+    pub scale_shapes: Vec<Shape>,
     pub crate_timeout: Duration,
     pub write_doc: Option<PathBuf>,
     /// The bench's own command line, for the report.
@@ -59,7 +65,9 @@ impl Options {
             install_peers: false,
             npm_timeout: Duration::from_secs(120),
             npm_sizes: vec![10, 25, 50, 100, 250],
-            shapes: vec![Shape::Flat, Shape::Cyclic, Shape::Tree],
+            shapes: Shape::ALL.to_vec(),
+            scale: Vec::new(),
+            scale_shapes: vec![Shape::Flat, Shape::Draft07TreeMinified],
             crate_timeout: Duration::from_secs(600),
             write_doc: None,
             command_line: std::iter::once("bench-diff".to_owned())
@@ -91,31 +99,32 @@ impl Options {
                 "--npm-timeout" => o.npm_timeout = Duration::from_secs(number()?),
                 "--crate-timeout" => o.crate_timeout = Duration::from_secs(number()?),
                 "--write-doc" => o.write_doc = Some(PathBuf::from(value)),
-                "--shapes" => {
-                    o.shapes = value
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .map(|s| match s.trim() {
-                            "flat" => Ok(Shape::Flat),
-                            "cyclic" => Ok(Shape::Cyclic),
-                            "tree" => Ok(Shape::Tree),
-                            other => Err(format!("--shapes: unknown shape `{other}`")),
-                        })
-                        .collect::<Result<_, _>>()?;
-                }
-                "--npm-sizes" => {
-                    o.npm_sizes = value
-                        .split(',')
-                        .filter(|s| !s.is_empty())
-                        .map(|s| s.trim().parse::<usize>())
-                        .collect::<Result<_, _>>()
-                        .map_err(|_| format!("--npm-sizes: `{value}` is not a list of numbers"))?;
-                }
+                "--shapes" => o.shapes = shapes(flag, value)?,
+                "--scale-shapes" => o.scale_shapes = shapes(flag, value)?,
+                "--npm-sizes" => o.npm_sizes = sizes(flag, value)?,
+                "--scale" => o.scale = sizes(flag, value)?,
                 _ => return Err(format!("unknown option {flag}\n{USAGE}")),
             }
         }
         Ok(o)
     }
+}
+
+fn shapes(flag: &str, value: &str) -> Result<Vec<Shape>, String> {
+    value
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| Shape::from_label(s.trim()).ok_or_else(|| format!("{flag}: unknown shape `{s}`")))
+        .collect()
+}
+
+fn sizes(flag: &str, value: &str) -> Result<Vec<usize>, String> {
+    value
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(|s| s.trim().parse::<usize>())
+        .collect::<Result<_, _>>()
+        .map_err(|_| format!("{flag}: `{value}` is not a list of numbers"))
 }
 
 /// How a tool's measurement ended.
@@ -170,6 +179,18 @@ pub struct ShapeRun {
     pub shape: Shape,
     pub pair: PairFiles,
     pub tools: Vec<ToolResult>,
+    /// `docver diff` on a one-definition pair of the shape: the memory a run takes whatever
+    /// its input (the constant of the memory goal).
+    pub floor: ToolResult,
+}
+
+/// One point of the scale curve: `docver diff` and the parse limit on one size.
+#[derive(Debug, Clone)]
+pub struct ScalePoint {
+    pub shape: Shape,
+    pub pair: PairFiles,
+    pub docver: ToolResult,
+    pub parse: ToolResult,
 }
 
 /// The largest pair the tree-shaped ladder tries: the crate peer needs minutes beyond it.
@@ -196,24 +217,39 @@ pub struct Results {
     /// The big pair in each shape, with every tool's result on it.
     pub shapes: Vec<ShapeRun>,
     pub ladders: Vec<Ladder>,
+    pub scale: Vec<ScalePoint>,
     pub crate_version: Option<String>,
     pub npm_version: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Tool {
+    /// `docver diff --format json`: the whole command, the baseline of every ratio.
+    DocverJson,
+    /// `docver diff --format text`.
+    DocverText,
+    /// The library alone (read both, diff; no report), for the breakdown.
     Docver,
+    /// `serde_json::from_slice::<Value>` of both files: the limit.
+    Parse,
     Crate,
     Npm,
 }
 
+/// The name of the baseline row, [`Tool::DocverJson`].
+pub const BASELINE: &str = "docver diff --format json";
+
 struct Peers {
+    docver_bin: PathBuf,
     crate_bin: PathBuf,
     npm_bin: PathBuf,
 }
 
 pub fn run(o: &Options) -> Result<(), String> {
+    let self_exe = std::env::current_exe().map_err(|e| e.to_string())?;
     let peers = Peers {
+        // Built beside the bench: `cargo build --release -p docver-cli`.
+        docver_bin: self_exe.with_file_name("docver"),
         crate_bin: o.tools.join("json-schema-diff/bin/json-schema-diff"),
         npm_bin: o.tools.join("npm/node_modules/.bin/json-schema-diff"),
     };
@@ -241,19 +277,51 @@ pub fn run(o: &Options) -> Result<(), String> {
             pair.changes
         );
         let tools = vec![
+            measure_tool(Tool::DocverJson, &peers, &pair, o.runs, o)?,
+            measure_tool(Tool::Parse, &peers, &pair, o.runs, o)?,
             measure_tool(Tool::Docver, &peers, &pair, o.runs, o)?,
+            measure_tool(Tool::DocverText, &peers, &pair, o.runs, o)?,
             measure_tool(Tool::Crate, &peers, &pair, o.runs, o)?,
             // The npm peer is slow: one run on the big pair.
             measure_tool(Tool::Npm, &peers, &pair, 1, o)?,
         ];
-        shapes.push(ShapeRun { shape, pair, tools });
+        let dir = o.out.join(format!("{}-1", shape.label()));
+        fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        let tiny = write_pair(&dir, 1, 1, o.seed, shape)?;
+        let floor = measure_tool(Tool::DocverJson, &peers, &tiny, o.runs, o)?;
+        shapes.push(ShapeRun {
+            shape,
+            pair,
+            tools,
+            floor,
+        });
+    }
+
+    let mut scale = Vec::new();
+    for &shape in &o.scale_shapes {
+        for &defs in &o.scale {
+            let changes = (defs * o.changes / o.defs.max(1)).max(2);
+            let dir = o.out.join(format!("scale/{}-{defs}", shape.label()));
+            fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+            let pair = write_pair(&dir, defs, changes, o.seed, shape)?;
+            scale.push(ScalePoint {
+                shape,
+                docver: measure_tool(Tool::DocverJson, &peers, &pair, 1, o)?,
+                parse: measure_tool(Tool::Parse, &peers, &pair, 1, o)?,
+                pair,
+            });
+        }
     }
 
     // Where does the npm peer stop coping? Smaller pairs of the flat shape (and of the tree
     // shape, which it rejects at any size).
     let mut ladders = Vec::new();
     if peers.npm_bin.exists() {
-        for &shape in o.shapes.iter().filter(|s| **s != Shape::Cyclic) {
+        for &shape in o
+            .shapes
+            .iter()
+            .filter(|s| matches!(s, Shape::Flat | Shape::Tree))
+        {
             let sizes: Vec<usize> = o
                 .npm_sizes
                 .iter()
@@ -269,6 +337,7 @@ pub fn run(o: &Options) -> Result<(), String> {
         options: o.clone(),
         shapes,
         ladders,
+        scale,
         crate_version: version_of_crate_peer(&peers.crate_bin),
         npm_version: version_of_npm_peer(&o.tools),
     };
@@ -295,7 +364,7 @@ fn ladder(
         fs::create_dir_all(&dir).map_err(|e| format!("{}: {e}", dir.display()))?;
         let small = write_pair(&dir, defs, changes, o.seed, shape)?;
         let mut results = vec![
-            measure_tool(Tool::Docver, peers, &small, 1, o)?,
+            measure_tool(Tool::DocverJson, peers, &small, 1, o)?,
             measure_tool(Tool::Crate, peers, &small, 1, o)?,
         ];
         if npm_gave_up {
@@ -362,7 +431,10 @@ fn write_pair(
 
 fn tool_name(tool: Tool) -> String {
     match tool {
-        Tool::Docver => "docver",
+        Tool::DocverJson => BASELINE,
+        Tool::DocverText => "docver diff --format text",
+        Tool::Docver => "docver (library: read + diff)",
+        Tool::Parse => "serde_json::from_slice (limit)",
         Tool::Crate => "json-schema-diff (crate)",
         Tool::Npm => "json-schema-diff (npm)",
     }
@@ -391,6 +463,19 @@ fn measure_tool(
                 o.crate_timeout,
                 &[0],
             ),
+            Tool::Parse => (
+                self_exe.clone(),
+                "bench-diff measure-parse".to_owned(),
+                o.crate_timeout,
+                &[0],
+            ),
+            // `docver diff` exits 1 when a change fails the mode.
+            Tool::DocverJson | Tool::DocverText => (
+                peers.docver_bin.clone(),
+                "target/release/docver diff".to_owned(),
+                o.crate_timeout,
+                &[0, 1],
+            ),
             Tool::Crate => (
                 peers.crate_bin.clone(),
                 peers.crate_bin.display().to_string(),
@@ -406,14 +491,23 @@ fn measure_tool(
             ),
         };
     let mut command = vec![program.display().to_string()];
-    if tool == Tool::Docver {
-        command.push("measure-self".into());
+    match tool {
+        Tool::Docver => command.push("measure-self".into()),
+        Tool::Parse => command.push("measure-parse".into()),
+        Tool::DocverJson | Tool::DocverText => command.push("diff".into()),
+        Tool::Crate | Tool::Npm => {}
     }
     command.push(old.clone());
     command.push(new.clone());
+    let format = match tool {
+        Tool::DocverJson => " --format json",
+        Tool::DocverText => " --format text --color never",
+        _ => "",
+    };
+    command.extend(format.split_whitespace().map(str::to_owned));
     let mut result = ToolResult {
         tool: tool_name(tool),
-        command: format!("{display_program} {old} {new}"),
+        command: format!("{display_program} {old} {new}{format}"),
         status: Status::Done,
         best: None,
         peak_rss_kib: 0,
@@ -427,6 +521,7 @@ fn measure_tool(
                 "cargo install json-schema-diff --features build-binary --root {}",
                 o.tools.join("json-schema-diff").display()
             ),
+            Tool::DocverJson | Tool::DocverText => "cargo build --release -p docver-cli".to_owned(),
             _ => format!(
                 "npm install --prefix {} json-schema-diff",
                 o.tools.join("npm").display()
@@ -437,6 +532,9 @@ fn measure_tool(
     }
 
     let tag = match tool {
+        Tool::DocverJson => "docver-json",
+        Tool::DocverText => "docver-text",
+        Tool::Parse => "parse",
         Tool::Docver => "docver",
         Tool::Crate => "crate",
         Tool::Npm => "npm",
@@ -503,7 +601,7 @@ fn measure_tool(
             }
             result.best = Some(outcome);
         }
-        result.count = count(tool, &stdout);
+        result.count = count(tool, &stdout, &stdout_path);
     }
     Ok(result)
 }
@@ -519,8 +617,30 @@ fn docver_breakdown(stdout: &str) -> Option<(Duration, Duration)> {
     Some((Duration::from_nanos(read), Duration::from_nanos(diff)))
 }
 
-fn count(tool: Tool, stdout: &str) -> String {
+fn count(tool: Tool, stdout: &str, stdout_path: &Path) -> String {
+    let bytes = fs::metadata(stdout_path).map_or(0, |m| m.len());
     match tool {
+        Tool::DocverJson => {
+            let findings = serde_json::from_str::<serde_json::Value>(stdout)
+                .ok()
+                .and_then(|report| Some(report.get("changes")?.as_array()?.len()));
+            format!(
+                "{} findings, report {:.1} KiB",
+                findings.map_or_else(|| "?".into(), |n| n.to_string()),
+                bytes as f64 / 1024.0
+            )
+        }
+        Tool::DocverText => format!(
+            "{} diagnostics, report {:.1} KiB",
+            stdout
+                .lines()
+                .filter(|l| l.starts_with("error[")
+                    || l.starts_with("warning[")
+                    || l.starts_with("note["))
+                .count(),
+            bytes as f64 / 1024.0
+        ),
+        Tool::Parse => format!("{} documents read", field(stdout, "values").unwrap_or("?")),
         Tool::Docver => format!(
             "{} findings, {} witnesses",
             field(stdout, "findings").unwrap_or("?"),

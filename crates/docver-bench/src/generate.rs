@@ -97,6 +97,10 @@ pub enum Shape {
     /// Tree edges only: every definition is referenced exactly once, so a tool that
     /// inlines every `$ref` terminates and its expansion stays as large as the file.
     Tree,
+    /// Issue 21's draft-07 tree ([`crate::draft07`]), pretty-printed.
+    Draft07Tree,
+    /// The same, minified: the whole file on one line.
+    Draft07TreeMinified,
 }
 
 impl Shape {
@@ -105,7 +109,27 @@ impl Shape {
             Shape::Flat => "flat",
             Shape::Cyclic => "cyclic",
             Shape::Tree => "tree",
+            Shape::Draft07Tree => "draft07-tree",
+            Shape::Draft07TreeMinified => "draft07-tree-min",
         }
+    }
+
+    pub const ALL: [Shape; 5] = [
+        Shape::Flat,
+        Shape::Cyclic,
+        Shape::Tree,
+        Shape::Draft07Tree,
+        Shape::Draft07TreeMinified,
+    ];
+
+    /// The shape `label` names.
+    pub fn from_label(label: &str) -> Option<Shape> {
+        Shape::ALL.into_iter().find(|s| s.label() == label)
+    }
+
+    /// Whether the files say draft-07 themselves (the npm peer's copies are then the files).
+    pub fn is_draft07(self) -> bool {
+        matches!(self, Shape::Draft07Tree | Shape::Draft07TreeMinified)
     }
 }
 
@@ -124,6 +148,9 @@ pub struct Pair {
 /// Generates OLD and NEW with `defs` definitions and (up to) `changes` changes.
 pub fn generate(defs: usize, changes: usize, seed: u64, shape: Shape) -> Pair {
     assert!(defs > 0, "at least one definition");
+    if shape.is_draft07() {
+        return crate::draft07::generate(defs, changes, seed, shape == Shape::Draft07TreeMinified);
+    }
     let mut rng = Rng::new(seed);
     let old: Vec<Def> = (0..defs)
         .map(|i| make_def(i, defs, shape, &mut rng))

@@ -7,11 +7,13 @@
 //!     [--npm-timeout SECS] [--npm-sizes 10,25,50,100] [--crate-timeout SECS]
 //!     [--write-doc FILE]
 //! bench-diff measure-self OLD NEW     # one docver run, used by the bench itself
+//! bench-diff measure-parse OLD NEW    # the limit: serde_json::from_slice of both files
 //! bench-diff run-child [...] -- CMD   # one measured child, used by the bench itself
 //! ```
 
 mod bench;
 mod common;
+mod draft07;
 mod generate;
 mod measure;
 mod report;
@@ -23,6 +25,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("measure-self") => measure_self(&args[1..]),
+        Some("measure-parse") => measure_parse(&args[1..]),
         Some("run-child") => measure::run_child_main(&args[1..]),
         Some("-h" | "--help") => {
             println!("{}", bench::USAGE);
@@ -74,5 +77,34 @@ fn measure_self(args: &[String]) -> ExitCode {
         read.as_nanos(),
         diff.as_nanos()
     );
+    ExitCode::SUCCESS
+}
+
+/// The limit a diff is measured against: reading both files into `serde_json::Value`s with
+/// `serde_json::from_slice`, nothing else.
+fn measure_parse(args: &[String]) -> ExitCode {
+    let [old_path, new_path] = args else {
+        eprintln!("usage: bench-diff measure-parse OLD NEW");
+        return ExitCode::from(2);
+    };
+    let start = Instant::now();
+    let mut values = Vec::new();
+    for path in [old_path, new_path] {
+        let parsed = std::fs::read(path)
+            .map_err(|e| e.to_string())
+            .and_then(|bytes| {
+                serde_json::from_slice::<serde_json::Value>(&bytes).map_err(|e| e.to_string())
+            });
+        match parsed {
+            Ok(value) => values.push(value),
+            Err(e) => {
+                eprintln!("measure-parse: {path}: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    let parse = start.elapsed();
+    let objects = values.iter().filter(|v| v.is_object()).count();
+    println!("values={objects} parse_ns={}", parse.as_nanos());
     ExitCode::SUCCESS
 }

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use crate::bench::{Results, Status, ToolResult};
+use crate::bench::{BASELINE, Results, ShapeRun, Status, ToolResult};
 use crate::common::{command_output, machine, today};
 use crate::generate::Shape;
 
@@ -46,11 +46,29 @@ pub fn markdown(r: &Results) -> String {
                 "the same kinds of properties, but each definition is referenced exactly once \
                  (tree edges only), so inlining every `$ref` terminates"
             }
+            Shape::Draft07Tree | Shape::Draft07TreeMinified => {
+                "issue 21's shape: the root object is `D0` itself (inline), `definitions` \
+                 `D1`.. each refer to `D{2i+1}`/`D{2i+2}` as `left`/`right`, ~10 primitive \
+                 properties (strings with `maxLength`/`format`/`description`, integers with \
+                 bounds, numbers, booleans with `default`), 5 required; the changes cycle \
+                 through a property added, a property made required, a string turned into an \
+                 array of strings, a property removed"
+            }
+        };
+        let (draft, defs) = if run.shape.is_draft07() {
+            ("draft-07", "definitions (the root is D0)")
+        } else {
+            ("draft 2020-12", "`$defs`")
+        };
+        let layout = if run.shape == Shape::Draft07TreeMinified {
+            "minified (one line)"
+        } else {
+            "pretty-printed"
         };
         let _ = writeln!(
             s,
-            "- Pair `{}`: generated JSON Schema draft 2020-12, seed {}: {} `$defs`, {} properties \
-             in OLD, {} changes in NEW ({what}); `{}` {:.1} MiB, `{}` {:.1} MiB",
+            "- Pair `{}`: generated JSON Schema {draft}, {layout}, seed {}: {} {defs}, {} \
+             properties in OLD, {} changes in NEW ({what}); `{}` {:.1} MiB, `{}` {:.1} MiB",
             run.shape.label(),
             r.options.seed,
             thousands(p.defs),
@@ -76,11 +94,14 @@ pub fn markdown(r: &Results) -> String {
          largest over the runs."
     );
 
-    headline(&mut s, first);
+    for run in &r.shapes {
+        goals(&mut s, run);
+    }
 
     for run in &r.shapes {
         let _ = writeln!(s, "\n### Pair `{}`\n", run.shape.label());
-        let docver = run.tools.iter().find(|t| t.tool == "docver");
+        let docver = run.tools.iter().find(|t| t.tool == BASELINE);
+        let library = run.tools.iter().find(|t| t.breakdown.is_some());
         let _ = writeln!(
             s,
             "| tool | time (s) | peak RSS (MiB) | vs docver | findings / changes | command |"
@@ -89,7 +110,7 @@ pub fn markdown(r: &Results) -> String {
         for t in &run.tools {
             row(&mut s, t, docver);
         }
-        if let Some((read, diff)) = docver.and_then(|d| d.breakdown) {
+        if let Some((read, diff)) = library.and_then(|d| d.breakdown) {
             let _ = writeln!(
                 s,
                 "\ndocver inside the process (fastest run): reading both schemas {:.3} s, diff {:.3} s.",
@@ -111,7 +132,7 @@ pub fn markdown(r: &Results) -> String {
         );
         let _ = writeln!(
             s,
-            "| definitions | properties | changes | docver (s) | crate peer (s) | npm peer (s) | npm peak RSS (MiB) | npm verdict / failure |"
+            "| definitions | properties | changes | docver diff (s) | crate peer (s) | npm peer (s) | npm peak RSS (MiB) | npm verdict / failure |"
         );
         let _ = writeln!(s, "|---:|---:|---:|---:|---:|---:|---:|---|");
         for l in &ladder.rows {
@@ -141,6 +162,8 @@ pub fn markdown(r: &Results) -> String {
         }
     }
 
+    scale(&mut s, r);
+
     let _ = writeln!(
         s,
         "\nNotes:\n\n\
@@ -156,52 +179,118 @@ pub fn markdown(r: &Results) -> String {
     s
 }
 
-/// The headline: docver against the crate peer on the first pair, in the same run.
-fn headline(s: &mut String, run: &crate::bench::ShapeRun) {
-    let docver = run.tools.iter().find(|t| t.tool == "docver");
+/// The goals of issue 21 on one pair, as ratios in the same run.
+fn goals(s: &mut String, run: &ShapeRun) {
+    let find = |name: &str| {
+        run.tools
+            .iter()
+            .find(|t| t.tool == name)
+            .and_then(|t| Some((t, t.best.as_ref()?)))
+    };
+    let Some((d, db)) = find(BASELINE) else {
+        return;
+    };
+    let dsecs = db.wall.as_secs_f64().max(1e-9);
     let peer = run
         .tools
         .iter()
         .find(|t| t.tool == "json-schema-diff (crate)");
-    let (Some(d), Some(p)) = (docver, peer) else {
-        return;
-    };
-    let Some(db) = &d.best else {
-        return;
-    };
-    let dsecs = db.wall.as_secs_f64().max(1e-9);
-    let peer_text = match (&p.status, &p.best) {
-        (Status::Done, Some(pb)) => format!(
-            "the json-schema-diff crate {:.3} s and {:.1} MiB, so docver is **{:.1}x faster** \
-             and uses {:.2}x the crate's peak memory",
+    let speed = match peer.map(|p| (&p.status, &p.best)) {
+        Some((Status::Done, Some(pb))) => format!(
+            "the json-schema-diff crate {:.3} s, **{:.1}x docver's time**",
             pb.wall.as_secs_f64(),
-            p.peak_rss_kib as f64 / 1024.0,
-            pb.wall.as_secs_f64() / dsecs,
-            d.peak_rss_kib as f64 / p.peak_rss_kib.max(1) as f64
+            pb.wall.as_secs_f64() / dsecs
         ),
-        (Status::TimedOut(limit), _) => format!(
-            "the json-schema-diff crate timed out after {} s (> {:.0}x docver's time)",
+        Some((Status::TimedOut(limit), _)) => format!(
+            "the json-schema-diff crate timed out after {} s (**> {:.0}x docver's time**)",
             limit.as_secs(),
             limit.as_secs_f64() / dsecs
         ),
-        _ => format!("the json-schema-diff crate: {}", time_cell(p)),
+        Some(_) => format!(
+            "the json-schema-diff crate: {}",
+            peer.map_or_else(String::new, time_cell)
+        ),
+        None => "the json-schema-diff crate: not measured".into(),
     };
-    let inside = d.breakdown.map_or_else(String::new, |(read, diff)| {
+    let limit = find("serde_json::from_slice (limit)").map_or_else(
+        || "from_slice: not measured".into(),
+        |(_, pb)| {
+            format!(
+                "`serde_json::from_slice::<Value>` of both files {:.3} s, so docver takes \
+                 **{:.2}x the limit** (goal <= 3x)",
+                pb.wall.as_secs_f64(),
+                dsecs / pb.wall.as_secs_f64().max(1e-9)
+            )
+        },
+    );
+    let input = (run.pair.old_bytes + run.pair.new_bytes) as f64 / 1048576.0;
+    let rss = d.peak_rss_kib as f64 / 1024.0;
+    let floor = run.floor.peak_rss_kib as f64 / 1024.0;
+    let text = find("docver diff --format text").map_or_else(String::new, |(t, tb)| {
         format!(
-            " Inside docver's process: reading both schemas {:.3} s, diff {:.3} s.",
-            read.as_secs_f64(),
-            diff.as_secs_f64()
+            "; `--format text` {:.3} s ({:.2}x the JSON report's time), {}",
+            tb.wall.as_secs_f64(),
+            tb.wall.as_secs_f64() / dsecs,
+            t.count
         )
     });
     let _ = writeln!(
         s,
-        "\n**Headline (pair `{}`, same run, same machine):** docver {:.3} s (best of {}), peak RSS \
-         {:.1} MiB; {peer_text}.{inside}",
+        "\n**Goals on `{}` (same run):** `docver diff --format json` {:.3} s (best of {}); \
+         {speed} (goal >= 20x); {limit}. Peak RSS {rss:.1} MiB for {input:.1} MiB of input: \
+         **{:.2}x the input** above the {floor:.1} MiB a one-definition pair takes (goal <= 4x \
+         + a constant); JSON report: {}{text}.",
         run.shape.label(),
         db.wall.as_secs_f64(),
         d.runs,
-        d.peak_rss_kib as f64 / 1024.0,
+        (rss - floor).max(0.0) / input.max(1e-9),
+        d.count,
     );
+}
+
+/// The scale curve: `docver diff` and the parse limit over sizes, per shape.
+fn scale(s: &mut String, r: &Results) {
+    if r.scale.is_empty() {
+        return;
+    }
+    let _ = writeln!(
+        s,
+        "\n### Scale: `docver diff --format json` from {} to {} definitions\n\n\
+         Same generator and seed, one run each; changes in proportion ({} per {} definitions). \
+         Per MiB columns divide by the combined input.\n",
+        thousands(r.options.scale.iter().copied().min().unwrap_or(0)),
+        thousands(r.options.scale.iter().copied().max().unwrap_or(0)),
+        r.options.changes,
+        thousands(r.options.defs)
+    );
+    let _ = writeln!(
+        s,
+        "| shape | definitions | input (MiB) | docver (s) | ms per MiB | from_slice (s) | vs limit | peak RSS (MiB) | RSS / input | findings |"
+    );
+    let _ = writeln!(s, "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    for p in &r.scale {
+        let input = (p.pair.old_bytes + p.pair.new_bytes) as f64 / 1048576.0;
+        let secs = |t: &ToolResult| t.best.as_ref().map(|b| b.wall.as_secs_f64());
+        let (d, l) = (secs(&p.docver), secs(&p.parse));
+        let cell = |v: Option<f64>| v.map_or_else(|| "-".into(), |v| format!("{v:.3}"));
+        let rss = p.docver.peak_rss_kib as f64 / 1024.0;
+        let _ = writeln!(
+            s,
+            "| `{}` | {} | {input:.1} | {} | {} | {} | {} | {rss:.1} | {:.2}x | {} |",
+            p.shape.label(),
+            thousands(p.pair.defs),
+            match &p.docver.status {
+                Status::Done => cell(d),
+                _ => time_cell(&p.docver),
+            },
+            d.map_or_else(|| "-".into(), |d| format!("{:.1}", d * 1000.0 / input)),
+            cell(l),
+            d.zip(l)
+                .map_or_else(|| "-".into(), |(d, l)| format!("{:.2}x", d / l.max(1e-9))),
+            rss / input.max(1e-9),
+            p.docver.count,
+        );
+    }
 }
 
 fn row(s: &mut String, t: &ToolResult, docver: Option<&ToolResult>) {
@@ -247,7 +336,7 @@ fn ratio(t: &ToolResult, docver: Option<&ToolResult>) -> String {
     let Some(base) = docver.and_then(|d| d.best.as_ref()) else {
         return "-".into();
     };
-    if t.tool == "docver" {
+    if t.tool == BASELINE {
         return "1.0x (baseline)".into();
     }
     let base_secs = base.wall.as_secs_f64().max(1e-9);

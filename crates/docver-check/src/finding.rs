@@ -85,8 +85,9 @@ impl Location {
     /// starts on, so a label on a large object does not quote the whole object.
     pub fn label_span(&self, text: &str) -> Span {
         let start = self.key_span.map_or(self.span.start, |k| k.start);
+        // Only the span is searched: on a minified file the line is the rest of the file.
         let line_end = text
-            .get(self.span.start..)
+            .get(self.span.start..self.span.end)
             .and_then(|rest| rest.find('\n'))
             .map_or(self.span.end, |i| self.span.start + i);
         Span::new(

@@ -22,32 +22,88 @@ impl Span {
 }
 
 /// Maps byte offsets to 1-based line and column numbers (columns count characters).
+///
+/// Built once per text in one pass; a lookup is a binary search for the line and a count of
+/// at most [`CHARS_CHUNK`] bytes for the column, so a minified file on one line (megabytes
+/// long) costs no more per position than a pretty-printed one.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
     line_starts: Vec<usize>,
+    /// `chars_before_chunk[k]`: characters in `text[..k * CHARS_CHUNK]`.
+    chars_before_chunk: Vec<usize>,
+}
+
+/// Bytes between two checkpoints of [`LineIndex`]'s character count.
+const CHARS_CHUNK: usize = 4096;
+
+/// Characters in `bytes` (a slice of UTF-8 that may start or end inside a character): the
+/// bytes that do not continue a character.
+fn count_chars(bytes: &[u8]) -> usize {
+    bytes.iter().filter(|&&b| (b as i8) >= -0x40).count()
 }
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let line_starts = std::iter::once(0)
-            .chain(
-                text.bytes()
-                    .enumerate()
-                    .filter(|(_, b)| *b == b'\n')
-                    .map(|(i, _)| i + 1),
-            )
-            .collect();
-        Self { line_starts }
+        let bytes = text.as_bytes();
+        let mut line_starts = vec![0];
+        line_starts.extend(
+            bytes
+                .iter()
+                .enumerate()
+                .filter(|(_, b)| **b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
+        let mut chars_before_chunk = Vec::with_capacity(bytes.len() / CHARS_CHUNK + 1);
+        let mut chars = 0;
+        chars_before_chunk.push(0);
+        for chunk in bytes.chunks(CHARS_CHUNK) {
+            chars += count_chars(chunk);
+            chars_before_chunk.push(chars);
+        }
+        Self {
+            line_starts,
+            chars_before_chunk,
+        }
+    }
+
+    /// Characters in `text[..offset]` (`offset` on a character boundary).
+    fn chars_before(&self, text: &str, offset: usize) -> usize {
+        let chunk = offset / CHARS_CHUNK;
+        let from = chunk * CHARS_CHUNK;
+        self.chars_before_chunk[chunk] + count_chars(&text.as_bytes()[from..offset])
+    }
+
+    /// Characters in `text[from..to]` (both on character boundaries, `from <= to`).
+    pub fn chars_between(&self, text: &str, from: usize, to: usize) -> usize {
+        self.chars_before(text, to) - self.chars_before(text, from)
+    }
+
+    /// 0-based index of the line holding `offset`.
+    pub fn line_of(&self, offset: usize) -> usize {
+        self.line_starts.partition_point(|&s| s <= offset) - 1
+    }
+
+    /// The bytes of 0-based `line` of `text`, without its line break (`\n` or `\r\n`).
+    pub fn line_span(&self, text: &str, line: usize) -> Span {
+        let start = self.line_starts[line];
+        let mut end = self
+            .line_starts
+            .get(line + 1)
+            .map_or(text.len(), |next| next - 1);
+        if text.as_bytes()[start..end].ends_with(b"\r") {
+            end -= 1;
+        }
+        Span::new(start, end)
     }
 
     /// 1-based `(line, column)` of `offset` in `text` (the text this index was built from).
     pub fn line_col(&self, text: &str, offset: usize) -> (usize, usize) {
-        let offset = offset.min(text.len());
-        let line = self.line_starts.partition_point(|&s| s <= offset) - 1;
-        let start = self.line_starts[line];
-        let column = text
-            .get(start..offset)
-            .map_or(offset - start, |prefix| prefix.chars().count());
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let line = self.line_of(offset);
+        let column = self.chars_between(text, self.line_starts[line], offset);
         (line + 1, column + 1)
     }
 
@@ -94,5 +150,17 @@ mod tests {
         // Past the end of a line, or of the text.
         assert_eq!(index.offset(text, 1, 5), 1);
         assert_eq!(index.offset(text, 9, 0), text.len());
+    }
+
+    #[test]
+    fn columns_on_a_long_line_count_characters_across_checkpoints() {
+        // Several checkpoints long, with multi-byte characters on both sides of them.
+        let text = format!("x\n{}", "é€a".repeat(3 * CHARS_CHUNK));
+        let index = LineIndex::new(&text);
+        for (chars, (offset, _)) in text[2..].char_indices().enumerate().step_by(997) {
+            assert_eq!(index.line_col(&text, 2 + offset), (2, chars + 1));
+        }
+        assert_eq!(index.line_span(&text, 1), Span::new(2, text.len()));
+        assert_eq!(index.line_span(&text, 0), Span::new(0, 1));
     }
 }

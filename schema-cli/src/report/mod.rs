@@ -1,6 +1,7 @@
 //! Rendering diff results: rustc-style text, JSON, SARIF 2.1.0, GitHub workflow annotations,
 //! and a Markdown summary. Every renderer reads the same [`DiffOutput`].
 
+pub mod excerpt;
 pub mod github;
 pub mod json;
 pub mod junit;

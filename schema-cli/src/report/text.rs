@@ -2,11 +2,11 @@
 //! the verdict per direction, the document path, and the witness.
 
 use codespan_reporting::diagnostic::{Diagnostic, Label};
-use codespan_reporting::files::SimpleFiles;
 use codespan_reporting::term::{self, Config};
 use docver_check::{Direction, Finding};
 use termcolor::WriteColor;
 
+use super::excerpt::Excerpts;
 use super::{Comparison, DiffOutput, Severity, budget_warning_text, document_path, schema_pointer};
 use crate::input::SchemaFile;
 
@@ -24,12 +24,12 @@ pub fn render(output: &DiffOutput<'_>, out: &mut dyn WriteColor) -> std::io::Res
         }
     }
     for comparison in &output.comparisons {
-        let mut files = SimpleFiles::new();
-        let old_id = files.add(comparison.old.name.as_str(), comparison.old.text.as_str());
-        let new_id = files.add(comparison.new.name.as_str(), comparison.new.text.as_str());
         for finding in &comparison.report.findings {
-            let diagnostic = diagnostic(output, comparison, finding, (old_id, new_id));
-            term::emit_to_write_style(out, &config, &files, &diagnostic)
+            // Only the labelled lines, cut around the label where long: printing whole lines
+            // of a minified file would print the file once per finding.
+            let mut excerpts = Excerpts::default();
+            let diagnostic = diagnostic(output, comparison, finding, &mut excerpts);
+            term::emit_to_write_style(out, &config, &excerpts, &diagnostic)
                 .map_err(std::io::Error::other)?;
         }
         budget_warnings(comparison, out)?;
@@ -38,11 +38,11 @@ pub fn render(output: &DiffOutput<'_>, out: &mut dyn WriteColor) -> std::io::Res
     Ok(())
 }
 
-fn diagnostic(
+fn diagnostic<'a>(
     output: &DiffOutput<'_>,
-    comparison: &Comparison<'_>,
+    comparison: &Comparison<'a>,
     finding: &Finding,
-    (old_id, new_id): (usize, usize),
+    excerpts: &mut Excerpts<'a>,
 ) -> Diagnostic<usize> {
     let severity = output.severity(finding);
     let verdicts = format!(
@@ -53,10 +53,12 @@ fn diagnostic(
     let mut labels = Vec::new();
     if let Some(new) = &finding.new {
         let span = new.label_span(&comparison.new.text);
-        labels.push(Label::primary(new_id, span.range()).with_message(verdicts.clone()));
+        let (new_id, span) = excerpts.add(comparison.new, span);
+        labels.push(Label::primary(new_id, span).with_message(verdicts.clone()));
     }
     if let Some(old) = &finding.old {
-        let span = old.label_span(&comparison.old.text).range();
+        let span = old.label_span(&comparison.old.text);
+        let (old_id, span) = excerpts.add(comparison.old, span);
         let label = if finding.new.is_some() {
             Label::secondary(old_id, span).with_message("before")
         } else {

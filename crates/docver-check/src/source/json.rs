@@ -5,35 +5,39 @@
 //! grow without bound only up to [`MAX_DEPTH`]; deeper input is a located error, never a stack
 //! overflow.
 
+use std::borrow::Cow;
+
 use crate::span::Span;
 
 /// Nesting deeper than this is refused. Real schemas nest a few dozen levels; a limit keeps a
 /// hostile 10,000-deep file from exhausting the stack.
 pub const MAX_DEPTH: usize = 256;
 
-/// A JSON value with the byte span it was read from.
+/// A JSON value with the byte span it was read from. Strings without escapes borrow from the
+/// text: a schema is mostly keys and short strings, and copying each would cost more than
+/// reading it.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Json {
+pub struct Json<'t> {
     pub span: Span,
-    pub value: JsonValue,
+    pub value: JsonValue<'t>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum JsonValue {
+pub enum JsonValue<'t> {
     Null,
     Bool(bool),
     Number(serde_json::Number),
-    String(String),
-    Array(Vec<Json>),
-    Object(Vec<Member>),
+    String(Cow<'t, str>),
+    Array(Vec<Json<'t>>),
+    Object(Vec<Member<'t>>),
 }
 
 /// One `"key": value` pair of an object, in source order.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Member {
-    pub key: String,
+pub struct Member<'t> {
+    pub key: Cow<'t, str>,
     pub key_span: Span,
-    pub value: Json,
+    pub value: Json<'t>,
 }
 
 /// Why a text is not JSON, and where.
@@ -43,8 +47,8 @@ pub struct SyntaxError {
     pub span: Span,
 }
 
-impl Json {
-    pub fn as_object(&self) -> Option<&[Member]> {
+impl<'t> Json<'t> {
+    pub fn as_object(&self) -> Option<&[Member<'t>]> {
         match &self.value {
             JsonValue::Object(members) => Some(members),
             _ => None,
@@ -77,12 +81,12 @@ impl Json {
             JsonValue::Null => Value::Null,
             JsonValue::Bool(b) => Value::Bool(*b),
             JsonValue::Number(n) => Value::Number(n.clone()),
-            JsonValue::String(s) => Value::String(s.clone()),
+            JsonValue::String(s) => Value::String(s.as_ref().to_owned()),
             JsonValue::Array(items) => Value::Array(items.iter().map(Json::to_value).collect()),
             JsonValue::Object(members) => Value::Object(
                 members
                     .iter()
-                    .map(|m| (m.key.clone(), m.value.to_value()))
+                    .map(|m| (m.key.as_ref().to_owned(), m.value.to_value()))
                     .collect(),
             ),
         }
@@ -91,7 +95,7 @@ impl Json {
 
 /// Parses one JSON text (RFC 8259; a leading BOM is allowed). Duplicate keys are an error:
 /// which one a reader keeps differs between implementations, so a schema must not rely on it.
-pub fn parse(text: &str) -> Result<Json, SyntaxError> {
+pub fn parse(text: &str) -> Result<Json<'_>, SyntaxError> {
     let mut parser = Parser {
         bytes: text.as_bytes(),
         text,
@@ -115,7 +119,7 @@ struct Parser<'a> {
     pos: usize,
 }
 
-impl Parser<'_> {
+impl<'t> Parser<'t> {
     fn error_here(&self, message: impl Into<String>) -> SyntaxError {
         // One character, not one byte: a span ending inside a character cannot be sliced.
         let end = self
@@ -139,7 +143,11 @@ impl Parser<'_> {
         }
     }
 
-    fn expect_literal(&mut self, literal: &str, value: JsonValue) -> Result<Json, SyntaxError> {
+    fn expect_literal(
+        &mut self,
+        literal: &str,
+        value: JsonValue<'t>,
+    ) -> Result<Json<'t>, SyntaxError> {
         let start = self.pos;
         if self.bytes[self.pos..].starts_with(literal.as_bytes()) {
             self.pos += literal.len();
@@ -152,7 +160,7 @@ impl Parser<'_> {
         }
     }
 
-    fn value(&mut self, depth: usize) -> Result<Json, SyntaxError> {
+    fn value(&mut self, depth: usize) -> Result<Json<'t>, SyntaxError> {
         match self.peek() {
             None => Err(self.error_here("unexpected end of input, expected a value")),
             Some(b'{') => self.object(depth),
@@ -186,12 +194,11 @@ impl Parser<'_> {
         }
     }
 
-    fn object(&mut self, depth: usize) -> Result<Json, SyntaxError> {
+    fn object(&mut self, depth: usize) -> Result<Json<'t>, SyntaxError> {
         let depth = self.enter(depth)?;
         let start = self.pos;
         self.pos += 1;
-        let mut members: Vec<Member> = Vec::new();
-        let mut seen = std::collections::HashSet::new();
+        let mut members: Vec<Member<'t>> = Vec::new();
         self.skip_whitespace();
         if self.peek() == Some(b'}') {
             self.pos += 1;
@@ -208,12 +215,6 @@ impl Parser<'_> {
             let key_start = self.pos;
             let key = self.string()?;
             let key_span = Span::new(key_start, self.pos);
-            if !seen.insert(key.clone()) {
-                return Err(SyntaxError {
-                    message: format!("duplicate key `{key}`"),
-                    span: key_span,
-                });
-            }
             self.skip_whitespace();
             if self.peek() != Some(b':') {
                 return Err(self.error_here("expected `:` after the key"));
@@ -231,6 +232,7 @@ impl Parser<'_> {
                 Some(b',') => self.pos += 1,
                 Some(b'}') => {
                     self.pos += 1;
+                    check_duplicate_keys(&members)?;
                     return Ok(Json {
                         span: Span::new(start, self.pos),
                         value: JsonValue::Object(members),
@@ -241,7 +243,7 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, depth: usize) -> Result<Json, SyntaxError> {
+    fn array(&mut self, depth: usize) -> Result<Json<'t>, SyntaxError> {
         let depth = self.enter(depth)?;
         let start = self.pos;
         self.pos += 1;
@@ -272,7 +274,7 @@ impl Parser<'_> {
         }
     }
 
-    fn number(&mut self) -> Result<Json, SyntaxError> {
+    fn number(&mut self) -> Result<Json<'t>, SyntaxError> {
         let start = self.pos;
         if self.peek() == Some(b'-') {
             self.pos += 1;
@@ -322,8 +324,26 @@ impl Parser<'_> {
         })
     }
 
-    fn string(&mut self) -> Result<String, SyntaxError> {
+    /// A string after its opening quote: borrowed from the text unless it has escapes.
+    fn string(&mut self) -> Result<Cow<'t, str>, SyntaxError> {
         self.pos += 1; // opening quote
+        let start = self.pos;
+        while let Some(b) = self.peek() {
+            if b == b'"' || b == b'\\' || b < 0x20 {
+                break;
+            }
+            self.pos += 1;
+        }
+        if self.peek() == Some(b'"') {
+            self.pos += 1;
+            return Ok(Cow::Borrowed(&self.text[start..self.pos - 1]));
+        }
+        self.pos = start;
+        self.escaped_string().map(Cow::Owned)
+    }
+
+    /// The rest of a string that has an escape (or is unterminated), decoded.
+    fn escaped_string(&mut self) -> Result<String, SyntaxError> {
         let mut out = String::new();
         loop {
             let run_start = self.pos;
@@ -396,6 +416,36 @@ impl Parser<'_> {
     }
 }
 
+/// Duplicate keys are an error at the second one. Small objects (nearly all of a schema) are
+/// scanned pairwise; larger ones sorted, so a hostile object with many keys stays fast.
+fn check_duplicate_keys(members: &[Member<'_>]) -> Result<(), SyntaxError> {
+    const SCAN: usize = 16;
+    let duplicate = |m: &Member<'_>| SyntaxError {
+        message: format!("duplicate key `{}`", m.key),
+        span: m.key_span,
+    };
+    if members.len() <= SCAN {
+        for (i, m) in members.iter().enumerate() {
+            if members[..i].iter().any(|earlier| earlier.key == m.key) {
+                return Err(duplicate(m));
+            }
+        }
+        return Ok(());
+    }
+    let mut order: Vec<usize> = (0..members.len()).collect();
+    // Stable: among equal keys the first in the text comes first.
+    order.sort_by(|&a, &b| members[a].key.cmp(&members[b].key));
+    let second = order
+        .windows(2)
+        .filter(|w| members[w[0]].key == members[w[1]].key)
+        .map(|w| w[1])
+        .min();
+    match second {
+        Some(i) => Err(duplicate(&members[i])),
+        None => Ok(()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,6 +481,14 @@ mod tests {
         assert_eq!(err.span.start, 8);
         let err = parse("{\"a\": 1, \"a\": 2}").unwrap_err();
         assert_eq!(err.message, "duplicate key `a`");
+        // In a large object too, at the first key that repeats an earlier one.
+        let mut keys: Vec<String> = (0..40).map(|i| format!("\"k{i}\": {i}")).collect();
+        keys.push("\"k7\": 0".into());
+        keys.push("\"k3\": 0".into());
+        let text = format!("{{{}}}", keys.join(", "));
+        let err = parse(&text).unwrap_err();
+        assert_eq!(err.message, "duplicate key `k7`");
+        assert_eq!(err.span.start, text.rfind("\"k7\"").unwrap());
         assert!(parse("[1] x").is_err());
         assert!(parse("\"\\ud800\"").is_err());
         assert!(parse("1e999").is_err());

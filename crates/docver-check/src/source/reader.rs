@@ -60,7 +60,7 @@ pub fn read_schema(name: &str, text: &str) -> Result<Schema, LoadError> {
                 .any(|m| is_keyword(&m.key) && !annotation_only(&m.key));
             let unknown = members
                 .iter()
-                .any(|m| !is_keyword(&m.key) && !ANNOTATIONS.contains(&m.key.as_str()));
+                .any(|m| !is_keyword(&m.key) && !ANNOTATIONS.contains(&m.key.as_ref()));
             if unknown && !asserts {
                 return Err(error(
                     "not a JSON Schema: the top-level object has no schema keyword".into(),
@@ -145,7 +145,7 @@ type ReadError = (String, Span);
 pub const MAX_SCHEMA_DEPTH: usize = 64;
 
 /// A `oneOf` or `anyOf` as read: its keyword, its branches and its JSON.
-type Union<'j> = (&'static str, Vec<NodeId>, &'j Json);
+type Union<'j> = (&'static str, Vec<NodeId>, &'j Json<'j>);
 
 struct Reader {
     nodes: Vec<Node>,
@@ -172,7 +172,7 @@ impl Reader {
     fn ignore(&mut self, node: &mut Node, at: &str, member: &Member, message: String) {
         self.warn(at, member.key_span, message);
         node.unsupported
-            .push((member.key.clone(), member.value.to_value()));
+            .push((member.key.to_string(), member.value.to_value()));
     }
 
     /// Reserves the node's place in the arena (children get later ids); `read` fills it in.
@@ -292,8 +292,9 @@ impl Reader {
         reference: &mut Option<(String, Span)>,
     ) -> Result<(), ReadError> {
         let value = &member.value;
-        let key = member.key.as_str();
-        let at = pointer::push(pointer, key);
+        let key = member.key.as_ref();
+        // Most keywords never need their own pointer: built only where used.
+        let at = || pointer::push(pointer, key);
         let invalid = |what: &str| (format!("`{key}` must be {what}"), value.span);
         match key {
             "title" => node.title = Some(value.as_str().ok_or_else(|| invalid("a string"))?.into()),
@@ -303,6 +304,7 @@ impl Reader {
             "default" => node.default = Some(value.to_value()),
             "$defs" | "definitions" => {
                 let defs = value.as_object().ok_or_else(|| invalid("an object"))?;
+                let at = at();
                 for def in defs {
                     self.read(&def.value, pointer::push(&at, &def.key), Some(def.key_span))?;
                 }
@@ -354,7 +356,7 @@ impl Reader {
                 let pattern = value.as_str().ok_or_else(|| invalid("a string"))?;
                 if crate::check::pattern::ecma_regex(pattern).is_none() {
                     self.warn(
-                        &at,
+                        &at(),
                         value.span,
                         "pattern uses a construct this tool does not evaluate as ECMA-262 does \
                          (lookaround, a backreference, a flag group, `\\b`, `\\s`, `\\p`, a nested \
@@ -378,7 +380,7 @@ impl Reader {
                 if let JsonValue::Bool(_) = value.value {
                     self.ignore(
                         node,
-                        &at,
+                        &at(),
                         member,
                         format!("boolean `{key}` (draft-04) is not supported; it is ignored"),
                     );
@@ -400,12 +402,12 @@ impl Reader {
             "items" => match &value.value {
                 JsonValue::Array(_) => self.ignore(
                     node,
-                    &at,
+                    &at(),
                     member,
                     "tuple `items` (an array of schemas) is not supported; items are not compared"
                         .into(),
                 ),
-                _ => node.array.items = Some(self.read(value, at, Some(member.key_span))?),
+                _ => node.array.items = Some(self.read(value, at(), Some(member.key_span))?),
             },
             "minItems" => {
                 node.array.min_items =
@@ -421,13 +423,14 @@ impl Reader {
             },
             "properties" => {
                 let properties = value.as_object().ok_or_else(|| invalid("an object"))?;
+                let at = at();
                 for property in properties {
                     let id = self.read(
                         &property.value,
                         pointer::push(&at, &property.key),
                         Some(property.key_span),
                     )?;
-                    node.object.properties.insert(property.key.clone(), id);
+                    node.object.properties.insert(property.key.to_string(), id);
                 }
             }
             "required" => match &value.value {
@@ -448,7 +451,7 @@ impl Reader {
                 node.object.additional = match value.value {
                     JsonValue::Bool(true) => Additional::Open,
                     JsonValue::Bool(false) => Additional::Closed,
-                    _ => Additional::Schema(self.read(value, at, Some(member.key_span))?),
+                    _ => Additional::Schema(self.read(value, at(), Some(member.key_span))?),
                 }
             }
             "minProperties" => {
@@ -464,6 +467,7 @@ impl Reader {
                     return Err(invalid("an array of schemas"));
                 };
                 let mut branches = Vec::with_capacity(items.len());
+                let at = at();
                 for (i, item) in items.iter().enumerate() {
                     branches.push(self.read(item, pointer::push(&at, &i.to_string()), None)?);
                 }
@@ -479,6 +483,7 @@ impl Reader {
                     return Err(invalid("an array of schemas"));
                 };
                 let mut branches = Vec::with_capacity(items.len());
+                let at = at();
                 for (i, item) in items.iter().enumerate() {
                     branches.push(self.read(item, pointer::push(&at, &i.to_string()), None)?);
                 }
@@ -502,7 +507,7 @@ impl Reader {
             // Below the root, `$id` sets the base that `$ref`s under it resolve against.
             "$id" if !pointer.is_empty() => self.ignore(
                 node,
-                &at,
+                &at(),
                 member,
                 "an embedded `$id` is not supported; `$ref`s below it are resolved against the \
                  file"
@@ -517,9 +522,9 @@ impl Reader {
                 // A vendor extension (`x-rust-type`) is ignored by validators, so a change to
                 // it changes no document's validity; any other keyword may.
                 if key.starts_with("x-") {
-                    self.warn(&at, member.key_span, message);
+                    self.warn(&at(), member.key_span, message);
                 } else {
-                    self.ignore(node, &at, member, message);
+                    self.ignore(node, &at(), member, message);
                 }
             }
         }
