@@ -60,9 +60,29 @@ pub mod __private {
     // with the wrong signature is a type error pointing at the user's path. They stay defined
     // here: that error's note shows this file (schema-derive's `migration_wrong_signature` UI test).
 
+    /// What a migration function that is not `fallible` returns: its target type. The trait
+    /// exists for its message, since a `Result` here means the attribute lacks `fallible`.
+    #[diagnostic::on_unimplemented(
+        message = "the migration function returns `{Self}` where `{T}` is expected",
+        label = "returns `{Self}`",
+        note = "a function returning a `Result` is declared `fallible`: `#[docver(upgrade = f, fallible)]` on a field, `step(to = N, upgrade = f, downgrade = g, fallible)` for a whole step"
+    )]
+    pub trait MigrationOutput<T> {
+        /// The value itself.
+        fn into_target(self) -> T;
+    }
+
+    impl<T> MigrationOutput<T> for T {
+        #[inline]
+        fn into_target(self) -> T {
+            self
+        }
+    }
+
     /// A field computed from the whole previous (or next) version.
-    pub fn field<S, T>(f: fn(&S) -> T, from: &S) -> T {
-        f(from)
+    #[inline]
+    pub fn field<S, T, R: MigrationOutput<T>>(f: fn(&S) -> R, from: &S) -> T {
+        f(from).into_target()
     }
 
     /// A fallible field migration; the error's `Display` becomes the migration error.
@@ -74,12 +94,13 @@ pub mod __private {
     }
 
     /// A whole step, with the companion documents.
-    pub fn step<S, T>(
-        f: fn(S, &mut Parts) -> T,
+    #[inline]
+    pub fn step<S, T, R: MigrationOutput<T>>(
+        f: fn(S, &mut Parts) -> R,
         from: S,
         parts: &mut Parts,
     ) -> Result<T, MigrationError> {
-        Ok(f(from, parts))
+        Ok(f(from, parts).into_target())
     }
 
     /// A fallible whole step; the error's `Display` becomes the migration error.
