@@ -53,6 +53,28 @@ pub enum Loss {
     },
 }
 
+impl std::fmt::Display for Loss {
+    /// `lossless`, or `lossy at /a, /b` (the whole document when a step does not say where).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Loss::Lossless => f.write_str("lossless"),
+            Loss::Lossy { paths } => {
+                let paths: Vec<&str> = paths
+                    .iter()
+                    .map(|p| {
+                        if p.is_empty() {
+                            "the whole document"
+                        } else {
+                            p.as_str()
+                        }
+                    })
+                    .collect();
+                write!(f, "lossy at {}", paths.join(", "))
+            }
+        }
+    }
+}
+
 impl Loss {
     /// Whether nothing was lost.
     pub fn is_lossless(&self) -> bool {
@@ -72,6 +94,16 @@ impl Loss {
             }
         }
     }
+}
+
+/// A typed document migrated to a target version, and what the way there lost: what the
+/// generated `migrate` returns (`AnyTodo::migrate`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AtVersion<T> {
+    /// The document at the target version.
+    pub doc: T,
+    /// What the migration could not keep (only downgrades lose anything).
+    pub loss: Loss,
 }
 
 /// The result of migrating a [`DocumentSet`] to a target version.

@@ -21,7 +21,7 @@ pub mod pointer;
 /// Derives a versioned document family from one annotated struct (see `docver_attr`).
 pub use docver_derive::versioned;
 pub use error::DocError;
-pub use family::{DocumentSet, Family, Loss, Migrated};
+pub use family::{AtVersion, DocumentSet, Family, Loss, Migrated};
 
 pub use document::{
     Contract, MigrationError, Part, PartDocs, Parts, Tagged, UnknownFields, Versioned, VersionedId,
@@ -46,7 +46,9 @@ pub mod __private {
         FieldSlots, fill_slot, read_fields, refuse_other_tag, required_slot,
     };
     pub use crate::document::merge::write_back;
-    pub use crate::document::migrate::{any_migrate, family_migrate, family_version_of, read_as};
+    pub use crate::document::migrate::{
+        any_migrate, family_migrate, family_version_of, migrate_at, read_as, without_companions,
+    };
     pub use crate::document::nested::{
         Kept, fill_slot_keeping, has_nested, write_unknown_outside, write_with_nested,
     };

@@ -81,7 +81,7 @@ fn story() -> Result<(), docver::DocError> {
     let old = json!({"_id": "7f3c", "title": "buy milk", "status": true});
     show("stored v1 document (untagged)", &old);
     let mut parts = Parts::new(Some("7f3c".into()));
-    let latest: TodoV4 = AnyTodo::from_document(&old)?.into_latest(&mut parts)?;
+    let latest: TodoV4 = AnyTodo::from_document(&old)?.into_latest_with(&mut parts)?;
     show("upgraded to v4", &latest.to_document());
     for part in parts.docs.values() {
         show("  with its status document", part);
