@@ -148,6 +148,25 @@ pub trait Family: Send + Sync {
         None
     }
 
+    /// The lens of the step into `version`, in its JSON form, when that step is declared as a
+    /// lens (`step(to = N, lens(...))`); exported at the root of the version's schema.
+    fn lens(&self, version: u32) -> Option<Value> {
+        let _ = version;
+        None
+    }
+
+    /// Every version's schema files: `v{N}.json` (the reader contract, with the incoming
+    /// step's lens), and `v{N}.writer.json` where the writer contract differs.
+    fn schema_files(&self) -> Vec<crate::export::SchemaFile> {
+        crate::export::schema_files(self)
+    }
+
+    /// Writes [`Self::schema_files`] into `dir` (created if missing); returns the paths
+    /// written. What `docver diff`, `generate adapters` and `generate couchdb-validation` read.
+    fn write_schemas(&self, dir: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+        crate::export::write_schemas(self, dir)
+    }
+
     /// Reads `docs` at whatever version they are tagged with and migrates them (up or down,
     /// step by step) to `target`. Unknown fields survive; the result's `loss` says what a
     /// downgrade could not keep.

@@ -6,6 +6,7 @@
 //!
 //! - [`document`]: versioned documents (tags, unknown fields, companion parts, ids);
 //! - [`family`] and [`error`]: versioned document families as migration strategies see them;
+//! - [`export`]: a family's JSON Schema files (`Family::write_schemas`);
 //! - [`lens`]: the lens interpreter, the reference semantics of declared migration steps;
 //! - [`pointer`](mod@pointer): JSON pointers and `$ref` fragments, the one place they are escaped.
 
@@ -13,6 +14,7 @@
 
 pub mod document;
 pub mod error;
+pub mod export;
 pub mod family;
 pub mod lens;
 mod lens_glue;
