@@ -87,11 +87,10 @@ fn read_alike(text: &str) -> Result<Outcome, TestCaseError> {
         outcome!(serde_json::from_str::<FlatNoteV1>(text)),
     ];
     // A one-version family: `into_latest` is the identity and cannot fail.
-    let parts = &mut docver::Parts::default();
     let tagged = [
-        outcome!(AnySlotNote::from_json(text).map(|a| a.into_latest(parts).unwrap())),
-        outcome!(AnyFieldsNote::from_json(text).map(|a| a.into_latest(parts).unwrap())),
-        outcome!(AnyFlatNote::from_json(text).map(|a| a.into_latest(parts).unwrap())),
+        outcome!(AnySlotNote::from_json(text).map(|a| a.into_latest().unwrap())),
+        outcome!(AnyFieldsNote::from_json(text).map(|a| a.into_latest().unwrap())),
+        outcome!(AnyFlatNote::from_json(text).map(|a| a.into_latest().unwrap())),
     ];
     for [slots, fields, flat] in [&plain, &tagged] {
         prop_assert_eq!(slots, fields, "{}", text);

@@ -42,6 +42,10 @@ pub struct Step {
     pub parts: Vec<LitStr>,
     /// The step as lens operations (instead of `upgrade`/`downgrade` functions).
     pub lens: Vec<WrittenOp>,
+    /// Whether `lens(...)` had an error of its own (an unknown operation, a misspelt
+    /// argument): the operations read are then not the whole lens, and checking the fields
+    /// against them would only report what the error already explains.
+    pub lens_incomplete: bool,
     pub span: Span,
 }
 
@@ -145,6 +149,17 @@ impl FamilyDecl {
                 "`#[versioned]` needs `versions = 1..=N` (or a list)",
             );
         }
+        if !item.generics.params.is_empty() {
+            let params = &item.generics.params;
+            cx.error_spanned_by(
+                &item.generics,
+                format!(
+                    "a `#[versioned]` family cannot have generic parameters yet (`<{}>`): each version is its own \
+                     struct with one schema; write the family over the concrete types its documents hold",
+                    quote::ToTokens::to_token_stream(params).to_string().replace(" :", ":")
+                ),
+            );
+        }
         let syn::Fields::Named(named) = &item.fields else {
             cx.error_spanned_by(
                 &item.ident,
@@ -182,7 +197,8 @@ impl FamilyDecl {
                     }),
             })
             .collect();
-        let schema = schema?;
+        // Missing, it is reported above; the rest of the family is still checked.
+        let schema = schema.unwrap_or_else(|| LitStr::new("", item.ident.span()));
         if versions.is_empty() {
             return None;
         }
@@ -267,6 +283,19 @@ impl FamilyDecl {
     }
 }
 
+/// The error for `#[versioned]` on an enum: a family is a struct whose fields have version
+/// ranges; an enum is versioned as the type of a family's field (its serde tagging is read).
+pub fn enum_family_error(item: &syn::ItemEnum) -> syn::Error {
+    let (enum_token, ident) = (&item.enum_token, &item.ident);
+    syn::Error::new_spanned(
+        quote::quote!(#enum_token #ident),
+        format!(
+            "`#[versioned]` takes a struct with named fields, not an enum: enum families are not supported yet; \
+             version a struct holding the enum (`shape: {ident}`), whose serde tagging the schemas and `check` follow"
+        ),
+    )
+}
+
 /// A second `step(to = N, ...)` for the same `N` is an error (the first would be used and the
 /// second silently ignored).
 fn report_duplicate_steps(cx: &Ctxt, steps: &[Step]) {
@@ -298,6 +327,7 @@ fn parse_step(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<S
         lossless: false,
         parts: Vec::new(),
         lens: Vec::new(),
+        lens_incomplete: false,
         span: meta
             .path
             .get_ident()
@@ -319,7 +349,11 @@ fn parse_step(cx: &Ctxt, meta: &syn::meta::ParseNestedMeta<'_>) -> syn::Result<S
             "downgrade" => step.downgrade = Some(attr::parse_path(&inner)?),
             "fallible" => step.fallible = true,
             "lossless" => step.lossless = true,
-            "lens" => step.lens = lens_syntax::parse_lens(cx, &inner, false)?,
+            "lens" => {
+                let before = cx.error_count();
+                step.lens = lens_syntax::parse_lens(cx, &inner, false)?;
+                step.lens_incomplete = cx.error_count() > before;
+            }
             "parts" => {
                 let array: syn::ExprArray = inner.value()?.parse()?;
                 for e in array.elems {

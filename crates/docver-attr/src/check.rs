@@ -16,7 +16,11 @@ pub fn check(cx: &Ctxt, family: &FamilyDecl) -> Vec<(u32, Lensed)> {
     for (previous, next) in family.steps_between() {
         if family.function_step_to(next).is_none() {
             let lensed = check_lens(cx, family, previous, next);
-            check_glue(cx, family, previous, next, &lensed);
+            // With an operation that did not parse, the fields the lens leaves unaccounted for
+            // are that operation's, already reported.
+            if !family.step_to(next).is_some_and(|s| s.lens_incomplete) {
+                check_glue(cx, family, previous, next, &lensed);
+            }
             lensed_steps.push((next, lensed));
         }
     }
@@ -229,14 +233,19 @@ fn check_ranges(cx: &Ctxt, family: &FamilyDecl) {
     // A name may appear several times, but only once per version.
     for (i, field) in family.fields.iter().enumerate() {
         for other in &family.fields[..i] {
-            if other.ident == field.ident
-                && declared
-                    .iter()
-                    .any(|v| field.exists_in(*v) && other.exists_in(*v))
-            {
+            let shared: Vec<String> = declared
+                .iter()
+                .filter(|v| field.exists_in(**v) && other.exists_in(**v))
+                .map(|v| format!("v{v}"))
+                .collect();
+            if other.ident == field.ident && !shared.is_empty() {
                 cx.error_spanned_by(
                     &field.ident,
-                    format!("field `{}` is declared more than once for the same version; give the declarations disjoint `since`/`until` ranges", field.ident),
+                    format!(
+                        "field `{}` is declared twice for {}: give the declarations disjoint `since`/`until` ranges (`until` is exclusive)",
+                        field.ident,
+                        shared.join(", ")
+                    ),
                 );
             }
         }
@@ -276,7 +285,8 @@ fn check_steps(cx: &Ctxt, family: &FamilyDecl) {
                 ),
             );
         }
-        if !step.lens.is_empty() {
+        // A lens with an error of its own is reported there; it is still a lens.
+        if !step.lens.is_empty() || step.lens_incomplete {
             if step.has_functions() {
                 cx.error_at(
                     step.span,

@@ -32,6 +32,12 @@ impl Ctxt {
         self.errors.borrow_mut().push(error);
     }
 
+    /// How many errors are recorded so far: a parser compares it before and after a part to
+    /// learn whether that part was read whole.
+    pub fn error_count(&self) -> usize {
+        self.errors.borrow().len()
+    }
+
     pub fn finish(self) -> Vec<syn::Error> {
         self.errors.into_inner()
     }

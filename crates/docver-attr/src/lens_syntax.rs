@@ -276,6 +276,24 @@ fn parse_op(cx: &Ctxt, op: &ParseNestedMeta<'_>, nested: bool) -> syn::Result<Op
         return Ok(None);
     };
     let mut args = OpArgs::parse(cx, op)?;
+    // A misspelt argument is reported on itself, not as the operation missing the one meant.
+    let known = named_arguments(kind);
+    let mut misspelt = false;
+    for (key, _) in &args.named {
+        let key_text = key.to_string();
+        if !known.contains(&key_text.as_str()) {
+            misspelt = true;
+            let message = if known.is_empty() {
+                format!("`{name}(...)` takes no `{key_text} = ...` argument")
+            } else {
+                attr::unknown_key(&key_text, known, &format!("`{name}` argument"))
+            };
+            cx.error_spanned_by(key, message);
+        }
+    }
+    if misspelt {
+        return Ok(None);
+    }
     let first = |what: &str| -> Option<Ident> {
         let found = args.positional.first().cloned();
         if found.is_none() {
@@ -387,6 +405,16 @@ fn parse_op(cx: &Ctxt, op: &ParseNestedMeta<'_>, nested: bool) -> syn::Result<Op
         up_table,
         down_table,
     }))
+}
+
+/// The `key = value` arguments an operation takes (`convert`'s `up`/`down` tables aside).
+fn named_arguments(kind: OpKind) -> &'static [&'static str] {
+    match kind {
+        OpKind::Add | OpKind::Remove | OpKind::Wrap | OpKind::Head => &["default"],
+        OpKind::Rename => &["from", "to"],
+        OpKind::Hoist | OpKind::Plunge => &["host", "name"],
+        OpKind::In | OpKind::Map | OpKind::Convert => &[],
+    }
 }
 
 fn parse_table(cx: &Ctxt, arg: &ParseNestedMeta<'_>) -> syn::Result<Table> {

@@ -122,6 +122,14 @@ pub fn scan_file(file: &SourceFile) -> Result<Scanned, FamilyError> {
                 }
             }
             syn::Item::Enum(e) => {
+                // The derive refuses it; skipped silently, its versions would go unchecked.
+                if e.attrs.iter().any(is_versioned) {
+                    let error = docver_attr::ast::enum_family_error(e);
+                    errors.push(FamilyError {
+                        span: file.span(error.span()),
+                        message: error.to_string(),
+                    });
+                }
                 items.insert(e.ident.to_string(), item.clone());
             }
             syn::Item::Type(t) => {

@@ -53,6 +53,28 @@ pub enum Loss {
     },
 }
 
+impl std::fmt::Display for Loss {
+    /// `lossless`, or `lossy at /a, /b` (the whole document when a step does not say where).
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Loss::Lossless => f.write_str("lossless"),
+            Loss::Lossy { paths } => {
+                let paths: Vec<&str> = paths
+                    .iter()
+                    .map(|p| {
+                        if p.is_empty() {
+                            "the whole document"
+                        } else {
+                            p.as_str()
+                        }
+                    })
+                    .collect();
+                write!(f, "lossy at {}", paths.join(", "))
+            }
+        }
+    }
+}
+
 impl Loss {
     /// Whether nothing was lost.
     pub fn is_lossless(&self) -> bool {
@@ -72,6 +94,16 @@ impl Loss {
             }
         }
     }
+}
+
+/// A typed document migrated to a target version, and what the way there lost: what the
+/// generated `migrate` returns (`AnyTodo::migrate`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AtVersion<T> {
+    /// The document at the target version.
+    pub doc: T,
+    /// What the migration could not keep (only downgrades lose anything).
+    pub loss: Loss,
 }
 
 /// The result of migrating a [`DocumentSet`] to a target version.
@@ -114,6 +146,25 @@ pub trait Family: Send + Sync {
     fn json_schema(&self, version: u32, contract: crate::document::Contract) -> Option<Value> {
         let _ = (version, contract);
         None
+    }
+
+    /// The lens of the step into `version`, in its JSON form, when that step is declared as a
+    /// lens (`step(to = N, lens(...))`); exported at the root of the version's schema.
+    fn lens(&self, version: u32) -> Option<Value> {
+        let _ = version;
+        None
+    }
+
+    /// Every version's schema files: `v{N}.json` (the reader contract, with the incoming
+    /// step's lens), and `v{N}.writer.json` where the writer contract differs.
+    fn schema_files(&self) -> Vec<crate::export::SchemaFile> {
+        crate::export::schema_files(self)
+    }
+
+    /// Writes [`Self::schema_files`] into `dir` (created if missing); returns the paths
+    /// written. What `docver diff`, `generate adapters` and `generate couchdb-validation` read.
+    fn write_schemas(&self, dir: &std::path::Path) -> std::io::Result<Vec<std::path::PathBuf>> {
+        crate::export::write_schemas(self, dir)
     }
 
     /// Reads `docs` at whatever version they are tagged with and migrates them (up or down,

@@ -6,6 +6,7 @@
 //!
 //! - [`document`]: versioned documents (tags, unknown fields, companion parts, ids);
 //! - [`family`] and [`error`]: versioned document families as migration strategies see them;
+//! - [`export`]: a family's JSON Schema files (`Family::write_schemas`);
 //! - [`lens`]: the lens interpreter, the reference semantics of declared migration steps;
 //! - [`pointer`](mod@pointer): JSON pointers and `$ref` fragments, the one place they are escaped.
 
@@ -13,6 +14,7 @@
 
 pub mod document;
 pub mod error;
+pub mod export;
 pub mod family;
 pub mod lens;
 mod lens_glue;
@@ -21,7 +23,7 @@ pub mod pointer;
 /// Derives a versioned document family from one annotated struct (see `docver_attr`).
 pub use docver_derive::versioned;
 pub use error::DocError;
-pub use family::{DocumentSet, Family, Loss, Migrated};
+pub use family::{AtVersion, DocumentSet, Family, Loss, Migrated};
 
 pub use document::{
     Contract, MigrationError, NumberTexts, Part, PartDocs, Parts, Tagged, UnknownFields, Versioned,
@@ -47,7 +49,9 @@ pub mod __private {
         FieldSlots, fill_slot, read_fields, refuse_other_tag, required_slot,
     };
     pub use crate::document::merge::{write_back, write_back_json};
-    pub use crate::document::migrate::{any_migrate, family_migrate, family_version_of, read_as};
+    pub use crate::document::migrate::{
+        any_migrate, family_migrate, family_version_of, migrate_at, read_as, without_companions,
+    };
     pub use crate::document::nested::{
         Kept, fill_slot_keeping, has_nested, rename_overlay, write_unknown_outside,
         write_with_nested,
@@ -62,9 +66,29 @@ pub mod __private {
     // with the wrong signature is a type error pointing at the user's path. They stay defined
     // here: that error's note shows this file (schema-derive's `migration_wrong_signature` UI test).
 
+    /// What a migration function that is not `fallible` returns: its target type. The trait
+    /// exists for its message, since a `Result` here means the attribute lacks `fallible`.
+    #[diagnostic::on_unimplemented(
+        message = "the migration function returns `{Self}` where `{T}` is expected",
+        label = "returns `{Self}`",
+        note = "a function returning a `Result` is declared `fallible`: `#[docver(upgrade = f, fallible)]` on a field, `step(to = N, upgrade = f, downgrade = g, fallible)` for a whole step"
+    )]
+    pub trait MigrationOutput<T> {
+        /// The value itself.
+        fn into_target(self) -> T;
+    }
+
+    impl<T> MigrationOutput<T> for T {
+        #[inline]
+        fn into_target(self) -> T {
+            self
+        }
+    }
+
     /// A field computed from the whole previous (or next) version.
-    pub fn field<S, T>(f: fn(&S) -> T, from: &S) -> T {
-        f(from)
+    #[inline]
+    pub fn field<S, T, R: MigrationOutput<T>>(f: fn(&S) -> R, from: &S) -> T {
+        f(from).into_target()
     }
 
     /// A fallible field migration; the error's `Display` becomes the migration error.
@@ -76,12 +100,13 @@ pub mod __private {
     }
 
     /// A whole step, with the companion documents.
-    pub fn step<S, T>(
-        f: fn(S, &mut Parts) -> T,
+    #[inline]
+    pub fn step<S, T, R: MigrationOutput<T>>(
+        f: fn(S, &mut Parts) -> R,
         from: S,
         parts: &mut Parts,
     ) -> Result<T, MigrationError> {
-        Ok(f(from, parts))
+        Ok(f(from, parts).into_target())
     }
 
     /// A fallible whole step; the error's `Display` becomes the migration error.

@@ -107,71 +107,26 @@ pub mod migrate {
 /// Where the example's schemas live, relative to the crate.
 pub const SCHEMA_DIR: &str = "schemas";
 
-/// Each version's reader schema, as `examples/todo/schemas/v{N}.json` holds it, and the writer
-/// schema where it differs (`v{N}.writer.json`); the `contact` family's under `contact/`, the
-/// `note` family's under `notes/`.
-///
-/// A version reached by a lens step carries that lens at its root (`x-docver-lens`), so that
-/// `docver diff v2.json v3.json` also checks that the declared lens produces v3 from v2.
+/// The families whose schemas `examples/todo/schemas/` holds, each with its directory there:
+/// the todo's at the top, the `contact` family's under `contact/`, the `note` family's under
+/// `notes/`.
+pub const SCHEMA_FAMILIES: [(&str, &dyn docver::Family); 3] = [
+    ("", &TodoFamily),
+    ("contact", &contact::ContactFamily),
+    ("notes", &notes::NoteFamily),
+];
+
+/// Every schema file of [`SCHEMA_FAMILIES`], by its path under [`SCHEMA_DIR`]
+/// (`docver::Family::schema_files`: `v{N}.json`, `v{N}.writer.json` where the writer differs,
+/// a lens step's lens at the root as `x-docver-lens`).
 pub fn schema_files() -> Vec<(String, String)> {
-    use contact::{AnyContact, ContactV2, ContactV3, ContactV4, ContactV5};
-    let mut files = family_files(
-        "",
-        AnyTodo::VERSIONS,
-        AnyTodo::json_schema,
-        &[(3, TodoV3::lens)],
-    );
-    files.extend(family_files(
-        "contact/",
-        AnyContact::VERSIONS,
-        AnyContact::json_schema,
-        &[
-            (2, ContactV2::lens),
-            (3, ContactV3::lens),
-            (4, ContactV4::lens),
-            (5, ContactV5::lens),
-        ],
-    ));
-    files.extend(family_files(
-        "notes/",
-        notes::AnyNote::VERSIONS,
-        notes::AnyNote::json_schema,
-        &[(2, notes::NoteV2::lens)],
-    ));
-    files
-}
-
-type SchemaOf = fn(u32, docver::Contract) -> Option<serde_json::Value>;
-/// A version reached by a lens step, and that step's `lens()`.
-type LensOf = (u32, fn() -> serde_json::Value);
-
-fn family_files(
-    prefix: &str,
-    versions: &[u32],
-    schema_of: SchemaOf,
-    lenses: &[LensOf],
-) -> Vec<(String, String)> {
-    let pretty = |v: &serde_json::Value| serde_json::to_string_pretty(v).unwrap_or_default() + "\n";
-    let mut files = Vec::new();
-    for &version in versions {
-        let mut reader = schema_of(version, docver::Contract::Reader).unwrap_or_default();
-        let writer = schema_of(version, docver::Contract::Writer).unwrap_or_default();
-        if let (Some((_, lens)), serde_json::Value::Object(schema)) =
-            (lenses.iter().find(|(v, _)| *v == version), &mut reader)
-        {
-            schema.insert(docver::lens::LENS_KEYWORD.to_owned(), lens());
-        }
-        files.push((format!("{prefix}v{version}.json"), pretty(&reader)));
-        let mut writer_compared = writer.clone();
-        if let (serde_json::Value::Object(w), serde_json::Value::Object(r)) =
-            (&mut writer_compared, &reader)
-            && let Some(lens) = r.get(docver::lens::LENS_KEYWORD)
-        {
-            w.insert(docver::lens::LENS_KEYWORD.to_owned(), lens.clone());
-        }
-        if writer_compared != reader {
-            files.push((format!("{prefix}v{version}.writer.json"), pretty(&writer)));
-        }
-    }
-    files
+    SCHEMA_FAMILIES
+        .into_iter()
+        .flat_map(|(dir, family)| {
+            family.schema_files().into_iter().map(move |file| {
+                let path = std::path::Path::new(dir).join(&file.name);
+                (path.to_string_lossy().into_owned(), file.text)
+            })
+        })
+        .collect()
 }

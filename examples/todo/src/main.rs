@@ -54,22 +54,19 @@ fn main() {
 }
 
 fn write_schemas() {
-    {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(todo::SCHEMA_DIR);
-        for (name, text) in todo::schema_files() {
-            let path = dir.join(&name);
-            let written = path
-                .parent()
-                .map_or(Ok(()), std::fs::create_dir_all)
-                .and_then(|()| std::fs::write(&path, text));
-            if let Err(e) = written {
-                eprintln!("error: cannot write {name}: {e}");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(todo::SCHEMA_DIR);
+    for (sub, family) in todo::SCHEMA_FAMILIES {
+        match family.write_schemas(&dir.join(sub)) {
+            Ok(paths) => paths
+                .iter()
+                .for_each(|path| say!("wrote {}", path.display())),
+            Err(e) => {
+                eprintln!("error: cannot write the schemas: {e}");
                 std::process::exit(2);
             }
-            say!("wrote {}", dir.join(&name).display());
         }
-        std::process::exit(0);
     }
+    std::process::exit(0);
 }
 
 fn show(label: &str, value: &serde_json::Value) {
@@ -81,7 +78,7 @@ fn story() -> Result<(), docver::DocError> {
     let old = json!({"_id": "7f3c", "title": "buy milk", "status": true});
     show("stored v1 document (untagged)", &old);
     let mut parts = Parts::new(Some("7f3c".into()));
-    let latest: TodoV4 = AnyTodo::from_document(&old)?.into_latest(&mut parts)?;
+    let latest: TodoV4 = AnyTodo::from_document(&old)?.into_latest_with(&mut parts)?;
     show("upgraded to v4", &latest.to_document());
     for part in parts.docs.values() {
         show("  with its status document", part);

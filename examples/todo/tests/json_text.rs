@@ -89,7 +89,7 @@ fn text_out_is_the_document_out() {
         let mut parts = Parts::new(Some("u1".into()));
         let v4: TodoV4 = AnyTodo::from_document(&doc)
             .unwrap()
-            .into_latest(&mut parts)
+            .into_latest_with(&mut parts)
             .unwrap();
         let mut out = Vec::new();
         v4.append_json(&mut out).unwrap();

@@ -114,7 +114,7 @@ proptest! {
         let p = &mut parts();
         let stepwise = a.clone().upgrade(p).unwrap().upgrade(p).unwrap().upgrade(p).unwrap();
         let q = &mut parts();
-        let chained = AnyTodo::V1(a).into_latest(q).unwrap();
+        let chained = AnyTodo::V1(a).into_latest_with(q).unwrap();
         prop_assert_eq!(stepwise, chained);
         prop_assert_eq!(p.clone(), q.clone());
     }

@@ -242,7 +242,7 @@ proptest! {
         while let Some(last) = versions.last()
             && last.version() > 1
         {
-            let (older, _) = last.clone().migrate(last.version() - 1, &mut parts()).unwrap();
+            let older = last.clone().migrate(last.version() - 1).unwrap().doc;
             versions.push(older);
         }
         for doc in versions {

@@ -1,5 +1,6 @@
 //! `examples/todo/schemas/` is what the code exports: a test fails when they drift apart.
 
+use docver::Family;
 use std::path::Path;
 
 #[test]
@@ -72,4 +73,32 @@ fn writer_versus_reader_verdicts_for_every_step() {
     assert_eq!(verdicts(2, 3), (Verdict::Breaking, Verdict::Breaking));
     // v4 moves `status` out: old readers miss it (forward), new readers ignore it (backward).
     assert_eq!(verdicts(3, 4), (Verdict::Compatible, Verdict::Breaking));
+}
+
+/// `Family::write_schemas` (what the `schemas` subcommand runs) writes exactly the committed
+/// files, into a directory it creates.
+#[test]
+fn write_schemas_writes_the_committed_files() {
+    let committed = Path::new(env!("CARGO_MANIFEST_DIR")).join(todo::SCHEMA_DIR);
+    let out = tempfile::tempdir().unwrap();
+    for (sub, family) in todo::SCHEMA_FAMILIES {
+        let dir = out.path().join("nested/schemas").join(sub);
+        let written = family.write_schemas(&dir).unwrap();
+        assert!(!written.is_empty(), "{sub}: nothing written");
+        for path in written {
+            let name = path.file_name().unwrap();
+            assert_eq!(
+                std::fs::read_to_string(&path).unwrap(),
+                std::fs::read_to_string(committed.join(sub).join(name)).unwrap(),
+                "{sub}/{name:?} differs from the committed file"
+            );
+        }
+    }
+    // An unwritable place is an error naming it, not a silent skip.
+    let file = out.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let error = todo::TodoFamily
+        .write_schemas(&file.join("schemas"))
+        .unwrap_err();
+    assert!(error.to_string().contains("a-file"), "{error}");
 }

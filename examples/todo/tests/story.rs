@@ -16,7 +16,7 @@ fn an_untagged_v1_document_upgrades_to_v4_with_its_status_document() {
     let mut parts = parts("7f3c");
     let latest = AnyTodo::from_document(&old)
         .unwrap()
-        .into_latest(&mut parts)
+        .into_latest_with(&mut parts)
         .unwrap();
     assert_eq!(
         latest.to_document(),
@@ -158,7 +158,7 @@ fn versioned_ids_and_raw_uuid_references() {
     let mut parts = parts("7f3c");
     AnyTodo::from_document(&json!({"title": "t", "status": true}))
         .unwrap()
-        .into_latest(&mut parts)
+        .into_latest_with(&mut parts)
         .unwrap();
     // The status document refers to the raw uuid, never the versioned id.
     assert_eq!(parts.docs["todo-status"]["todo"], json!("7f3c"));

@@ -56,7 +56,7 @@ struct Family {
 macro_rules! family {
     ($name:literal, $any:ident, $document:expr, $split:expr, $($v:literal => $ty:ident),+) => {{
         fn read_at(version: u32, doc: &Value, parts: &mut Parts) -> Result<Value, DocError> {
-            Ok($any::from_document(doc)?.migrate(version, parts)?.0.to_document())
+            Ok($any::from_document(doc)?.migrate_with(version, parts)?.doc.to_document())
         }
         fn write_back_at(
             version: u32,

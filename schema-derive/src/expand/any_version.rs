@@ -53,6 +53,7 @@ fn inherent_impl(family: &FamilyDecl) -> TokenStream {
     let latest_ident = family.version_ident(latest);
     let base = base_version(family);
     let into_latest_body = into_latest_body(family);
+    let without_companions = without_companions(family);
     let json_out_arms = versions.iter().map(|v| {
         let var = variant(*v);
         quote!(#any::#var(d) => ::docver::Versioned::to_json(d),)
@@ -120,19 +121,21 @@ fn inherent_impl(family: &FamilyDecl) -> TokenStream {
                 ::docver::__private::AnyVersion::to_document(self)
             }
 
-            /// Migrates one version up or down, step by step, to `target`. Unknown fields
-            /// survive; the returned loss says what the downgrades could not keep.
+            /// Migrates one version up or down, step by step, to `target`, with the companion
+            /// documents in `parts`. Unknown fields survive; the loss says what the downgrades
+            /// could not keep.
             #[inline]
-            pub fn migrate(self, target: u32, parts: &mut ::docver::Parts) -> ::core::result::Result<(Self, ::docver::Loss), ::docver::DocError> {
-                ::docver::__private::any_migrate(self, target, parts)
+            pub fn migrate_with(self, target: u32, parts: &mut ::docver::Parts) -> ::core::result::Result<::docver::AtVersion<Self>, ::docver::DocError> {
+                ::docver::__private::migrate_at(self, target, parts)
             }
 
-            /// Upgrades to the latest version.
+            /// Upgrades to the latest version, with the companion documents in `parts`.
             #[inline]
-            pub fn into_latest(self, parts: &mut ::docver::Parts) -> ::core::result::Result<#latest_ident, ::docver::DocError> {
+            pub fn into_latest_with(self, parts: &mut ::docver::Parts) -> ::core::result::Result<#latest_ident, ::docver::DocError> {
                 #into_latest_body
             }
 
+            #without_companions
             /// The JSON Schema of one version: what its reader accepts, or what its writer emits.
             #[inline]
             pub fn json_schema(version: u32, contract: ::docver::Contract) -> ::core::option::Option<::docver::__private::serde_json::Value> {
@@ -154,7 +157,31 @@ fn inherent_impl(family: &FamilyDecl) -> TokenStream {
     }
 }
 
-/// `into_latest`: upgrades step by step until the latest version.
+/// `migrate` and `into_latest` without [`Parts`](docver::Parts), for a family that declares no
+/// companion documents (one that does has only the `_with` forms, which hand them over).
+fn without_companions(family: &FamilyDecl) -> TokenStream {
+    if family.steps.iter().any(|s| !s.parts.is_empty()) {
+        return TokenStream::new();
+    }
+    let latest = family.latest();
+    let latest_ident = family.version_ident(latest);
+    quote! {
+        /// Migrates one version up or down, step by step, to `target`. Unknown fields
+        /// survive; the loss says what the downgrades could not keep.
+        #[inline]
+        pub fn migrate(self, target: u32) -> ::core::result::Result<::docver::AtVersion<Self>, ::docver::DocError> {
+            ::docver::__private::without_companions(self, target, |any, parts| any.migrate_with(target, parts))
+        }
+
+        /// Upgrades to the latest version.
+        #[inline]
+        pub fn into_latest(self) -> ::core::result::Result<#latest_ident, ::docver::DocError> {
+            ::docver::__private::without_companions(self, #latest, |any, parts| any.into_latest_with(parts))
+        }
+    }
+}
+
+/// `into_latest_with`: upgrades step by step until the latest version.
 fn into_latest_body(family: &FamilyDecl) -> TokenStream {
     let any = any_ident(family);
     let schema = &family.schema;

@@ -12,6 +12,11 @@ pub(super) fn family_impl(family: &FamilyDecl) -> TokenStream {
     let any = any_ident(family);
     let family_struct = format_ident!("{}Family", family.ident);
     let schema = &family.schema;
+    let lens_arms = family.steps_between().into_iter().filter_map(|(_, next)| {
+        let ty = family.version_ident(next);
+        (!family.lens_to(next).is_empty())
+            .then(|| quote!(#next => ::core::option::Option::Some(#ty::lens()),))
+    });
     let family_doc = format!(
         " The `{}` family as JSON: what stores and migration strategies use.",
         schema.value()
@@ -40,6 +45,14 @@ pub(super) fn family_impl(family: &FamilyDecl) -> TokenStream {
             #[inline]
             fn json_schema(&self, version: u32, contract: ::docver::Contract) -> ::core::option::Option<::docver::__private::serde_json::Value> {
                 #any::json_schema(version, contract)
+            }
+
+            #[inline]
+            fn lens(&self, version: u32) -> ::core::option::Option<::docver::__private::serde_json::Value> {
+                match version {
+                    #(#lens_arms)*
+                    _ => ::core::option::Option::None,
+                }
             }
 
             #[inline]

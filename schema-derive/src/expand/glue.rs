@@ -29,7 +29,7 @@ fn call_field_fn(
     if fallible {
         quote_spanned!(path.span()=> ::docver::__private::field_fallible::<#from, #to, _>(#path, &from)?)
     } else {
-        quote_spanned!(path.span()=> ::docver::__private::field::<#from, #to>(#path, &from))
+        quote_spanned!(path.span()=> ::docver::__private::field::<#from, #to, _>(#path, &from))
     }
 }
 

@@ -5,6 +5,7 @@
 
 mod any_version;
 mod any_version_impl;
+pub mod fallback;
 mod family;
 mod glue;
 mod lens_step;

@@ -17,14 +17,21 @@ pub(super) fn step(validated: &Validated, previous: u32, next: u32) -> TokenStre
                 step.upgrade.as_ref().expect("validated"),
                 step.downgrade.as_ref().expect("validated"),
             );
-            // `step_fallible` has a third type parameter, the user's error type.
-            let (helper, error) = if step.fallible {
-                (quote!(step_fallible), quote!(, _))
-            } else {
-                (quote!(step), quote!())
+            // Both helpers take a third type parameter: `step_fallible` the user's error type,
+            // `step` what the function returns (checked to be the target type). The helper's
+            // name is spanned at the user's path too: an unmet bound is reported at it.
+            let call = |path: &syn::Path, from: &syn::Ident, to: &syn::Ident| {
+                let helper = if step.fallible {
+                    syn::Ident::new("step_fallible", path.span())
+                } else {
+                    syn::Ident::new("step", path.span())
+                };
+                quote_spanned!(path.span()=> ::docver::__private::#helper::<#from, #to, _>(#path, self, parts))
             };
-            let up = quote_spanned!(up.span()=> ::docver::__private::#helper::<#prev_ident, #next_ident #error>(#up, self, parts));
-            let down = quote_spanned!(down.span()=> ::docver::__private::#helper::<#next_ident, #prev_ident #error>(#down, self, parts));
+            let (up, down) = (
+                call(up, &prev_ident, &next_ident),
+                call(down, &next_ident, &prev_ident),
+            );
             let lossy: Vec<String> = if step.lossless {
                 Vec::new()
             } else {

@@ -33,7 +33,9 @@ pub fn inputs(count: usize) -> Vec<String> {
 pub fn generated(text: &str, out: &mut Vec<u8>) -> Result<(), String> {
     let any = AnyTodo::from_json(text).map_err(|e| e.to_string())?;
     let mut parts = Parts::new(any.id());
-    let latest = any.into_latest(&mut parts).map_err(|e| e.to_string())?;
+    let latest = any
+        .into_latest_with(&mut parts)
+        .map_err(|e| e.to_string())?;
     latest.append_json(out).map_err(|e| e.to_string())?;
     out.push(b'\n');
     for part in parts.docs.values() {
@@ -191,7 +193,7 @@ pub fn phases(inputs: &[String]) -> Result<Vec<(&'static str, Duration)>, String
         .into_iter()
         .map(|any| {
             let mut parts = Parts::new(any.id());
-            let v4 = any.into_latest(&mut parts)?;
+            let v4 = any.into_latest_with(&mut parts)?;
             Ok((v4, parts))
         })
         .collect::<Result<_, docver::DocError>>()
@@ -315,7 +317,7 @@ pub fn markdown(r: &RuntimeResult, command: &str) -> String {
         s,
         "- Generated: `AnyTodo::from_json(text)` (reads the version's fields straight from the \
          text, the tag aside and the unknown fields into `unknown`), \
-         `Parts::new(any.id())`, `.into_latest(&mut parts)` (the v3 -> v4 step puts the \
+         `Parts::new(any.id())`, `.into_latest_with(&mut parts)` (the v3 -> v4 step puts the \
          `todo-status` part, kept as JSON text), `v4.append_json(&mut out)` and \
          `part.write_json(&mut out)` for each part. No `serde_json::Value` on the way."
     );

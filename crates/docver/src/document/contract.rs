@@ -14,6 +14,16 @@ pub enum Contract {
     Writer,
 }
 
+impl std::fmt::Display for Contract {
+    /// `reader` or `writer`, as the exported schema files are named.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            Contract::Reader => "reader",
+            Contract::Writer => "writer",
+        })
+    }
+}
+
 /// The JSON Schema of one version, as schemars 1.x generates it (draft 2020-12), with the tag
 /// fields added as required constants.
 pub fn version_schema<T: Versioned + schemars::JsonSchema>(contract: Contract) -> Value {

@@ -8,7 +8,7 @@ use super::migration_error::migration_failed;
 use super::parts::Parts;
 use super::tag::read_tag;
 use crate::error::DocError;
-use crate::family::{DocumentSet, Loss, Migrated};
+use crate::family::{AtVersion, DocumentSet, Loss, Migrated};
 
 /// Migrates one version up or down, step by step, to `target`. Unknown fields survive; the
 /// returned loss says what the downgrades could not keep.
@@ -43,6 +43,44 @@ pub fn any_migrate<A: AnyVersion>(
         }
     }
     Ok((current, loss))
+}
+
+/// [`any_migrate`] with its result named: the generated `migrate_with`.
+#[inline]
+pub fn migrate_at<A: AnyVersion>(
+    any: A,
+    target: u32,
+    parts: &mut Parts,
+) -> Result<AtVersion<A>, DocError> {
+    any_migrate(any, target, parts).map(|(doc, loss)| AtVersion { doc, loss })
+}
+
+/// Runs a migration of a family that declares no companion documents (`parts = [...]`) with
+/// fresh, empty [`Parts`]: the generated `migrate` and `into_latest`. A step function that puts
+/// companions anyway is an error rather than companions silently dropped.
+#[inline]
+pub fn without_companions<A: AnyVersion, T>(
+    any: A,
+    target: u32,
+    migrate: impl FnOnce(A, &mut Parts) -> Result<T, DocError>,
+) -> Result<T, DocError> {
+    let from = any.version();
+    let mut parts = Parts::new(super::any_version::any_id(&any));
+    let migrated = migrate(any, &mut parts)?;
+    if parts.is_empty() {
+        return Ok(migrated);
+    }
+    let kinds: Vec<&str> = parts.docs.keys().collect();
+    Err(DocError::Migration {
+        id: parts.id.clone(),
+        schema: A::NAMES.schema_name.to_owned(),
+        from,
+        to: target,
+        message: format!(
+            "a step put companion documents ({}) that the family does not declare: declare them with `parts = [...]` on the step and call `migrate_with`/`into_latest_with` to receive them",
+            kinds.join(", ")
+        ),
+    })
 }
 
 fn no_path(schema: &str, parts: &Parts, from: u32, to: u32) -> DocError {

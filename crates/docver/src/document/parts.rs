@@ -336,6 +336,31 @@ impl fmt::Debug for Part {
     }
 }
 
+impl fmt::Display for Part {
+    /// The document as JSON text.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.to_json())
+    }
+}
+
+impl fmt::Display for Parts {
+    /// `todo-status {...}, note-priority {...}` for the document with logical id `id`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.id {
+            Some(id) => write!(f, "companions of {id:?}:")?,
+            None => f.write_str("companions:")?,
+        }
+        if self.docs.is_empty() {
+            return f.write_str(" none");
+        }
+        for (i, (schema, part)) in self.docs.iter().enumerate() {
+            let comma = if i == 0 { "" } else { "," };
+            write!(f, "{comma} {schema} {part}")?;
+        }
+        Ok(())
+    }
+}
+
 impl PartialEq for Part {
     fn eq(&self, other: &Part) -> bool {
         self.value() == other.value()
@@ -392,5 +417,18 @@ mod tests {
             assert!(docs.remove(key).is_some());
         }
         assert!(docs.is_empty());
+    }
+
+    #[test]
+    fn parts_display_as_json_text() {
+        let mut parts = Parts::new(Some("7f3c".into()));
+        assert_eq!(parts.to_string(), r#"companions of "7f3c": none"#);
+        parts.docs.insert("b", json!({"x": 1}));
+        parts.docs.insert("a", json!("q\"uote"));
+        assert_eq!(parts.docs["b"].to_string(), r#"{"x":1}"#);
+        assert_eq!(
+            parts.to_string(),
+            r#"companions of "7f3c": a "q\"uote", b {"x":1}"#
+        );
     }
 }
