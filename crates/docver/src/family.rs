@@ -10,6 +10,11 @@ use serde_json::Value;
 
 use crate::error::DocError;
 
+/// The version a stored document is tagged with, read with a family's tag names: what a
+/// [`Family`] implemented without the derive (from data, by hand) answers in
+/// [`Family::version_of`].
+pub use crate::document::tag::read_tag;
+
 /// One logical document: the main document plus the companion documents split off it.
 ///
 /// The seed's v4 todo keeps `status` in its own document; a v4 `DocumentSet` for a todo is

@@ -109,7 +109,8 @@ pub const SCHEMA_DIR: &str = "schemas";
 
 /// Each version's reader schema, as `examples/todo/schemas/v{N}.json` holds it, and the writer
 /// schema where it differs (`v{N}.writer.json`); the `contact` family's under `contact/`, the
-/// `note` family's under `notes/`.
+/// `note` family's under `notes/`; each directory's `family.toml` makes it a family directory
+/// (`docver <command> --family examples/todo/schemas/contact`).
 ///
 /// A version reached by a lens step carries that lens at its root (`x-docver-lens`), so that
 /// `docver diff v2.json v3.json` also checks that the declared lens produces v3 from v2.
@@ -117,12 +118,14 @@ pub fn schema_files() -> Vec<(String, String)> {
     use contact::{AnyContact, ContactV2, ContactV3, ContactV4, ContactV5};
     let mut files = family_files(
         "",
+        &TodoFamily,
         AnyTodo::VERSIONS,
         AnyTodo::json_schema,
         &[(3, TodoV3::lens)],
     );
     files.extend(family_files(
         "contact/",
+        &contact::ContactFamily,
         AnyContact::VERSIONS,
         AnyContact::json_schema,
         &[
@@ -134,6 +137,7 @@ pub fn schema_files() -> Vec<(String, String)> {
     ));
     files.extend(family_files(
         "notes/",
+        &notes::NoteFamily,
         notes::AnyNote::VERSIONS,
         notes::AnyNote::json_schema,
         &[(2, notes::NoteV2::lens)],
@@ -147,6 +151,7 @@ type LensOf = (u32, fn() -> serde_json::Value);
 
 fn family_files(
     prefix: &str,
+    family: &dyn docver::Family,
     versions: &[u32],
     schema_of: SchemaOf,
     lenses: &[LensOf],
@@ -173,5 +178,10 @@ fn family_files(
             files.push((format!("{prefix}v{version}.writer.json"), pretty(&writer)));
         }
     }
+    let manifest = docver_migrate::family_dir::manifest::manifest_text(family);
+    files.push((
+        format!("{prefix}{}", docver_migrate::family_dir::MANIFEST_FILE),
+        manifest,
+    ));
     files
 }
