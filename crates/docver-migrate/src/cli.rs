@@ -29,9 +29,13 @@ use crate::strategy::{
     conflicts, live, per_version_databases, per_version_documents, plan, transactional,
 };
 
+mod replication;
 mod summary;
+mod transfer;
+pub use replication::ReplicationArgs;
 pub use summary::Format;
 use summary::{Propagated, Summary, fields};
+pub use transfer::{ExportArgs, ImportArgs};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -57,6 +61,23 @@ pub enum Command {
     /// List the conflicts `worker`/`sync` resolved (in the store holding the newest version),
     /// and every document with conflicting revisions nobody resolved yet (exit 1 if any).
     Conflicts(StoreArgs),
+    /// Load documents (NDJSON with `_id`, from stdin or --input) into a store; never
+    /// overwrites, so a re-run continues where a crashed one stopped.
+    Import(ImportArgs),
+    /// Dump a store's documents as NDJSON with `_id` and `_rev` (resumable).
+    Export(ExportArgs),
+    /// What a client of one version needs to replicate only its documents: the Mango
+    /// selector, a design document with the same filter in JavaScript, and a `_replicator`
+    /// document using it.
+    Replication(ReplicationArgs),
+}
+
+impl Command {
+    /// Whether the command works on one family's documents (`import` and `export` move any
+    /// documents).
+    pub fn needs_family(&self) -> bool {
+        !matches!(self, Command::Import(_) | Command::Export(_))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -232,9 +253,51 @@ fn check_versions(family: &dyn Family, flag: &str, versions: &[u32]) -> Result<(
     }
 }
 
-/// Runs one command for `family`, printing to stdout/stderr; returns the exit code.
-pub fn run(command: &Command, family: &dyn Family) -> i32 {
+/// The family named `name` among the ones a binary serves; with one family, `name` may be left
+/// out.
+pub fn pick<'a>(families: &[&'a dyn Family], name: Option<&str>) -> Result<&'a dyn Family, String> {
+    let names = || {
+        let names: Vec<&str> = families.iter().map(|f| f.schema_name()).collect();
+        names.join(", ")
+    };
+    match (name, families) {
+        (None, [family]) => Ok(*family),
+        (None, _) => Err(format!(
+            "--family NAME picks the family to work on: one of {}",
+            names()
+        )),
+        (Some(name), _) => families
+            .iter()
+            .find(|f| f.schema_name() == name)
+            .copied()
+            .ok_or_else(|| {
+                format!(
+                    "--family {name:?}: not a family of this binary (its families: {})",
+                    names()
+                )
+            }),
+    }
+}
+
+/// Runs one command on the family `name` picks among `families` (see [`pick`]; `import` and
+/// `export` need none), printing to stdout/stderr; returns the exit code.
+pub fn run(command: &Command, families: &[&dyn Family], name: Option<&str>) -> i32 {
     match command {
+        Command::Import(args) => transfer::import(args),
+        Command::Export(args) => transfer::export(args),
+        _ => match pick(families, name) {
+            Ok(family) => run_on(command, family),
+            Err(e) => fail(e),
+        },
+    }
+}
+
+/// Runs one command on `family`, printing to stdout/stderr; returns the exit code.
+pub fn run_on(command: &Command, family: &dyn Family) -> i32 {
+    match command {
+        Command::Import(args) => transfer::import(args),
+        Command::Export(args) => transfer::export(args),
+        Command::Replication(args) => replication::replication(args, family),
         Command::Migrate(args) => migrate(args, family),
         Command::Stats(args) => stats(args, family),
         Command::Worker(args) => with_worker(args, family, |worker| {

@@ -101,6 +101,12 @@ pub trait Family: Send + Sync {
     /// Every known major version, ascending.
     fn versions(&self) -> &[u32];
 
+    /// The field holding the version tag (`version` unless the family says otherwise): what
+    /// replication filters compare.
+    fn version_field(&self) -> &str {
+        "version"
+    }
+
     /// The newest known version.
     fn latest(&self) -> u32 {
         self.versions().last().copied().unwrap_or(0)

@@ -19,8 +19,9 @@ pub const ID_SCHEME: &str = "schema@version:uuid";
 pub struct Manifest {
     /// The value of the schema tag, e.g. `"contact"`.
     pub name: Spanned<String>,
-    /// The field holding the schema name (default `schema`).
-    #[serde(default = "default_schema_field")]
+    /// The field holding the schema name: always `schema`, which the strategies read (not a
+    /// key of the file).
+    #[serde(skip, default = "default_schema_field")]
     pub schema_field: String,
     /// The field holding the version (default `version`).
     #[serde(default = "default_version_field")]
@@ -75,21 +76,11 @@ impl Manifest {
                 ),
             ));
         }
-        for (field, key) in [
-            (&manifest.schema_field, "schema-field"),
-            (&manifest.version_field, "version-field"),
-        ] {
-            if field.is_empty() || field.starts_with('_') {
-                return Err(format!(
-                    "{}: `{key}` must be a non-empty field name not starting with `_` (CouchDB \
-                     reserves those), found {field:?}",
-                    path.display()
-                ));
-            }
-        }
-        if manifest.schema_field == manifest.version_field {
+        let field = &manifest.version_field;
+        if field.is_empty() || field.starts_with('_') || *field == manifest.schema_field {
             return Err(format!(
-                "{}: `schema-field` and `version-field` are both `{}`",
+                "{}: `version-field` must be a non-empty field name, not starting with `_` \
+                 (CouchDB reserves those) and not `{}` (the schema tag), found {field:?}",
                 path.display(),
                 manifest.schema_field
             ));

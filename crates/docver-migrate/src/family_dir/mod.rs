@@ -343,6 +343,10 @@ impl Family for FamilyDir {
         &self.versions
     }
 
+    fn version_field(&self) -> &str {
+        &self.manifest.version_field
+    }
+
     fn part_schemas(&self, version: u32) -> Vec<String> {
         self.manifest.parts_of(version)
     }
