@@ -186,6 +186,16 @@ pub struct PlanArgs {
     pub legacy_apps: bool,
     #[arg(long)]
     pub must_purge: bool,
+    /// The change is compatible in the directions you need (as `docver diff` found), whatever
+    /// the family's schemas say.
+    #[arg(long)]
+    pub compatible: bool,
+    /// Each user has one device (client-side migration cannot fork documents).
+    #[arg(long)]
+    pub one_device_per_user: bool,
+    /// The store is too large to rewrite at once (documents may migrate when touched).
+    #[arg(long)]
+    pub large_store: bool,
     /// The live versions whose steps are checked (default: all the family's versions).
     #[arg(long, value_delimiter = ',')]
     pub live: Vec<u32>,
@@ -423,7 +433,9 @@ fn plan_command(args: &PlanArgs, family: &dyn Family) -> i32 {
         several_devices: args.several_devices,
         legacy_apps: args.legacy_apps,
         must_purge: args.must_purge,
-        compatible: steps.is_empty(),
+        compatible: args.compatible || steps.is_empty(),
+        one_device_per_user: args.one_device_per_user,
+        large_store: args.large_store,
     };
     let recommendation = plan::recommend(&facts);
     match recommendation.strategy {
