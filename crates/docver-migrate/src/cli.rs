@@ -356,7 +356,7 @@ pub fn run_on(command: &Command, family: &dyn Family) -> i32 {
             let selector = per_version_documents::replication_selector(
                 family,
                 "schema",
-                "version",
+                family.version_field(),
                 args.client_version,
             );
             say!("{}", serde_json::json!({ "selector": selector }));
