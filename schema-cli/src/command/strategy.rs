@@ -9,7 +9,7 @@ use clap::{Arg, ArgMatches};
 use docver_migrate::cli::Command;
 use docver_migrate::family_dir::FamilyDir;
 
-use crate::{CliError, EXIT_BAD_INPUT};
+use crate::CliError;
 
 /// The id of the `--family DIR` argument added to every strategy command.
 const FAMILY_DIR: &str = "family_dir";
@@ -76,11 +76,6 @@ pub fn run(command: &Command, family: Option<&PathBuf>) -> Result<i32, CliError>
         .iter()
         .map(|family| family as &dyn docver::Family)
         .collect();
-    let code = docver_migrate::cli::run(command, &families, None);
-    // `run` printed its own error for bad input; keep its code.
-    Ok(if code > EXIT_BAD_INPUT {
-        EXIT_BAD_INPUT
-    } else {
-        code
-    })
+    // `run` prints its own errors (bad input included) and answers the exit code.
+    Ok(docver_migrate::cli::run(command, &families, None))
 }

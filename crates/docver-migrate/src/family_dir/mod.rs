@@ -150,7 +150,7 @@ impl FamilyDir {
                 ),
             ));
         }
-        for (key, _) in manifest.parts.iter() {
+        for key in manifest.parts.keys() {
             let v: u32 = key.get_ref().parse().unwrap_or(0);
             if !readers.contains_key(&v) {
                 return Err(Manifest::error_at(
