@@ -77,7 +77,7 @@ fn visible_to(version: u64, docs: &[(String, Value)]) -> BTreeSet<String> {
     docs.iter()
         .filter(|(_, body)| {
             body["schema"] != json!("contact")
-                || !body["version"].as_u64().is_some_and(|v| v < version)
+                || body["version"].as_u64().is_none_or(|v| v >= version)
         })
         .map(|(id, _)| id.clone())
         .collect()
