@@ -14,7 +14,7 @@ pub mod report;
 use std::ffi::OsString;
 use std::io::Write;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_BREAKING: i32 = 1;
@@ -38,6 +38,9 @@ pub enum Command {
     Check(command::check::CheckArgs),
     /// Generate code from schema versions.
     Generate(command::generate::GenerateArgs),
+    /// The migration strategies, on a family directory (`--family DIR`).
+    #[command(flatten)]
+    Strategy(docver_migrate::cli::Command),
 }
 
 /// A failure that ends the command with [`EXIT_BAD_INPUT`]. The message says what and where.
@@ -52,8 +55,11 @@ where
     I: IntoIterator<Item = T>,
     T: Into<OsString> + Clone,
 {
-    let cli = match Cli::try_parse_from(args) {
-        Ok(cli) => cli,
+    let parsed = command::strategy::with_family_arg(Cli::command())
+        .try_get_matches_from(args)
+        .and_then(|matches| Ok((Cli::from_arg_matches(&matches)?, matches)));
+    let (cli, matches) = match parsed {
+        Ok(parsed) => parsed,
         Err(e) => {
             let _ = e.print();
             return if e.use_stderr() {
@@ -71,6 +77,12 @@ where
         Command::ListRules(args) => command::list_rules::run(args, &mut out),
         Command::Generate(args) => command::generate::run(args, &mut out),
         Command::Check(args) => command::check::run(args, &mut out),
+        Command::Strategy(strategy) => {
+            // The strategy commands print as they go (progress, summaries).
+            let _ = out.flush();
+            let family = command::strategy::family_dir(&matches);
+            command::strategy::run(strategy, family.as_ref())
+        }
     };
     let _ = out.flush();
     match result {

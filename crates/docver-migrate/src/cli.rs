@@ -31,9 +31,13 @@ use crate::strategy::{
     conflicts, live, per_version_databases, per_version_documents, plan, transactional,
 };
 
+mod replication;
 mod summary;
+mod transfer;
+pub use replication::ReplicationArgs;
 pub use summary::Format;
 use summary::{Propagated, Summary, conflicted_json, fields};
+pub use transfer::{ExportArgs, ImportArgs};
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -61,6 +65,23 @@ pub enum Command {
     /// List the conflicts `worker`/`sync` resolved (in the store holding the newest version),
     /// and every document with conflicting revisions nobody resolved yet (exit 1 if any).
     Conflicts(StoreArgs),
+    /// Load documents (NDJSON with `_id`, from stdin or --input) into a store; never
+    /// overwrites, so a re-run continues where a crashed one stopped.
+    Import(ImportArgs),
+    /// Dump a store's documents as NDJSON with `_id` and `_rev` (resumable).
+    Export(ExportArgs),
+    /// What a client of one version needs to replicate only its documents: the Mango
+    /// selector, a design document with the same filter in JavaScript, and a `_replicator`
+    /// document using it.
+    Replication(ReplicationArgs),
+}
+
+impl Command {
+    /// Whether the command works on one family's documents (`import` and `export` move any
+    /// documents).
+    pub fn needs_family(&self) -> bool {
+        !matches!(self, Command::Import(_) | Command::Export(_))
+    }
 }
 
 #[derive(Debug, Args)]
@@ -199,6 +220,16 @@ pub struct PlanArgs {
     pub legacy_apps: bool,
     #[arg(long)]
     pub must_purge: bool,
+    /// The change is compatible in the directions you need (as `docver diff` found), whatever
+    /// the family's schemas say.
+    #[arg(long)]
+    pub compatible: bool,
+    /// Each user has one device (client-side migration cannot fork documents).
+    #[arg(long)]
+    pub one_device_per_user: bool,
+    /// The store is too large to rewrite at once (documents may migrate when touched).
+    #[arg(long)]
+    pub large_store: bool,
     /// The live versions whose steps are checked (default: all the family's versions).
     #[arg(long, value_delimiter = ',')]
     pub live: Vec<u32>,
@@ -266,9 +297,51 @@ fn check_versions(family: &dyn Family, flag: &str, versions: &[u32]) -> Result<(
     }
 }
 
-/// Runs one command for `family`, printing to stdout/stderr; returns the exit code.
-pub fn run(command: &Command, family: &dyn Family) -> i32 {
+/// The family named `name` among the ones a binary serves; with one family, `name` may be left
+/// out.
+pub fn pick<'a>(families: &[&'a dyn Family], name: Option<&str>) -> Result<&'a dyn Family, String> {
+    let names = || {
+        let names: Vec<&str> = families.iter().map(|f| f.schema_name()).collect();
+        names.join(", ")
+    };
+    match (name, families) {
+        (None, [family]) => Ok(*family),
+        (None, _) => Err(format!(
+            "--family NAME picks the family to work on: one of {}",
+            names()
+        )),
+        (Some(name), _) => families
+            .iter()
+            .find(|f| f.schema_name() == name)
+            .copied()
+            .ok_or_else(|| {
+                format!(
+                    "--family {name:?}: not a family of this binary (its families: {})",
+                    names()
+                )
+            }),
+    }
+}
+
+/// Runs one command on the family `name` picks among `families` (see [`pick`]; `import` and
+/// `export` need none), printing to stdout/stderr; returns the exit code.
+pub fn run(command: &Command, families: &[&dyn Family], name: Option<&str>) -> i32 {
     match command {
+        Command::Import(args) => transfer::import(args),
+        Command::Export(args) => transfer::export(args),
+        _ => match pick(families, name) {
+            Ok(family) => run_on(command, family),
+            Err(e) => fail(e),
+        },
+    }
+}
+
+/// Runs one command on `family`, printing to stdout/stderr; returns the exit code.
+pub fn run_on(command: &Command, family: &dyn Family) -> i32 {
+    match command {
+        Command::Import(args) => transfer::import(args),
+        Command::Export(args) => transfer::export(args),
+        Command::Replication(args) => replication::replication(args, family),
         Command::Migrate(args) => migrate(args, family),
         Command::Stats(args) => stats(args, family),
         Command::Worker(args) if args.service.follow => follow_worker(args, family),
@@ -318,7 +391,7 @@ pub fn run(command: &Command, family: &dyn Family) -> i32 {
             let selector = per_version_documents::replication_selector(
                 family,
                 "schema",
-                "version",
+                family.version_field(),
                 args.client_version,
             );
             say!("{}", serde_json::json!({ "selector": selector }));
@@ -395,7 +468,9 @@ fn plan_command(args: &PlanArgs, family: &dyn Family) -> i32 {
         several_devices: args.several_devices,
         legacy_apps: args.legacy_apps,
         must_purge: args.must_purge,
-        compatible: steps.is_empty(),
+        compatible: args.compatible || steps.is_empty(),
+        one_device_per_user: args.one_device_per_user,
+        large_store: args.large_store,
     };
     let recommendation = plan::recommend(&facts);
     match recommendation.strategy {

@@ -8,6 +8,7 @@
 //! - `http://host:5984/db` (database created if missing).
 
 pub mod cli;
+pub mod family_dir;
 pub mod service;
 pub mod store;
 pub mod strategy;

@@ -10,6 +10,11 @@ use serde_json::Value;
 
 use crate::error::DocError;
 
+/// The version a stored document is tagged with, read with a family's tag names: what a
+/// [`Family`] implemented without the derive (from data, by hand) answers in
+/// [`Family::version_of`].
+pub use crate::document::tag::read_tag;
+
 /// One logical document: the main document plus the companion documents split off it.
 ///
 /// The seed's v4 todo keeps `status` in its own document; a v4 `DocumentSet` for a todo is
@@ -127,6 +132,12 @@ pub trait Family: Send + Sync {
 
     /// Every known major version, ascending.
     fn versions(&self) -> &[u32];
+
+    /// The field holding the version tag (`version` unless the family says otherwise): what
+    /// replication filters compare.
+    fn version_field(&self) -> &str {
+        "version"
+    }
 
     /// The newest known version.
     fn latest(&self) -> u32 {

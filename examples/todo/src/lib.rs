@@ -118,15 +118,21 @@ pub const SCHEMA_FAMILIES: [(&str, &dyn docver::Family); 3] = [
 
 /// Every schema file of [`SCHEMA_FAMILIES`], by its path under [`SCHEMA_DIR`]
 /// (`docver::Family::schema_files`: `v{N}.json`, `v{N}.writer.json` where the writer differs,
-/// a lens step's lens at the root as `x-docver-lens`).
+/// a lens step's lens at the root as `x-docver-lens`), and the `family.toml` that makes each
+/// directory a family directory (`docver <command> --family examples/todo/schemas/contact`).
 pub fn schema_files() -> Vec<(String, String)> {
     SCHEMA_FAMILIES
         .into_iter()
         .flat_map(|(dir, family)| {
-            family.schema_files().into_iter().map(move |file| {
+            let files = family.schema_files().into_iter().map(move |file| {
                 let path = std::path::Path::new(dir).join(&file.name);
                 (path.to_string_lossy().into_owned(), file.text)
-            })
+            });
+            let manifest = std::path::Path::new(dir).join(docver_migrate::family_dir::MANIFEST_FILE);
+            files.chain(std::iter::once((
+                manifest.to_string_lossy().into_owned(),
+                docver_migrate::family_dir::manifest::manifest_text(family),
+            )))
         })
         .collect()
 }

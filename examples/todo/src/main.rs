@@ -1,6 +1,7 @@
 //! `cargo run -p todo`: the seed's story, one version at a time.
 //! `cargo run -p todo -- schemas`: rewrites `examples/todo/schemas/` from the code.
-//! `cargo run -p todo -- <strategy command> …`: the migration strategies on a store
+//! `cargo run -p todo -- [--family todo-item|contact|note] <strategy command> …`: the migration
+//! strategies on a store (the todo family unless `--family` names another)
 //! (`migrate`, `stats`, `worker`, `backfill`, `purge`, `sync`, `filter`, `supported-versions`,
 //! `plan`; `--help` lists them).
 
@@ -24,6 +25,10 @@ use todo::{AnyTodo, Progress, TodoV1, TodoV2, TodoV4};
     about = "The seed's todo app: its story, its schemas, its migrations."
 )]
 struct Cli {
+    /// The family a strategy command works on: todo-item, contact or note (`import` and
+    /// `export` need none).
+    #[arg(long, global = true, value_name = "NAME")]
+    family: Option<String>,
     #[command(subcommand)]
     command: Option<Command>,
 }
@@ -44,7 +49,13 @@ fn main() {
         None | Some(Command::Story) => {}
         Some(Command::Schemas) => write_schemas(),
         Some(Command::Strategy(command)) => {
-            std::process::exit(docver_migrate::cli::run(&command, &todo::TodoFamily))
+            let families: [&dyn docver::Family; 3] = [
+                &todo::TodoFamily,
+                &todo::contact::ContactFamily,
+                &todo::notes::NoteFamily,
+            ];
+            let family = cli.family.as_deref().or(Some("todo-item"));
+            std::process::exit(docver_migrate::cli::run(&command, &families, family))
         }
     }
     if let Err(e) = story() {

@@ -12,8 +12,11 @@ use serde_json::{Map, Value, json};
 
 use crate::error::CodegenError;
 
+mod filter;
 pub(crate) mod js;
 mod pattern;
+
+pub use filter::{FILTER_NAME, replication_design_document, replication_design_name};
 
 /// The JavaScript validator shared by every generated design document.
 const VALIDATOR_JS: &str = include_str!("validator.js");

@@ -46,12 +46,23 @@ impl Summary {
     }
 
     pub(super) fn print(self, format: Format) -> i32 {
+        self.print_to(format, &mut std::io::stdout())
+    }
+
+    /// [`Summary::print`] on stderr, for a command whose stdout is its data (`export`).
+    pub(super) fn eprint(self, format: Format) -> i32 {
+        self.print_to(format, &mut std::io::stderr())
+    }
+
+    /// Writes the summary to `out` (failures in text go to stderr); a closed `out` is ignored
+    /// (`todo stats | head`).
+    fn print_to(self, format: Format, out: &mut dyn std::io::Write) -> i32 {
         let code = self.exit_code();
         match format {
             Format::Text => {
-                say!("{}", self.headline);
+                let _ = writeln!(out, "{}", self.headline);
                 for line in self.details.iter().chain(&self.skipped.lines()) {
-                    say!("{line}");
+                    let _ = writeln!(out, "{line}");
                 }
                 for doc in &self.conflicted {
                     say!(
@@ -80,7 +91,7 @@ impl Summary {
                     conflicted_json(&self.conflicted),
                 );
                 object.insert("exit_code".to_owned(), Value::from(code));
-                say!("{}", Value::Object(object));
+                let _ = writeln!(out, "{}", Value::Object(object));
             }
         }
         code

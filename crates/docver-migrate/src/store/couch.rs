@@ -667,6 +667,14 @@ impl Store for CouchStore {
         }
     }
 
+    fn doc_count(&self) -> Result<Option<u64>, StoreError> {
+        let reply = self.send(Method::Get, "", &[], None, None, None)?;
+        match reply.status {
+            200 => Ok(reply.json.get("doc_count").and_then(Value::as_u64)),
+            _ => Err(self.http_error(None, &reply)),
+        }
+    }
+
     fn conflicting_revisions(&self, id: &str) -> Result<Vec<Doc>, StoreError> {
         let path = doc_path(id);
         let known = self.read_ahead().conflicts.remove(id);

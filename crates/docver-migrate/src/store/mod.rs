@@ -299,6 +299,13 @@ pub trait Store: Send + Sync {
         Ok(None)
     }
 
+    /// How many live documents [`Store::all_docs`] lists, if the store can say without reading
+    /// them (for a progress bar's total; CouchDB's count includes design documents, so it is an
+    /// estimate there). The default (for wrappers) does not know.
+    fn doc_count(&self) -> Result<Option<u64>, StoreError> {
+        Ok(None)
+    }
+
     /// Whether reading the next page while the current one is written pays off (the
     /// transactional migration's read-ahead): yes for a server, where it hides the round trip
     /// and the client's own work behind the server's; no for an embedded store, where the

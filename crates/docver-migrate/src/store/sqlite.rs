@@ -315,6 +315,18 @@ impl Store for SqliteStore {
         }
     }
 
+    fn doc_count(&self) -> Result<Option<u64>, StoreError> {
+        let count: i64 = self
+            .conn()
+            .query_row(
+                "SELECT count(*) FROM docs WHERE deleted = 0 AND substr(id, 1, 8) <> '_design/'",
+                [],
+                |row| row.get(0),
+            )
+            .map_err(self.sql_err(None))?;
+        Ok(u64::try_from(count).ok())
+    }
+
     fn all_docs(&self, start_after: Option<&str>, limit: usize) -> Result<Vec<Doc>, StoreError> {
         self.all_docs_page(start_after, limit)?
             .into_docs(&self.url())

@@ -3,11 +3,13 @@
 
 use serde::Serialize;
 
-/// The strategies `plan` weighs (client-side is the transactional engine on a client store).
+/// The strategies `plan` weighs (client-side is the transactional engine on a client store;
+/// it has no column of its own in the seed's matrix).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Strategy {
     Transactional,
+    ClientSide,
     Live,
     PerVersionDatabases,
     PerVersionDocuments,
@@ -24,6 +26,7 @@ impl Strategy {
     pub fn name(self) -> &'static str {
         match self {
             Strategy::Transactional => "transactional",
+            Strategy::ClientSide => "client-side",
             Strategy::Live => "live",
             Strategy::PerVersionDatabases => "per-version databases",
             Strategy::PerVersionDocuments => "per-version documents",
@@ -58,6 +61,10 @@ pub struct Facts {
     pub must_purge: bool,
     /// `diff` found the change compatible in the directions the deployment needs.
     pub compatible: bool,
+    /// Each user has one device (so a client migrating its own store forks nothing).
+    pub one_device_per_user: bool,
+    /// The store is too large to rewrite at once; documents may stay old until touched.
+    pub large_store: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -80,7 +87,21 @@ pub fn recommend(facts: &Facts) -> Recommendation {
             reasons,
         };
     }
-    let strategy = if facts.legacy_apps || facts.offline_clients || facts.several_devices {
+    let strategy = if facts.legacy_apps && facts.must_purge {
+        reasons.push("legacy app versions need their own version of every document, and old versions must be purged: a database per version serves each app its version and is dropped whole (legacy app support ***, purge version data ***), at the cost of duplicates (deduplication -)".into());
+        Strategy::PerVersionDatabases
+    } else if facts.legacy_apps || facts.offline_clients || facts.several_devices {
+        if facts.offline_clients
+            && facts.one_device_per_user
+            && !facts.legacy_apps
+            && !facts.several_devices
+        {
+            reasons.push("offline clients with one device each can migrate their own local store when the app updates (`migrate --only owner=…` on the client): no second device can fork a document, and the server keeps one version".into());
+            return Recommendation {
+                strategy: Some(Strategy::ClientSide),
+                reasons,
+            };
+        }
         if facts.legacy_apps {
             reasons.push("legacy app versions that cannot be forced to update need their own version of every document (legacy app support ***)".into());
         }
@@ -97,8 +118,11 @@ pub fn recommend(facts: &Facts) -> Recommendation {
     } else if facts.must_purge {
         reasons.push("all clients are online and update together: a transactional migration is simplest and purges the old version (simplicity ***, purge version data ***)".into());
         Strategy::Transactional
+    } else if facts.large_store {
+        reasons.push("all clients are online and update together, old versions need not be purged, and the store is too large to rewrite at once: read every version and write the current one, so documents migrate when touched (`stats` shows the progress; deduplication ***, drop version support -)".into());
+        Strategy::Live
     } else {
-        reasons.push("all clients are online and update together, so a one-shot transactional migration is the simplest safe choice; `live` avoids the rewrite if documents may stay old until touched".into());
+        reasons.push("all clients are online and update together, so a one-shot transactional migration is the simplest safe choice (simplicity ***); `live` avoids the rewrite if documents may stay old until touched".into());
         Strategy::Transactional
     };
     Recommendation {
@@ -230,6 +254,74 @@ mod tests {
             ..Facts::default()
         });
         assert_eq!(r.strategy, Some(Strategy::Transactional));
+    }
+
+    /// Each of the seed's options is recommended for some flags, and each recommendation
+    /// scores at least as well as the alternatives on the criteria its reasons cite (the
+    /// matrix's columns: transactional, live, per-version databases, per-version documents).
+    #[test]
+    fn every_option_is_recommended_for_some_flags() {
+        let facts = |f: &dyn Fn(&mut Facts)| {
+            let mut facts = Facts::default();
+            f(&mut facts);
+            facts
+        };
+        let table: [(Facts, Option<Strategy>, &str, usize); 6] = [
+            (facts(&|f| f.compatible = true), None, "", 0),
+            (
+                facts(&|_| {}),
+                Some(Strategy::Transactional),
+                "simplicity",
+                0,
+            ),
+            (
+                facts(&|f| {
+                    f.offline_clients = true;
+                    f.one_device_per_user = true;
+                }),
+                Some(Strategy::ClientSide),
+                "",
+                0,
+            ),
+            (
+                facts(&|f| f.large_store = true),
+                Some(Strategy::Live),
+                "deduplication",
+                1,
+            ),
+            (
+                facts(&|f| {
+                    f.legacy_apps = true;
+                    f.must_purge = true;
+                }),
+                Some(Strategy::PerVersionDatabases),
+                "purge version data",
+                2,
+            ),
+            (
+                facts(&|f| {
+                    f.offline_clients = true;
+                    f.several_devices = true;
+                }),
+                Some(Strategy::PerVersionDocuments),
+                "seamless migration",
+                3,
+            ),
+        ];
+        for (facts, expected, criterion, column) in table {
+            let r = recommend(&facts);
+            assert_eq!(r.strategy, expected, "{facts:?}");
+            assert!(!r.reasons.is_empty(), "{facts:?}");
+            if criterion.is_empty() {
+                continue;
+            }
+            assert!(
+                r.reasons.iter().any(|reason| reason.contains(criterion)),
+                "{r:?}"
+            );
+            let (_, scores) = MATRIX.iter().find(|(c, _)| *c == criterion).unwrap();
+            assert_eq!(scores[column], *scores.iter().max().unwrap(), "{criterion}");
+        }
     }
 
     #[test]
