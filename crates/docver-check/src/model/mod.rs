@@ -48,6 +48,8 @@ pub struct Schema {
     /// The root's `x-docver-lens` keyword, unparsed: the lens from the previous version
     /// (see [`docver::lens`]; `diff` checks it with the rule `lens-disagrees`).
     pub lens: Option<Value>,
+    /// The file as read: witnesses are proven against it by an independent validator.
+    pub(crate) text: std::sync::Arc<str>,
     /// The draft the file is read as (its `$schema`, else the reader's default).
     pub draft: Draft,
     /// Schema resources (the root first, then each embedded `$id`), for `$dynamicRef`.

@@ -127,6 +127,7 @@ pub fn read_schema_as(name: &str, text: &str, default_draft: Draft) -> Result<Sc
         root,
         warnings: reader.warnings,
         lens: reader.lens,
+        text: text.into(),
         draft,
         resources: reader.resources.into_iter().map(|r| r.resource).collect(),
         annotates: reader.annotates,
