@@ -53,19 +53,26 @@ fn changing_not_is_undecided_and_keeping_it_is_compatible() {
 }
 
 #[test]
-fn changing_an_embedded_id_is_undecided() {
+fn an_embedded_id_is_resolved_so_renaming_it_changes_nothing() {
+    // `$ref`s below an embedded `$id` resolve against it: the model holds what they name, so
+    // renaming the resource while every reference still reaches the same schema is no change.
     let with_id = |id: &str| {
         json!({
             "type": "object",
-            "properties": {"a": {"$ref": "#/$defs/A"}},
-            "$defs": {"A": {"$id": id, "type": "string"}}
+            "properties": {"a": {"$ref": format!("{id}#/$defs/inner")}},
+            "$defs": {"A": {"$id": id, "$defs": {"inner": {"type": "string"}}}}
         })
     };
     let report = run(
         &with_id("https://example.com/a.json"),
         &with_id("https://example.com/b.json"),
     );
-    assert_undecided(&report, "/$defs/A", "$id");
+    assert!(report.findings.is_empty(), "{:#?}", report.findings);
+    // Pointing the reference elsewhere is compared like any other change.
+    let mut elsewhere = with_id("https://example.com/a.json");
+    elsewhere["$defs"]["A"]["$defs"]["inner"] = json!({"type": "integer"});
+    let report = run(&with_id("https://example.com/a.json"), &elsewhere);
+    assert!(report.backward.is_breaking(), "{:#?}", report.findings);
     // The root's `$id` only names the file.
     let root = |id: &str| json!({"$id": id, "type": "string"});
     assert!(run(&root("a.json"), &root("b.json")).findings.is_empty());

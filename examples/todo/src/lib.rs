@@ -128,7 +128,8 @@ pub fn schema_files() -> Vec<(String, String)> {
                 let path = std::path::Path::new(dir).join(&file.name);
                 (path.to_string_lossy().into_owned(), file.text)
             });
-            let manifest = std::path::Path::new(dir).join(docver_migrate::family_dir::MANIFEST_FILE);
+            let manifest =
+                std::path::Path::new(dir).join(docver_migrate::family_dir::MANIFEST_FILE);
             files.chain(std::iter::once((
                 manifest.to_string_lossy().into_owned(),
                 docver_migrate::family_dir::manifest::manifest_text(family),

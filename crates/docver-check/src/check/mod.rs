@@ -12,6 +12,7 @@ pub mod formats;
 pub mod instance;
 pub mod lens_agreement;
 pub mod pattern;
+mod proof;
 pub mod render;
 pub mod validate;
 
@@ -167,6 +168,7 @@ pub fn diff(old: &Schema, new: &Schema, options: &DiffOptions) -> DiffReport {
     let mut ran_out = Vec::new();
     let mut witness_bytes = WitnessBytes(budget::WITNESS_BYTES);
     let mut warnings = Vec::new();
+    let proof = proof::Proof::new(old, new);
     while let Some(task) = queue.pop_front() {
         if !visited.insert((task.old, task.new)) {
             continue;
@@ -186,7 +188,15 @@ pub fn diff(old: &Schema, new: &Schema, options: &DiffOptions) -> DiffReport {
             if !reported.insert((change.rule.id, at.pointer.clone(), change.detail.clone())) {
                 continue;
             }
-            let f = to_finding(&pair, &task, change, at, exhausted, &mut witness_bytes);
+            let f = to_finding(
+                &pair,
+                &task,
+                change,
+                at,
+                exhausted,
+                &mut witness_bytes,
+                &proof,
+            );
             warnings.extend(f.warnings());
             found.push(f);
         }
@@ -345,6 +355,7 @@ fn to_finding(
     at: Placed,
     mut exhausted: Exhausted,
     witness_bytes: &mut WitnessBytes,
+    proof: &proof::Proof<'_>,
 ) -> Found {
     let instance_path = match (&change.instance_path, &change.instance_suffix) {
         (Some(path), _) => path.clone(),
@@ -354,6 +365,7 @@ fn to_finding(
     let mut backward = change.backward;
     let mut forward = change.forward;
     let mut witnesses = Vec::new();
+    let mut unproven = false;
     for direction in Direction::ALL {
         let (verdict, probe) = match direction {
             Direction::Backward => (&mut backward, &change.backward_probe),
@@ -377,6 +389,14 @@ fn to_finding(
                 other => other,
             }
         };
+        // A break is shown only by a witness the original files agree with.
+        let document = match document {
+            Some(d) if !change.breaking_without_witness && !proof.holds(direction, &d) => {
+                unproven = true;
+                None
+            }
+            other => other,
+        };
         match document {
             Some(document) => witnesses.push(Witness {
                 direction,
@@ -398,8 +418,15 @@ fn to_finding(
     // fell back on something sound (a rename not detected is reported as removed and added).
     let undecided = backward == Verdict::Undecided || forward == Verdict::Undecided;
     let mut message = change.message;
-    if undecided && !exhausted.is_empty() {
-        let reasons: Vec<String> = exhausted.iter().map(Budget::describe).collect();
+    if undecided && (!exhausted.is_empty() || unproven) {
+        let mut reasons: Vec<String> = exhausted.iter().map(Budget::describe).collect();
+        if unproven {
+            reasons.push(
+                "the witness found does not hold under the original schemas (checked with the \
+                 jsonschema validator)"
+                    .to_owned(),
+            );
+        }
         message = format!("{message} (undecided: {})", reasons.join("; "));
     }
     Found {

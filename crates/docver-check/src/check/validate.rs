@@ -5,10 +5,13 @@
 //! schema that refers to itself through `anyOf` cannot loop; a validation that runs out answers
 //! "no" and records [`Budget::Validation`], so the walk never trusts its answer.
 
+use std::collections::{HashMap, HashSet};
+
+use regex::Regex;
 use serde_json::Value;
 
 use super::budget::{Allowance, Budget, VALIDATION_STEPS};
-use crate::model::{Additional, JsonType, NodeId, Schema, number_cmp};
+use crate::model::{Additional, Applicators, JsonType, NodeId, Schema, number_cmp};
 
 pub use crate::model::json_equal;
 
@@ -30,8 +33,10 @@ pub fn validity(schema: &Schema, id: NodeId, value: &Value) -> Option<bool> {
         allowance: Allowance::new(Budget::Validation, VALIDATION_STEPS),
         ran_out: false,
         unevaluable: false,
+        scope: Vec::new(),
+        patterns: HashMap::new(),
     };
-    let valid = validator.check(id, value, 0);
+    let valid = validator.check(id, value, 0, &mut Evaluated::default());
     (!validator.ran_out && !validator.unevaluable).then_some(valid)
 }
 
@@ -41,10 +46,47 @@ struct Validator<'a> {
     ran_out: bool,
     /// A string met a pattern outside the subset both regex engines read alike.
     unevaluable: bool,
+    /// The schema resources entered, outermost first: where `$dynamicRef` looks.
+    scope: Vec<u32>,
+    /// `patternProperties` compiled once per validation.
+    patterns: HashMap<&'a str, Option<Regex>>,
 }
 
-impl Validator<'_> {
-    fn check(&mut self, id: NodeId, value: &Value, depth: usize) -> bool {
+/// The members and items of one value that some keyword evaluated: what
+/// `unevaluatedProperties` and `unevaluatedItems` look at. Filled only when the schema uses
+/// them ([`Schema::annotates`]).
+#[derive(Debug, Default)]
+struct Evaluated {
+    properties: HashSet<String>,
+    all_properties: bool,
+    /// Items `0..items` were evaluated.
+    items: usize,
+    all_items: bool,
+    /// Items `contains` matched.
+    indices: HashSet<usize>,
+}
+
+impl Evaluated {
+    fn merge(&mut self, other: Evaluated) {
+        self.properties.extend(other.properties);
+        self.all_properties |= other.all_properties;
+        self.items = self.items.max(other.items);
+        self.all_items |= other.all_items;
+        self.indices.extend(other.indices);
+    }
+
+    fn property(&self, name: &str) -> bool {
+        self.all_properties || self.properties.contains(name)
+    }
+
+    fn item(&self, i: usize) -> bool {
+        self.all_items || i < self.items || self.indices.contains(&i)
+    }
+}
+
+impl<'a> Validator<'a> {
+    /// Whether `value` is valid at `id`; what it evaluated of `value` is added to `out`.
+    fn check(&mut self, id: NodeId, value: &Value, depth: usize, out: &mut Evaluated) -> bool {
         if self.ran_out {
             return false;
         }
@@ -53,7 +95,33 @@ impl Validator<'_> {
             self.ran_out = true;
             return false;
         }
-        let r = self.schema.resolve(id);
+        // Entering a resource (through a `$ref` or not) puts it in the dynamic scope.
+        let depth_before = self.scope.len();
+        let mut current = id;
+        for _ in 0..=self.schema.len() {
+            let node = self.schema.node(current);
+            if let Some(resource) = node.resource {
+                self.scope.push(resource);
+            }
+            match node.alias {
+                Some(next) => current = next,
+                None => break,
+            }
+        }
+        let valid = self.check_resolved(id, value, depth, out);
+        self.scope.truncate(depth_before);
+        valid
+    }
+
+    fn check_resolved(
+        &mut self,
+        id: NodeId,
+        value: &Value,
+        depth: usize,
+        out: &mut Evaluated,
+    ) -> bool {
+        let schema = self.schema;
+        let r = schema.resolve(id);
         if r.admits_null && value.is_null() {
             return true;
         }
@@ -75,35 +143,234 @@ impl Validator<'_> {
                 false
             }),
             Value::Number(n) => number_ok(node, n),
-            Value::Array(items) => self.array_ok(node, items, depth),
-            Value::Object(map) => self.object_ok(node, map, depth),
+            Value::Array(items) => self.array_ok(node, items, depth, out),
+            Value::Object(map) => self.object_ok(node, map, depth, out),
             Value::Null | Value::Bool(_) => true,
         };
         if !ok {
             return false;
         }
-        match &node.variants {
-            None => true,
-            Some(variants) => {
-                // `oneOf` needs to know whether a second branch matches; `anyOf` stops at one.
-                let enough = if variants.exclusive { 2 } else { 1 };
-                let matching = self
-                    .schema
-                    .branches_for(r.id, value)
-                    .into_iter()
-                    .filter(|i| self.check(variants.branches[*i], value, depth + 1))
-                    .take(enough)
-                    .count();
-                if variants.exclusive {
-                    matching == 1
-                } else {
-                    matching >= 1
-                }
+        if let Some(variants) = &node.variants {
+            let branches: Vec<NodeId> = schema
+                .branches_for(r.id, value)
+                .into_iter()
+                .map(|i| variants.branches[i])
+                .collect();
+            if !self.union_ok(&branches, variants.exclusive, value, depth, out) {
+                return false;
             }
+        }
+        match &node.applicators {
+            Some(applicators) => self.applicators_ok(applicators, value, depth, out),
+            None => true,
         }
     }
 
-    fn array_ok(&mut self, node: &crate::model::Node, items: &[Value], depth: usize) -> bool {
+    /// `oneOf` (exclusive) or `anyOf`. Collecting annotations, every branch is tried.
+    fn union_ok(
+        &mut self,
+        branches: &[NodeId],
+        exclusive: bool,
+        value: &Value,
+        depth: usize,
+        out: &mut Evaluated,
+    ) -> bool {
+        // `oneOf` needs to know whether a second branch matches; `anyOf` stops at one.
+        let enough = if self.schema.annotates {
+            usize::MAX
+        } else if exclusive {
+            2
+        } else {
+            1
+        };
+        let mut matching = 0;
+        let mut evaluated = Evaluated::default();
+        for branch in branches {
+            let mut local = Evaluated::default();
+            if self.check(*branch, value, depth + 1, &mut local) {
+                matching += 1;
+                evaluated.merge(local);
+                if matching >= enough {
+                    break;
+                }
+            }
+        }
+        let valid = if exclusive {
+            matching == 1
+        } else {
+            matching >= 1
+        };
+        if valid {
+            out.merge(evaluated);
+        }
+        valid
+    }
+
+    /// Subschemas applied to the value itself, each merged into `out` when it holds.
+    fn in_place(&mut self, id: NodeId, value: &Value, depth: usize, out: &mut Evaluated) -> bool {
+        let mut local = Evaluated::default();
+        let valid = self.check(id, value, depth + 1, &mut local);
+        if valid {
+            out.merge(local);
+        }
+        valid
+    }
+
+    fn applicators_ok(
+        &mut self,
+        a: &'a Applicators,
+        value: &Value,
+        depth: usize,
+        out: &mut Evaluated,
+    ) -> bool {
+        for id in &a.all_of {
+            if !self.in_place(*id, value, depth, out) {
+                return false;
+            }
+        }
+        if let Some(branches) = &a.any_of
+            && !self.union_ok(branches, false, value, depth, out)
+        {
+            return false;
+        }
+        if let Some(not) = a.not
+            && self.check(not, value, depth + 1, &mut Evaluated::default())
+        {
+            return false;
+        }
+        if let Some(condition) = a.condition {
+            let branch = if self.in_place(condition.test, value, depth, out) {
+                condition.then
+            } else {
+                condition.otherwise
+            };
+            if let Some(branch) = branch
+                && !self.in_place(branch, value, depth, out)
+            {
+                return false;
+            }
+        }
+        if let Some(dynamic) = &a.dynamic_ref {
+            let schema = self.schema;
+            let target = dynamic
+                .anchor
+                .as_ref()
+                .and_then(|anchor| {
+                    self.scope
+                        .iter()
+                        .find_map(|r| schema.resource(*r).dynamic_anchor(anchor))
+                })
+                .unwrap_or(dynamic.target);
+            if !self.in_place(target, value, depth, out) {
+                return false;
+            }
+        }
+        match value {
+            Value::Object(map) => self.object_applicators_ok(a, map, depth, out),
+            Value::Array(items) => self.array_applicators_ok(a, items, depth, out),
+            _ => true,
+        }
+    }
+
+    fn object_applicators_ok(
+        &mut self,
+        a: &'a Applicators,
+        map: &serde_json::Map<String, Value>,
+        depth: usize,
+        out: &mut Evaluated,
+    ) -> bool {
+        if let Some(names) = a.property_names
+            && !map.keys().all(|key| {
+                self.check(
+                    names,
+                    &Value::String(key.clone()),
+                    depth + 1,
+                    &mut Evaluated::default(),
+                )
+            })
+        {
+            return false;
+        }
+        for (name, required) in &a.dependent_required {
+            if map.contains_key(name) && !required.iter().all(|r| map.contains_key(r)) {
+                return false;
+            }
+        }
+        for (name, id) in &a.dependent_schemas {
+            if map.contains_key(name)
+                && !self.in_place(*id, &Value::Object(map.clone()), depth, out)
+            {
+                return false;
+            }
+        }
+        if let Some(unevaluated) = a.unevaluated_properties {
+            for (key, v) in map {
+                if !out.property(key)
+                    && !self.check(unevaluated, v, depth + 1, &mut Evaluated::default())
+                {
+                    return false;
+                }
+            }
+            out.all_properties = true;
+        }
+        true
+    }
+
+    fn array_applicators_ok(
+        &mut self,
+        a: &'a Applicators,
+        items: &[Value],
+        depth: usize,
+        out: &mut Evaluated,
+    ) -> bool {
+        if let Some(prefix) = &a.prefix_items {
+            for (item, id) in items.iter().zip(prefix) {
+                if !self.check(*id, item, depth + 1, &mut Evaluated::default()) {
+                    return false;
+                }
+            }
+            out.items = out.items.max(prefix.len().min(items.len()));
+            if let Some(rest) = a.rest_items {
+                for item in items.iter().skip(prefix.len()) {
+                    if !self.check(rest, item, depth + 1, &mut Evaluated::default()) {
+                        return false;
+                    }
+                }
+                out.all_items = true;
+            }
+        }
+        if let Some(contains) = a.contains {
+            let mut matched = 0u64;
+            for (i, item) in items.iter().enumerate() {
+                if self.check(contains.schema, item, depth + 1, &mut Evaluated::default()) {
+                    matched += 1;
+                    out.indices.insert(i);
+                }
+            }
+            if matched < contains.min || contains.max.is_some_and(|max| matched > max) {
+                return false;
+            }
+        }
+        if let Some(unevaluated) = a.unevaluated_items {
+            for (i, item) in items.iter().enumerate() {
+                if !out.item(i)
+                    && !self.check(unevaluated, item, depth + 1, &mut Evaluated::default())
+                {
+                    return false;
+                }
+            }
+            out.all_items = true;
+        }
+        true
+    }
+
+    fn array_ok(
+        &mut self,
+        node: &crate::model::Node,
+        items: &[Value],
+        depth: usize,
+        out: &mut Evaluated,
+    ) -> bool {
         let rules = &node.array;
         let len = items.len() as u64;
         if rules.min_items.is_some_and(|m| len < m) || rules.max_items.is_some_and(|m| len > m) {
@@ -117,16 +384,22 @@ impl Validator<'_> {
             }
         }
         match rules.items {
-            Some(item) => items.iter().all(|v| self.check(item, v, depth + 1)),
+            Some(item) => {
+                out.all_items = true;
+                items
+                    .iter()
+                    .all(|v| self.check(item, v, depth + 1, &mut Evaluated::default()))
+            }
             None => true,
         }
     }
 
     fn object_ok(
         &mut self,
-        node: &crate::model::Node,
+        node: &'a crate::model::Node,
         map: &serde_json::Map<String, Value>,
         depth: usize,
+        out: &mut Evaluated,
     ) -> bool {
         let rules = &node.object;
         let len = map.len() as u64;
@@ -138,14 +411,61 @@ impl Validator<'_> {
         if !rules.required.iter().all(|name| map.contains_key(name)) {
             return false;
         }
-        map.iter().all(|(key, v)| match rules.properties.get(key) {
-            Some(id) => self.check(*id, v, depth + 1),
-            None => match rules.additional {
-                Additional::Open => true,
-                Additional::Closed => false,
-                Additional::Schema(id) => self.check(id, v, depth + 1),
-            },
-        })
+        let patterns: &'a [(String, NodeId)] = node
+            .applicators
+            .as_ref()
+            .map_or(&[], |a| a.pattern_properties.as_slice());
+        let annotates = self.schema.annotates;
+        for (key, v) in map {
+            let mut named = false;
+            if let Some(id) = rules.properties.get(key) {
+                named = true;
+                if !self.check(*id, v, depth + 1, &mut Evaluated::default()) {
+                    return false;
+                }
+            }
+            for (pattern, id) in patterns {
+                match self.pattern_matches(pattern, key) {
+                    Some(true) => {
+                        named = true;
+                        if !self.check(*id, v, depth + 1, &mut Evaluated::default()) {
+                            return false;
+                        }
+                    }
+                    Some(false) => {}
+                    None => {
+                        self.unevaluable = true;
+                        return false;
+                    }
+                }
+            }
+            let valid = named
+                || match rules.additional {
+                    // Absent `additionalProperties` evaluates nothing.
+                    Additional::Open if !rules.open_written => continue,
+                    Additional::Open => true,
+                    Additional::Closed => false,
+                    Additional::Schema(id) => {
+                        self.check(id, v, depth + 1, &mut Evaluated::default())
+                    }
+                };
+            if !valid {
+                return false;
+            }
+            if annotates {
+                out.properties.insert(key.clone());
+            }
+        }
+        true
+    }
+
+    /// Whether a `patternProperties` pattern matches `name` (`None`: not evaluable).
+    fn pattern_matches(&mut self, pattern: &'a str, name: &str) -> Option<bool> {
+        self.patterns
+            .entry(pattern)
+            .or_insert_with(|| super::pattern::ecma_regex(pattern))
+            .as_ref()
+            .map(|re| re.is_match(name))
     }
 }
 

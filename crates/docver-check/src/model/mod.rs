@@ -6,7 +6,9 @@
 //! node that admits null; a `$ref` and the inline schema it names resolve to the same node
 //! shape; `const: x` is a one-value `enum`.
 
+mod applicators;
 mod discriminator;
+mod draft;
 mod number;
 mod types;
 mod values;
@@ -18,13 +20,15 @@ use serde_json::Value;
 
 use crate::span::Span;
 
+pub use applicators::{Applicators, Condition, Contains, DynamicAnchor, DynamicRef, Resource};
 pub use discriminator::Discriminator;
+pub use draft::Draft;
 pub use number::{approximate, number_cmp, number_equal};
 pub use types::{JsonType, TypeSet};
 pub use values::{ValueIndex, ValueSet, json_equal, json_hash};
 
 /// Index of a node in its [`Schema`]'s arena.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Default)]
 pub struct NodeId(pub(crate) u32);
 
 impl NodeId {
@@ -44,6 +48,15 @@ pub struct Schema {
     /// The root's `x-docver-lens` keyword, unparsed: the lens from the previous version
     /// (see [`docver::lens`]; `diff` checks it with the rule `lens-disagrees`).
     pub lens: Option<Value>,
+    /// The file as read: witnesses are proven against it by an independent validator.
+    pub(crate) text: std::sync::Arc<str>,
+    /// The draft the file is read as (its `$schema`, else the reader's default).
+    pub draft: Draft,
+    /// Schema resources (the root first, then each embedded `$id`), for `$dynamicRef`.
+    pub(crate) resources: Vec<Resource>,
+    /// Some node uses `unevaluatedProperties`/`unevaluatedItems`, so the instance check
+    /// collects which members and items were evaluated.
+    pub(crate) annotates: bool,
 }
 
 /// A keyword the model does not understand, or uses only partly. The check still runs; the
@@ -90,6 +103,11 @@ pub struct Node {
     /// embedded `$id`, a `oneOf` that rejects null, …), as written: a change to one of them is
     /// undecided, never compatible.
     pub unsupported: Vec<(String, Value)>,
+    /// Keywords the instance check reads and the diff rules do not compare (each is also in
+    /// `unsupported`). Boxed: most nodes have none.
+    pub applicators: Option<Box<Applicators>>,
+    /// The schema resource this node is the root of (an index into the schema's resources).
+    pub resource: Option<u32>,
     /// `values` indexed, built on first use (a large enum is looked up, not scanned).
     pub(crate) value_index: OnceLock<ValueIndex>,
     /// `variants` indexed by their tag, built on first use (see [`Discriminator`]).
@@ -143,6 +161,9 @@ pub struct ObjectRules {
     pub properties: IndexMap<String, NodeId>,
     pub required: IndexSet<String>,
     pub additional: Additional,
+    /// `additionalProperties: true` is written (not just absent): it evaluates the members
+    /// it applies to, which `unevaluatedProperties` then skips.
+    pub open_written: bool,
     pub min_properties: Option<u64>,
     pub max_properties: Option<u64>,
 }
@@ -192,6 +213,10 @@ impl Schema {
 
     pub fn is_empty(&self) -> bool {
         self.nodes.is_empty()
+    }
+
+    pub fn resource(&self, index: u32) -> &Resource {
+        &self.resources[index as usize]
     }
 
     /// Follows aliases to the node whose keywords decide validity. The reader guarantees alias

@@ -5,8 +5,14 @@ use std::collections::HashMap;
 use docver::pointer;
 use serde_json::Value;
 
+use super::applicators::Pending;
 use super::json::{self, Json, JsonValue, Member};
-use crate::model::{Additional, JsonType, Node, NodeId, Schema, SchemaWarning, TypeSet, Variants};
+use super::uri;
+pub use crate::model::Draft;
+use crate::model::{
+    Additional, DynamicAnchor, DynamicRef, JsonType, Node, NodeId, Resource, Schema, SchemaWarning,
+    TypeSet, Variants,
+};
 use crate::span::{LineIndex, Span};
 
 /// A schema file that cannot be read: not JSON, not a schema, or a `$ref` that cannot be
@@ -35,8 +41,14 @@ const ANNOTATIONS: &[&str] = &[
     "contentMediaType",
 ];
 
-/// Reads one schema file. `name` labels diagnostics (usually the path).
+/// Reads one schema file. `name` labels diagnostics (usually the path). A file without
+/// `$schema` is read as 2020-12.
 pub fn read_schema(name: &str, text: &str) -> Result<Schema, LoadError> {
+    read_schema_as(name, text, Draft::Draft202012)
+}
+
+/// Reads one schema file as `default_draft` unless its `$schema` names another draft.
+pub fn read_schema_as(name: &str, text: &str, default_draft: Draft) -> Result<Schema, LoadError> {
     let error = |message: String, span: Span| {
         let (line, column) = LineIndex::new(text).line_col(text, span.start);
         LoadError {
@@ -79,6 +91,12 @@ pub fn read_schema(name: &str, text: &str) -> Result<Schema, LoadError> {
             ));
         }
     }
+    let draft = json
+        .as_object()
+        .and_then(|members| members.iter().find(|m| m.key == "$schema"))
+        .and_then(|m| m.value.as_str())
+        .and_then(Draft::from_uri)
+        .unwrap_or(default_draft);
     let mut reader = Reader {
         nodes: Vec::new(),
         by_pointer: HashMap::new(),
@@ -86,17 +104,33 @@ pub fn read_schema(name: &str, text: &str) -> Result<Schema, LoadError> {
         warnings: Vec::new(),
         lens: None,
         depth: 0,
+        draft,
+        resources: vec![ResourceBuild {
+            uri: uri::DEFAULT_BASE.to_owned(),
+            pointer: String::new(),
+            resource: Resource::default(),
+        }],
+        scope: vec![0],
+        anchors: HashMap::new(),
+        annotates: false,
     };
     let root = reader
         .read(&json, String::new(), None)
         .map_err(|(m, s)| error(m, s))?;
-    reader.link_refs(root).map_err(|(m, s)| error(m, s))?;
+    reader.resources[0].resource.root = root;
+    reader
+        .link_refs(root, &json)
+        .map_err(|(m, s)| error(m, s))?;
     Ok(Schema {
         name: name.to_owned(),
         nodes: reader.nodes,
         root,
         warnings: reader.warnings,
         lens: reader.lens,
+        text: text.into(),
+        draft,
+        resources: reader.resources.into_iter().map(|r| r.resource).collect(),
+        annotates: reader.annotates,
     })
 }
 
@@ -134,10 +168,28 @@ fn is_keyword(key: &str) -> bool {
             | "anyOf"
             | "allOf"
             | "nullable"
+            | "not"
+            | "if"
+            | "then"
+            | "else"
+            | "patternProperties"
+            | "propertyNames"
+            | "dependencies"
+            | "dependentRequired"
+            | "dependentSchemas"
+            | "prefixItems"
+            | "additionalItems"
+            | "contains"
+            | "minContains"
+            | "maxContains"
+            | "unevaluatedProperties"
+            | "unevaluatedItems"
+            | "$dynamicRef"
+            | "$recursiveRef"
     )
 }
 
-type ReadError = (String, Span);
+pub(super) type ReadError = (String, Span);
 
 /// Subschemas nested deeper than this (inline, not through `$ref`) are a located error: reading
 /// recurses once per level, and a debug build's 2 MiB test thread overflows near 150 levels.
@@ -147,19 +199,64 @@ pub const MAX_SCHEMA_DEPTH: usize = 64;
 /// A `oneOf` or `anyOf` as read: its keyword, its branches and its JSON.
 type Union<'j> = (&'static str, Vec<NodeId>, &'j Json<'j>);
 
-struct Reader {
+pub(super) struct Reader {
     nodes: Vec<Node>,
     by_pointer: HashMap<String, NodeId>,
-    pending_refs: Vec<(NodeId, String, Span)>,
+    pending_refs: Vec<PendingRef>,
     warnings: Vec<SchemaWarning>,
     /// The root's `x-docver-lens` (checked by `diff`, not a validation keyword).
     lens: Option<Value>,
     /// Subschemas being read, one inside the other ([`MAX_SCHEMA_DEPTH`]).
     depth: usize,
+    pub(super) draft: Draft,
+    /// The document and every embedded `$id`, in the order met.
+    resources: Vec<ResourceBuild>,
+    /// The resources around the subschema being read, innermost last.
+    scope: Vec<u32>,
+    /// `$anchor`s (and `$id: "#name"` before 2019-09), by resource.
+    anchors: HashMap<(u32, String), NodeId>,
+    pub(super) annotates: bool,
+}
+
+/// A schema resource while reading: its absolute URI and where it sits in the file.
+struct ResourceBuild {
+    uri: String,
+    pointer: String,
+    resource: Resource,
+}
+
+/// What a reference does once its target is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum RefKind {
+    /// The node stands for its target (`$ref` alone, or before 2019-09).
+    Alias,
+    /// The target applies beside the node's other keywords (2019-09 and later).
+    Beside,
+    Dynamic,
+    Recursive,
+}
+
+/// A reference met while reading, resolved once the whole file is read.
+struct PendingRef {
+    id: NodeId,
+    target: String,
+    span: Span,
+    /// The resource the reference is resolved against.
+    resource: u32,
+    kind: RefKind,
+}
+
+/// Where a reference points, once its URI is resolved.
+enum Located {
+    Node(NodeId),
+    /// A place in the file by JSON pointer, read as a schema when nothing has read it yet.
+    Pointer(u32, String),
+    /// Another document: not followed.
+    External,
 }
 
 impl Reader {
-    fn warn(&mut self, pointer: &str, span: Span, message: String) {
+    pub(super) fn warn(&mut self, pointer: &str, span: Span, message: String) {
         self.warnings.push(SchemaWarning {
             pointer: pointer.to_owned(),
             span,
@@ -188,7 +285,7 @@ impl Reader {
 
     /// Reads the subschema `json` found at `pointer`, refusing nesting past
     /// [`MAX_SCHEMA_DEPTH`].
-    fn read(
+    pub(super) fn read(
         &mut self,
         json: &Json,
         pointer: String,
@@ -243,42 +340,183 @@ impl Reader {
             key_span,
             ..Node::default()
         };
-        let mut one_of = None;
-        let mut any_of = None;
-        let mut reference = None;
-        for member in members {
-            self.keyword(
-                &mut node,
-                member,
-                &pointer,
-                &mut one_of,
-                &mut any_of,
-                &mut reference,
-            )?;
+        let entered = self.enter_resource(id, &mut node, members, &pointer);
+        let read = self.read_members(id, &mut node, members, &pointer);
+        if entered {
+            self.scope.pop();
         }
-        self.check_all_of_alias(
-            &mut node,
-            members,
-            &pointer,
-            one_of.is_some() || any_of.is_some() || reference.is_some(),
-        );
-        if let Some((kind, branches, written)) = one_of.or(any_of) {
-            self.apply_variants(&mut node, kind, branches, written, &pointer);
-        }
-        if let Some((target, span)) = reference {
-            if has_assertions(&node) {
-                self.warn(
-                    &pointer,
-                    span,
-                    "keywords beside `$ref` are ignored; only the `$ref` target is compared".into(),
-                );
-            }
-            node.reference = Some(target.clone());
-            self.pending_refs.push((id, target, span));
-        }
+        read?;
         node.pointer = pointer;
         self.nodes[id.index()] = node;
         Ok(id)
+    }
+
+    fn read_members(
+        &mut self,
+        id: NodeId,
+        node: &mut Node,
+        members: &[Member],
+        pointer: &str,
+    ) -> Result<(), ReadError> {
+        let mut one_of = None;
+        let mut any_of = None;
+        let mut reference = None;
+        let mut pending = Pending::default();
+        for member in members {
+            self.keyword(
+                node,
+                member,
+                pointer,
+                &mut one_of,
+                &mut any_of,
+                &mut reference,
+                &mut pending,
+            )?;
+        }
+        let all_of = pending.all_of.take();
+        if let Some((target, span, kind)) = pending.dynamic.take() {
+            self.push_ref(id, target, span, kind);
+        }
+        self.finish_applicators(node, pending, pointer);
+        let beside_all_of = one_of.is_some() || any_of.is_some() || reference.is_some();
+        if let (Some((kind, branches, written)), Some((_, any_branches, any_written))) =
+            (&one_of, &any_of)
+        {
+            // Both: the `oneOf` is the node's union, the `anyOf` applies beside it.
+            let _ = (kind, branches, written);
+            let at = pointer::push(pointer, "anyOf");
+            self.warn(
+                &at,
+                any_written.span,
+                "`anyOf` beside `oneOf` is checked in witnesses but not compared by diff; a \
+                 change to it is undecided"
+                    .into(),
+            );
+            node.unsupported
+                .push(("anyOf".to_owned(), any_written.to_value()));
+            self.applicators(node).any_of = Some(any_branches.clone());
+            any_of = None;
+        }
+        if let Some((branches, member)) = all_of {
+            match branches[..] {
+                // schemars 0.8 wrapped a described `$ref` in a one-element `allOf`: alone, it
+                // is an alias of its schema.
+                [only] if !beside_all_of && !has_assertions(node) => node.alias = Some(only),
+                _ => {
+                    let at = pointer::push(pointer, "allOf");
+                    self.uncompared(node, &at, member);
+                    self.applicators(node).all_of.extend(branches);
+                }
+            }
+        }
+        if let Some((kind, branches, written)) = one_of.or(any_of) {
+            self.apply_variants(node, kind, branches, written, pointer);
+        }
+        if let Some((target, span)) = reference {
+            let kind = if !has_assertions(node) {
+                RefKind::Alias
+            } else if self.draft.ref_has_siblings() {
+                RefKind::Beside
+            } else {
+                self.warn(
+                    pointer,
+                    span,
+                    format!(
+                        "keywords beside `$ref` are ignored in {}; only the `$ref` target is \
+                         compared",
+                        self.draft.name()
+                    ),
+                );
+                RefKind::Alias
+            };
+            if kind == RefKind::Alias {
+                node.reference = Some(target.clone());
+            }
+            self.push_ref(id, target, span, kind);
+        }
+        Ok(())
+    }
+
+    /// Records a reference at the node being read, against the innermost resource.
+    fn push_ref(&mut self, id: NodeId, target: String, span: Span, kind: RefKind) {
+        let resource = *self.scope.last().expect("the document is a resource");
+        self.pending_refs.push(PendingRef {
+            id,
+            target,
+            span,
+            resource,
+            kind,
+        });
+    }
+
+    /// Enters the resource a subschema's `$id` starts (`id` in draft-04), and records its
+    /// anchors. Before 2019-09 an `$id` beside `$ref` is ignored, like every sibling.
+    fn enter_resource(
+        &mut self,
+        id: NodeId,
+        node: &mut Node,
+        members: &[Member],
+        pointer: &str,
+    ) -> bool {
+        let draft = self.draft;
+        let find = |key: &str| members.iter().find(|m| m.key == key);
+        let string = |key: &str| find(key).and_then(|m| m.value.as_str());
+        let current = *self.scope.last().expect("the document is a resource");
+        let mut entered = false;
+        let id_key = if draft == Draft::Draft4 { "id" } else { "$id" };
+        let ignored = !draft.ref_has_siblings() && find("$ref").is_some();
+        if let Some(written) = string(id_key).filter(|_| !ignored) {
+            match written.strip_prefix('#') {
+                Some(anchor) if draft < Draft::Draft201909 => {
+                    self.anchors.insert((current, anchor.to_owned()), id);
+                }
+                _ => {
+                    let joined = uri::join(&self.resources[current as usize].uri, written);
+                    let (absolute, fragment) = uri::split_fragment(&joined);
+                    let index =
+                        u32::try_from(self.resources.len()).expect("fewer than 2^32 resources");
+                    self.resources.push(ResourceBuild {
+                        uri: absolute.to_owned(),
+                        pointer: pointer.to_owned(),
+                        resource: Resource {
+                            root: id,
+                            ..Resource::default()
+                        },
+                    });
+                    if !fragment.is_empty() && draft < Draft::Draft201909 {
+                        self.anchors.insert((index, fragment.to_owned()), id);
+                    }
+                    node.resource = Some(index);
+                    self.scope.push(index);
+                    entered = true;
+                }
+            }
+        }
+        if node.resource.is_none() && pointer.is_empty() {
+            node.resource = Some(0);
+        }
+        let current = *self.scope.last().expect("the document is a resource");
+        if draft >= Draft::Draft201909
+            && let Some(anchor) = string("$anchor")
+        {
+            self.anchors.insert((current, anchor.to_owned()), id);
+        }
+        if draft >= Draft::Draft202012
+            && let Some(anchor) = string("$dynamicAnchor")
+        {
+            self.anchors.insert((current, anchor.to_owned()), id);
+            self.resources[current as usize]
+                .resource
+                .dynamic_anchors
+                .push((anchor.to_owned(), id));
+        }
+        if draft == Draft::Draft201909
+            && find("$recursiveAnchor").is_some_and(|m| m.value.value == JsonValue::Bool(true))
+            && (entered || pointer.is_empty())
+        {
+            self.resources[current as usize].resource.recursive_anchor = true;
+        }
+        entered
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -290,6 +528,7 @@ impl Reader {
         one_of: &mut Option<Union<'j>>,
         any_of: &mut Option<Union<'j>>,
         reference: &mut Option<(String, Span)>,
+        pending: &mut Pending<'j>,
     ) -> Result<(), ReadError> {
         let value = &member.value;
         let key = member.key.as_ref();
@@ -377,13 +616,13 @@ impl Reader {
                 node.number.maximum = Some(exact_number(value).ok_or_else(|| invalid("a number"))?)
             }
             "exclusiveMinimum" | "exclusiveMaximum" => {
-                if let JsonValue::Bool(_) = value.value {
-                    self.ignore(
-                        node,
-                        &at(),
-                        member,
-                        format!("boolean `{key}` (draft-04) is not supported; it is ignored"),
-                    );
+                if let JsonValue::Bool(exclusive) = value.value {
+                    // Draft-04: the bound beside it is exclusive (see `finish_applicators`).
+                    if key == "exclusiveMinimum" {
+                        pending.exclusive_minimum = exclusive;
+                    } else {
+                        pending.exclusive_maximum = exclusive;
+                    }
                 } else {
                     let n = Some(exact_number(value).ok_or_else(|| invalid("a number"))?);
                     if key == "exclusiveMinimum" {
@@ -399,16 +638,16 @@ impl Reader {
                     .ok_or_else(|| invalid("a number greater than 0"))?;
                 node.number.multiple_of = Some(n);
             }
-            "items" => match &value.value {
-                JsonValue::Array(_) => self.ignore(
-                    node,
-                    &at(),
-                    member,
-                    "tuple `items` (an array of schemas) is not supported; items are not compared"
-                        .into(),
-                ),
-                _ => node.array.items = Some(self.read(value, at(), Some(member.key_span))?),
-            },
+            "items" => {
+                pending.items = Some(member);
+                match &value.value {
+                    JsonValue::Array(_) => {
+                        pending.tuple = Some(self.read_list(value, &at())?);
+                        self.uncompared(node, &at(), member);
+                    }
+                    _ => node.array.items = Some(self.read(value, at(), Some(member.key_span))?),
+                }
+            }
             "minItems" => {
                 node.array.min_items =
                     Some(count(value).ok_or_else(|| invalid("a non-negative integer"))?)
@@ -449,7 +688,10 @@ impl Reader {
             },
             "additionalProperties" => {
                 node.object.additional = match value.value {
-                    JsonValue::Bool(true) => Additional::Open,
+                    JsonValue::Bool(true) => {
+                        node.object.open_written = true;
+                        Additional::Open
+                    }
                     JsonValue::Bool(false) => Additional::Closed,
                     _ => Additional::Schema(self.read(value, at(), Some(member.key_span))?),
                 }
@@ -479,41 +721,20 @@ impl Reader {
                 }
             }
             "allOf" => {
-                let JsonValue::Array(items) = &value.value else {
+                if !matches!(value.value, JsonValue::Array(_)) {
                     return Err(invalid("an array of schemas"));
-                };
-                let mut branches = Vec::with_capacity(items.len());
-                let at = at();
-                for (i, item) in items.iter().enumerate() {
-                    branches.push(self.read(item, pointer::push(&at, &i.to_string()), None)?);
                 }
-                // schemars 0.8 wrapped a described `$ref` in a one-element `allOf`.
-                if let [only] = branches[..] {
-                    node.alias = Some(only);
-                } else {
-                    self.ignore(
-                        node,
-                        &at,
-                        member,
-                        "`allOf` with more than one schema is not supported; it is ignored".into(),
-                    );
-                }
+                pending.all_of = Some((self.read_list(value, &at())?, member));
             }
             "nullable" => match value.value {
                 // OpenAPI 3.0's spelling of `type: [T, "null"]`.
                 JsonValue::Bool(b) => node.admits_null = b,
                 _ => return Err(invalid("a boolean")),
             },
-            // Below the root, `$id` sets the base that `$ref`s under it resolve against.
-            "$id" if !pointer.is_empty() => self.ignore(
-                node,
-                &at(),
-                member,
-                "an embedded `$id` is not supported; `$ref`s below it are resolved against the \
-                 file"
-                    .into(),
-            ),
+            // `$id` (draft-04: `id`) starts a resource; read by `enter_resource`.
+            "id" if self.draft == Draft::Draft4 => {}
             _ if ANNOTATIONS.contains(&key) => {}
+            _ if self.applicator(node, member, pointer, pending)? => {}
             docver::lens::LENS_KEYWORD if pointer.is_empty() => self.lens = Some(value.to_value()),
             _ => {
                 let message = format!(
@@ -529,35 +750,6 @@ impl Reader {
             }
         }
         Ok(())
-    }
-
-    /// A one-element `allOf` is an alias of its schema only when nothing stands beside it:
-    /// keywords beside it are conjuncts, which an alias would drop (`allOf: [string]` beside
-    /// `type: integer` admits nothing, not every string). Then the `allOf` is left out of the
-    /// model (warned, and any change to it undecided) and the keywords beside it are kept.
-    fn check_all_of_alias(
-        &mut self,
-        node: &mut Node,
-        members: &[Member],
-        pointer: &str,
-        beside_combinator_or_ref: bool,
-    ) {
-        // Before `apply_variants` and `link_refs`, only a one-element `allOf` sets `alias`.
-        if node.alias.is_none() || !(beside_combinator_or_ref || has_assertions(node)) {
-            return;
-        }
-        node.alias = None;
-        if let Some(member) = members.iter().find(|m| m.key == "allOf") {
-            let at = pointer::push(pointer, "allOf");
-            self.ignore(
-                node,
-                &at,
-                member,
-                "`allOf` beside other keywords is not supported; it is ignored and the keywords \
-                 beside it are compared"
-                    .into(),
-            );
-        }
     }
 
     /// `oneOf`/`anyOf`: a `null` branch becomes nullability; a single remaining branch becomes
@@ -595,6 +787,12 @@ impl Reader {
                     .into(),
             );
             node.unsupported.push((kind.to_owned(), written.to_value()));
+            // Every branch stays a branch, so the instance check counts matches exactly.
+            node.variants = Some(Variants {
+                exclusive: true,
+                branches: nulls.into_iter().chain(others).collect(),
+            });
+            return;
         }
         if !nulls.is_empty() {
             node.admits_null = true;
@@ -648,60 +846,178 @@ impl Reader {
                 || node.values.as_deref() == Some(&[Value::Null]))
     }
 
-    fn link_refs(&mut self, root: NodeId) -> Result<(), ReadError> {
-        // Index only the pointers some `$ref` names: hashing every node's pointer would cost
-        // more than the rest of reading a large schema.
-        let wanted: std::collections::HashSet<String> = self
-            .pending_refs
-            .iter()
-            .filter_map(|(_, target, _)| {
-                target
-                    .strip_prefix('#')
-                    .map(|fragment| pointer::percent_decode(fragment).into_owned())
-            })
-            .collect();
-        if !wanted.is_empty() {
-            for (i, node) in self.nodes.iter().enumerate() {
-                if wanted.contains(&node.pointer) {
-                    self.by_pointer
-                        .insert(node.pointer.clone(), NodeId(i as u32));
+    /// Resolves every reference. A pointer into a part of the file no schema keyword reaches
+    /// (`#/components/schemas/Item`) is read as a schema when first named; references found
+    /// there are resolved in the next round.
+    fn link_refs(&mut self, root: NodeId, document: &Json) -> Result<(), ReadError> {
+        loop {
+            let pending = std::mem::take(&mut self.pending_refs);
+            if pending.is_empty() {
+                break;
+            }
+            let located: Vec<Located> = pending
+                .iter()
+                .map(|r| self.locate(r, root))
+                .collect::<Result<_, _>>()?;
+            // Index only the pointers some `$ref` names: hashing every node's pointer would
+            // cost more than the rest of reading a large schema.
+            let wanted: std::collections::HashSet<&str> = located
+                .iter()
+                .filter_map(|l| match l {
+                    Located::Pointer(_, p) => Some(p.as_str()),
+                    _ => None,
+                })
+                .filter(|p| !self.by_pointer.contains_key(*p))
+                .collect();
+            if !wanted.is_empty() {
+                for (i, node) in self.nodes.iter().enumerate() {
+                    if wanted.contains(node.pointer.as_str()) {
+                        self.by_pointer
+                            .entry(node.pointer.clone())
+                            .or_insert(NodeId(i as u32));
+                    }
                 }
             }
-        }
-        for (id, target, span) in std::mem::take(&mut self.pending_refs) {
-            let Some(fragment) = target.strip_prefix('#') else {
-                self.warn(
-                    &self.nodes[id.index()].pointer.clone(),
-                    span,
-                    format!(
-                        "`$ref` to another document (`{target}`) is not followed; the node is \
-                         compared as if it allowed anything"
-                    ),
-                );
-                continue;
-            };
-            let decoded = pointer::percent_decode(fragment);
-            let resolved = if decoded.is_empty() {
-                Some(root)
-            } else if decoded.starts_with('/') {
-                self.by_pointer.get(decoded.as_ref()).copied()
-            } else {
-                return Err((
-                    format!("`$ref` to the anchor `{target}` is not supported; use a JSON pointer"),
-                    span,
-                ));
-            };
-            let target_id = resolved.ok_or_else(|| {
-                (
-                    format!("`$ref` target `{target}` does not exist in this file"),
-                    span,
-                )
-            })?;
-            self.nodes[id.index()].alias = Some(target_id);
+            for (r, place) in pending.into_iter().zip(located) {
+                let target = match place {
+                    Located::Node(id) => id,
+                    Located::Pointer(resource, p) => match self.by_pointer.get(&p) {
+                        Some(id) => *id,
+                        None => self.read_at(document, resource, &p, &r)?,
+                    },
+                    Located::External => {
+                        self.warn(
+                            &self.nodes[r.id.index()].pointer.clone(),
+                            r.span,
+                            format!(
+                                "`$ref` to another document (`{}`) is not followed; the node is \
+                                 compared as if it allowed anything",
+                                r.target
+                            ),
+                        );
+                        continue;
+                    }
+                };
+                self.link(r, target, document);
+            }
         }
         self.check_alias_cycles()?;
         self.infer_union_types();
         Ok(())
+    }
+
+    /// The place a reference names: its URI resolved against its resource's, then the
+    /// resource with that URI, then the fragment (a pointer or an anchor) inside it.
+    fn locate(&self, r: &PendingRef, root: NodeId) -> Result<Located, ReadError> {
+        let base = &self.resources[r.resource as usize].uri;
+        let joined = uri::join(base, &r.target);
+        let (absolute, fragment) = uri::split_fragment(&joined);
+        let Some(resource) = self.resources.iter().position(|res| res.uri == absolute) else {
+            return Ok(Located::External);
+        };
+        let resource = resource as u32;
+        let build = &self.resources[resource as usize];
+        let fragment = pointer::percent_decode(fragment);
+        if fragment.is_empty() {
+            let id = if resource == 0 {
+                root
+            } else {
+                build.resource.root
+            };
+            return Ok(Located::Node(id));
+        }
+        if fragment.starts_with('/') {
+            return Ok(Located::Pointer(
+                resource,
+                format!("{}{}", build.pointer, fragment),
+            ));
+        }
+        self.anchors
+            .get(&(resource, fragment.clone().into_owned()))
+            .copied()
+            .map(Located::Node)
+            .ok_or_else(|| {
+                (
+                    format!(
+                        "`$ref` target `{}` names an anchor this file does not declare",
+                        r.target
+                    ),
+                    r.span,
+                )
+            })
+    }
+
+    /// Reads the value at `at` in the file as a schema, for a reference that names it.
+    fn read_at(
+        &mut self,
+        document: &Json,
+        resource: u32,
+        at: &str,
+        r: &PendingRef,
+    ) -> Result<NodeId, ReadError> {
+        let missing = || {
+            (
+                format!("`$ref` target `{}` does not exist in this file", r.target),
+                r.span,
+            )
+        };
+        let json = value_at(document, at).ok_or_else(missing)?;
+        if !matches!(json.value, JsonValue::Object(_) | JsonValue::Bool(_)) {
+            return Err(missing());
+        }
+        let scope = std::mem::replace(&mut self.scope, vec![resource]);
+        let read = self.read(json, at.to_owned(), None);
+        self.scope = scope;
+        let id = read?;
+        self.by_pointer.insert(at.to_owned(), id);
+        Ok(id)
+    }
+
+    /// Connects a reference to its target.
+    fn link(&mut self, r: PendingRef, target: NodeId, document: &Json) {
+        match r.kind {
+            RefKind::Alias => self.nodes[r.id.index()].alias = Some(target),
+            RefKind::Beside => {
+                // The target as written, so that a change to it is seen at this node.
+                let written = value_at(document, &self.nodes[target.index()].pointer)
+                    .map_or(Value::String(r.target.clone()), Json::to_value);
+                let node = &mut self.nodes[r.id.index()];
+                node.unsupported.push(("$ref".to_owned(), written));
+                node.applicators
+                    .get_or_insert_with(Default::default)
+                    .all_of
+                    .push(target);
+                let at = pointer::push(&node.pointer.clone(), "$ref");
+                let message = format!(
+                    "keywords beside `$ref` apply in {}: the target is checked in witnesses but \
+                     not compared by diff here; a change to it is undecided",
+                    self.draft.name()
+                );
+                self.warn(&at, r.span, message);
+            }
+            RefKind::Dynamic | RefKind::Recursive => {
+                let anchor = if r.kind == RefKind::Recursive {
+                    let recursive = self
+                        .resources
+                        .iter()
+                        .any(|res| res.resource.root == target && res.resource.recursive_anchor);
+                    recursive.then_some(DynamicAnchor::Recursive)
+                } else {
+                    let (_, fragment) = uri::split_fragment(&r.target);
+                    let declared = self.resources.iter().any(|res| {
+                        res.resource
+                            .dynamic_anchors
+                            .iter()
+                            .any(|(name, id)| name == fragment && *id == target)
+                    });
+                    declared.then(|| DynamicAnchor::Named(fragment.to_owned()))
+                };
+                self.nodes[r.id.index()]
+                    .applicators
+                    .get_or_insert_with(Default::default)
+                    .dynamic_ref = Some(DynamicRef { target, anchor });
+            }
+        }
     }
 
     /// A union without `type` admits the types of its branches; recording them lets a union
@@ -784,6 +1100,19 @@ impl Reader {
     }
 }
 
+/// The value at a JSON pointer in the file.
+fn value_at<'j>(document: &'j Json<'j>, at: &str) -> Option<&'j Json<'j>> {
+    let mut current = document;
+    for token in pointer::tokens(at) {
+        current = match &current.value {
+            JsonValue::Object(members) => &members.iter().find(|m| m.key == token)?.value,
+            JsonValue::Array(items) => items.get(token.parse::<usize>().ok()?)?,
+            _ => return None,
+        };
+    }
+    Some(current)
+}
+
 fn display_pointer(pointer: &str) -> String {
     format!("#{pointer}")
 }
@@ -800,9 +1129,13 @@ fn has_assertions(node: &Node) -> bool {
         || !node.object.required.is_empty()
         || node.object.additional != Additional::Open
         || node.variants.is_some()
+        || node.applicators.is_some()
+        || node.object.min_properties.is_some()
+        || node.object.max_properties.is_some()
+        || node.array.unique_items
 }
 
-fn count(value: &Json) -> Option<u64> {
+pub(super) fn count(value: &Json) -> Option<u64> {
     match &value.value {
         JsonValue::Number(n) => n.as_u64().or_else(|| {
             n.as_f64()

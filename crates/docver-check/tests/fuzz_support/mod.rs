@@ -125,10 +125,53 @@ pub fn subschema() -> impl Strategy<Value = Value> {
                 prop::collection::vec(inner.clone(), 1..4)
             )
                 .prop_map(|(keyword, branches)| json!({ keyword: branches })),
-            // No keywords beside a combinator: the reader drops or misreads them (see the
-            // ignored tests in `fuzz_diff.rs`); add such a branch here once they are fixed.
+            // Keywords beside a combinator are conjuncts.
+            (
+                prop::sample::select(vec!["anyOf", "oneOf", "allOf"]),
+                prop::collection::vec(inner.clone(), 1..3),
+                prop::sample::select(vec!["string", "object", "integer"]),
+            )
+                .prop_map(|(keyword, branches, t)| json!({ keyword: branches, "type": t })),
+            applicator(inner.clone()),
         ]
     })
+}
+
+/// The keywords the instance check applies and `diff` leaves undecided when they change.
+fn applicator(inner: BoxedStrategy<Value>) -> impl Strategy<Value = Value> {
+    let pattern = || prop::sample::select(vec!["^a", "b$", "^[cd]"]);
+    prop_oneof![
+        inner.clone().prop_map(|s| json!({ "not": s })),
+        (
+            inner.clone(),
+            inner.clone(),
+            prop::option::of(inner.clone())
+        )
+            .prop_map(|(test, then, otherwise)| {
+                let mut s = json!({"if": test, "then": then});
+                if let Some(otherwise) = otherwise {
+                    s["else"] = otherwise;
+                }
+                s
+            }),
+        (pattern(), inner.clone(), any::<bool>()).prop_map(|(p, s, closed)| {
+            json!({"type": "object", "patternProperties": { p: s },
+                "additionalProperties": !closed})
+        }),
+        (prop::collection::vec(inner.clone(), 1..3), inner.clone()).prop_map(
+            |(prefix, rest)| json!({"type": "array", "prefixItems": prefix, "items": rest})
+        ),
+        (inner.clone(), 0u64..3).prop_map(|(s, min)| json!({"contains": s, "minContains": min})),
+        inner
+            .clone()
+            .prop_map(|s| json!({"type": "object", "properties": {"a": s},
+            "unevaluatedProperties": false})),
+        inner
+            .clone()
+            .prop_map(|s| json!({"propertyNames": {"maxLength": 1}, "dependentSchemas": {"a": s}})),
+        prop::sample::select(vec!["A", "B"])
+            .prop_map(|name| json!({"$ref": format!("#/$defs/{name}"), "required": ["a"]})),
+    ]
 }
 
 /// A whole schema file: an object root holding `root`, and `$defs` that may refer to each other

@@ -796,8 +796,7 @@ impl Store for CouchStore {
                                 revisions: revisions.map(str::to_owned).collect(),
                             });
                         }
-                        page
-                            .docs
+                        page.docs
                             .push(self.doc_from_map(doc, NumberTexts::of(raw.get()))?);
                     }
                     Err(e) => page.unreadable.push(Unreadable {
