@@ -107,11 +107,11 @@ const PLACE_V2: &str = r#"{"schema":"place","version":2,"location":{"street":"s"
 
 #[test]
 fn unknown_keys_inside_a_renamed_field_follow_it() {
-    let mut parts = docver::Parts::new(Some("p".into()));
-    let (v1, _) = AnyPlace::from_json(PLACE_V2)
+    let v1 = AnyPlace::from_json(PLACE_V2)
         .unwrap()
-        .migrate(1, &mut parts)
-        .unwrap();
+        .migrate(1)
+        .unwrap()
+        .doc;
     let AnyPlace::V1(v1) = v1 else {
         panic!("not v1: {v1:?}")
     };
@@ -125,13 +125,15 @@ fn unknown_keys_inside_a_renamed_field_follow_it() {
         "{doc}"
     );
     // Up again: the newer document as it was.
-    let (v2, _) = AnyPlace::from_json(&v1.to_json())
+    let v2 = AnyPlace::from_json(&v1.to_json())
         .unwrap()
-        .migrate(2, &mut parts)
-        .unwrap();
+        .migrate(2)
+        .unwrap()
+        .doc;
     assert_eq!(v2.to_json(), PLACE_V2);
     // The older app's edit written back keeps them in the renamed field.
     let original: serde_json::Value = serde_json::from_str(PLACE_V2).unwrap();
+    let mut parts = docver::Parts::new(Some("p".into()));
     let mut edited = v1;
     edited.address.street = "new".into();
     let written = edited.write_back(&original, &mut parts).unwrap();
