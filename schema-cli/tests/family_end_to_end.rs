@@ -3,15 +3,14 @@
 //! and `family.toml`), is seeded with `docver import`, migrated transactionally, served to a
 //! v2 and a v5 client by filtered replication on the server (the design document `docver
 //! replication` prints, with `_replicate`'s `filter`), and kept by `docver worker` (per-version
-//! documents: an old app's v1 data copied to v2 and v5, then v1 purged).
-//!
-//! `worker --follow` is not on this branch: the worker is run again after each change, which
-//! is what a follower does on each batch.
+//! documents: an old app's v1 data copied to v2 and v5, then v1 purged) and then by
+//! `docver worker --follow`, which carries a later edit as it comes and stops cleanly on SIGTERM.
 
 use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::time::{Duration, Instant};
 
 use docver_testkit::PouchServer;
 use serde_json::{Value, json};
@@ -234,15 +233,69 @@ fn a_family_directory_is_seeded_migrated_served_and_kept_from_docver_alone() {
         );
     }
 
-    // A v2 app's edit reaches the v5 copy through the worker, and the v5 client.
+    // A v2 app's edit reaches the v5 copy through the worker as a service, and the v5 client.
+    let log = cwd.path().join("worker.log");
+    let mut follower = Command::new(env!("CARGO_BIN_EXE_docver"))
+        .args([
+            "worker",
+            "--follow",
+            "--idle-ms",
+            "50",
+            "--family",
+            family,
+            "--store",
+            &shared,
+            "--live",
+            "2,5",
+        ])
+        .current_dir(cwd.path())
+        .stdin(Stdio::null())
+        .stdout(std::fs::File::create(&log).unwrap())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap();
     let store = docver_migrate::open(&shared).unwrap();
     let copy = store.get("contact@2:u1").unwrap().unwrap();
     let mut body = copy.body.clone();
     body["full_name"] = json!("renamed in v2");
     store.bulk_write(&[copy.updated(body)]).unwrap();
-    ok(cwd.path(), &worker, "");
-    let v5 = store.get("contact@5:u1").unwrap().unwrap();
-    assert_eq!(v5.body["full_name"], json!("renamed in v2"));
+    let carried = |store: &dyn docver_migrate::Store| {
+        let v5 = store.get("contact@5:u1").unwrap().unwrap();
+        v5.body["full_name"] == json!("renamed in v2")
+    };
+    let started = Instant::now();
+    while !carried(store.as_ref()) {
+        if started.elapsed() > Duration::from_secs(30) {
+            let _ = follower.kill();
+            panic!(
+                "worker --follow did not carry the edit in 30 s:\n{}",
+                std::fs::read_to_string(&log).unwrap_or_default()
+            );
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let pid = follower.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let stopped = Instant::now();
+    let status = loop {
+        if let Some(status) = follower.try_wait().unwrap() {
+            break status;
+        }
+        if stopped.elapsed() > Duration::from_secs(10) {
+            let _ = follower.kill();
+            panic!("no exit 10 s after SIGTERM");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    };
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(status.code(), Some(0), "worker --follow:\n{logged}");
+    assert!(logged.contains("batch"), "one line per batch:\n{logged}");
     let client = server.database_url("client-v5").unwrap();
     replicate(&server, cwd.path(), &shared, &client, 5);
     let received = docver_migrate::open(&client).unwrap();
