@@ -234,3 +234,22 @@ fn sarif_and_json_keep_hostile_names_exactly() {
         "{report:#}"
     );
 }
+
+#[test]
+fn json_tells_a_null_witness_from_no_witness() {
+    // NEW drops `null`: the document `null` itself is the backward witness; forward has none.
+    let files = [
+        file("old.json", &json!({"type": ["string", "null"]})),
+        file("new.json", &json!({"type": "string"})),
+    ];
+    let report = report::json::to_value(&DiffOutput::pair(&files));
+    let changes = report["changes"].as_array().unwrap();
+    let change = changes
+        .iter()
+        .find(|c| c["backward"] == "breaking")
+        .unwrap_or_else(|| panic!("{report:#}"));
+    assert_eq!(change["witness"]["backward"], Value::Null, "{change:#}");
+    assert_eq!(change["witnessed"]["backward"], true, "{change:#}");
+    assert_eq!(change["witness"]["forward"], Value::Null, "{change:#}");
+    assert_eq!(change["witnessed"]["forward"], false, "{change:#}");
+}

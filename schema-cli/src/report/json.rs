@@ -73,6 +73,11 @@ fn change(output: &DiffOutput<'_>, comparison: &Comparison<'_>, finding: &Findin
         "old_span": span(comparison.old, &finding.old),
         "new_span": span(comparison.new, &finding.new),
         "witness": { "backward": witness(Direction::Backward), "forward": witness(Direction::Forward) },
+        // A witness may itself be the document `null`: this says whether there is one.
+        "witnessed": {
+            "backward": finding.witness(Direction::Backward).is_some(),
+            "forward": finding.witness(Direction::Forward).is_some(),
+        },
     })
 }
 
